@@ -1,0 +1,1 @@
+"""Exercises the learner completes. Bài tập cho người học."""

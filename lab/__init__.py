@@ -1,0 +1,1 @@
+"""gevent-lab: the lab's own package (configuration, service control, command line)."""

@@ -1,0 +1,1 @@
+"""The lab's services: a Toxiproxy-compatible latency injector, httpbin and DNS."""
