@@ -1,0 +1,45 @@
+"""Small socket helpers shared by the lab, its tests and its tools."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+
+def free_port(host: str = "127.0.0.1", kind: int = socket.SOCK_STREAM) -> int:
+    """A port that is free right now on ``host`` (for TCP, or UDP with SOCK_DGRAM)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def free_tcp_udp_port(host: str = "127.0.0.1") -> int:
+    """A port free for both TCP and UDP (the DNS server listens on both)."""
+    for _ in range(50):
+        port = free_port(host)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                u.bind((host, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no port free for both TCP and UDP")
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    """True if something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_port(host: str, port: int, timeout: float = 10.0) -> bool:
+    """Wait until host:port accepts TCP connections; False if it never did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(host, port, timeout=0.2):
+            return True
+        time.sleep(0.05)
+    return False
