@@ -1,0 +1,38 @@
+"""Where the lab's services run: ``LAB_BACKEND=auto|local|docker``.
+
+``local`` runs them as processes on this machine (lab.backends.local), ``docker`` as
+containers (lab.backends.docker, imported only when chosen). ``auto`` is decided by
+``_auto``: the hook where the Docker backend adds its own test (an engine that answers and
+images that can be had).
+"""
+
+from __future__ import annotations
+
+from lab.backends.base import Backend
+from lab.config import LabConfig
+
+__all__ = ["Backend", "choose_backend", "backend_named"]
+
+
+def backend_named(name: str, cfg: LabConfig) -> Backend:
+    """The backend called ``name`` ("local" or "docker") for ``cfg``."""
+    if name == "docker":
+        from lab.backends.docker import DockerBackend
+
+        return DockerBackend(cfg)
+    from lab.backends.local import LocalBackend
+
+    return LocalBackend(cfg)
+
+
+def choose_backend(cfg: LabConfig) -> tuple[Backend, str]:
+    """The backend ``cfg.backend`` asks for, and a sentence saying why it was chosen."""
+    if cfg.backend in ("local", "docker"):
+        return backend_named(cfg.backend, cfg), f"LAB_BACKEND={cfg.backend}"
+    name, reason = _auto(cfg)
+    return backend_named(name, cfg), reason
+
+
+def _auto(cfg: LabConfig) -> tuple[str, str]:
+    """LAB_BACKEND=auto: which backend, and why. Extend here for Docker."""
+    return "local", "LAB_BACKEND=auto: the embedded lab (local processes)"

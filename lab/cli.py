@@ -1,0 +1,156 @@
+"""``python -m lab up|down|status|latency|run``: the lab's command line (wrapped by make).
+
+Every command reads the config from the environment and ``.env`` (lab.config). Errors are
+one sentence and what to do next, never a traceback (``LAB_DEBUG=1`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from lab import config, latency, lifecycle
+from lab.errors import LabError
+from lab.runner import run_exercise
+
+# Wide enough for the status table when the output is a file or a pipe (make, tests).
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    report = lifecycle.up(cfg)
+    console.print(f"Backend: [bold]{report['backend']}[/] ({report['reason']})")
+    addresses = lifecycle.service_addresses(cfg)
+    table = Table("service", "address", "pid", "state")
+    for name, info in report["services"].items():
+        table.add_row(name, addresses[name], str(info.get("pid") or "-"), info["action"])
+    console.print(table)
+    applied = report["latency_applied"]
+    if applied:
+        console.print("Latency applied: " + ", ".join(
+            f"{'httpbin proxy' if k == 'http_ms' else 'DNS answers'} {v} ms"
+            for k, v in applied.items()) + " (LAB_LATENCY_MS).")
+    else:
+        console.print("Everything was already running: latency left as it was "
+                      "(`make lab-status` shows it).")
+    console.print(
+        "\nNext:\n"
+        f"  curl {cfg.httpbin_url}/get          # httpbin through the latency proxy\n"
+        "  make latency MS=250                   # change the latency\n"
+        "  make run EX=01 / make check EX=01     # run / grade an exercise\n"
+        "  make lab-status / make lab-down")
+    return 0
+
+
+def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    report = lifecycle.down(cfg)
+    stopped = [name for name, was in report["stopped"].items() if was]
+    console.print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
+    for env, port, proto, who in report["still_listening"]:
+        console.print(f"[yellow]warning:[/] port {port}/{proto} ({env}) is still in use"
+                      f"{' by ' + who if who else ''}; the lab did not start it.")
+    return 0
+
+
+def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    report = lifecycle.status(cfg)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0 if report["ok"] else 1
+    console.print(f"Backend: [bold]{report['backend']}[/]")
+    table = Table("service", "address", "pid", "answers", "detail")
+    for name, s in report["services"].items():
+        mark = "[green]yes[/]" if s["answers"] else "[red]no[/]"
+        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"])
+    console.print(table)
+    _print_latency(report["proxies"], report["dns_delay_ms"])
+    if not report["ok"]:
+        down = [n for n, s in report["services"].items() if not s["answers"]]
+        console.print(f"[red]Not answering: {', '.join(down)}.[/] Start the lab with "
+                      "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ").")
+    return 0 if report["ok"] else 1
+
+
+def cmd_latency(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    ms = latency.parse_ms(args.ms)
+    jitter = latency.parse_ms(args.jitter, "jitter")
+    target, _ = lifecycle.active(cfg)
+    if not args.dns_only:
+        latency.set_http(target, ms, jitter)
+    if not args.http_only:
+        latency.set_dns(target, ms)
+    _print_latency(latency.proxies_with_toxics(target), latency.get_dns(target))
+    return 0
+
+
+def cmd_run(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    target, _ = lifecycle.active(cfg)
+    return run_exercise(target, args.exercise)
+
+
+def _print_latency(proxies: dict | None, dns_delay: int | None) -> None:
+    if proxies is None:
+        console.print("Toxics: unknown (the Toxiproxy API does not answer).")
+    for name, proxy in sorted((proxies or {}).items()):
+        toxics = proxy.get("toxics") or []
+        described = "; ".join(
+            f"{t['type']} {t['stream']} "
+            + " ".join(f"{k}={v}" for k, v in t.get("attributes", {}).items())
+            + (f" toxicity={t['toxicity']}" if t.get("toxicity", 1) != 1 else "")
+            for t in toxics) or "no toxics"
+        state = "" if proxy.get("enabled", True) else " (disabled)"
+        console.print(f"Proxy {name} {proxy['listen']} -> {proxy['upstream']}{state}: {described}")
+    console.print("DNS delay: " + ("unknown (the control API does not answer)"
+                                   if dns_delay is None else f"{dns_delay} ms"))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lab", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("up", help="start the lab (idempotent) and apply LAB_LATENCY_MS")
+    sub.add_parser("down", help="stop everything `up` started")
+    st = sub.add_parser("status", help="each service, whether it answers, toxics, DNS delay")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    lat = sub.add_parser("latency", help="set the httpbin proxy's latency and the DNS delay")
+    lat.add_argument("ms", metavar="MS", help="milliseconds (0 removes the latency)")
+    lat.add_argument("--jitter", default="0", metavar="MS", help="latency jitter (HTTP only)")
+    only = lat.add_mutually_exclusive_group()
+    only.add_argument("--dns-only", action="store_true", help="change only the DNS delay")
+    only.add_argument("--http-only", action="store_true", help="change only the HTTP latency")
+    run = sub.add_parser("run", help="run one exercise against the lab, e.g. `run 06`")
+    run.add_argument("exercise", metavar="EX", nargs="?", default="",
+                     help="exercise number, e.g. 06 or 6")
+    return p
+
+
+COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "latency": cmd_latency,
+            "run": cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        cfg = config.load()
+        return COMMANDS[args.command](cfg, args)
+    except LabError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except SystemExit as e:  # config.load's messages
+        if isinstance(e.code, str):
+            print(f"error: {e.code}.\n  Fix it in the environment or in .env.", file=sys.stderr)
+            return 1
+        raise
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get("LAB_DEBUG"):
+            raise
+        print(f"error: unexpected {type(e).__name__}: {e}\n"
+              "  Run again with LAB_DEBUG=1 for the traceback, and report it.", file=sys.stderr)
+        return 1
