@@ -1,0 +1,167 @@
+"""The lab's command line, driven as learners drive it: ``python -m lab ...`` subprocesses.
+
+Each test gets its own lab config (free ports, temporary state dir) passed through LAB_*
+variables, and stops whatever it started, even when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from dnslib import DNSRecord
+
+from lab import lifecycle, ports, processes
+from lab.config import REPO_ROOT, LabConfig
+from tests.conftest import free_lab_config
+
+DEFAULT_MS = 100  # the LAB_LATENCY_MS these labs start with
+
+
+def lab(cfg: LabConfig, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
+    """Run ``python -m lab ARGS`` against ``cfg`` (only its LAB_* variables, no .env ones)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
+    env.update(cfg.to_env())
+    return subprocess.run([sys.executable, "-m", "lab", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def status_json(cfg: LabConfig) -> tuple[int, dict]:
+    r = lab(cfg, "status", "--json")
+    return r.returncode, json.loads(r.stdout)
+
+
+def pids(report: dict) -> dict[str, int]:
+    return {name: s["pid"] for name, s in report["services"].items()}
+
+
+def latency_toxics(cfg: LabConfig) -> list[dict]:
+    toxics = requests.get(f"{cfg.toxiproxy_url}/proxies/httpbin/toxics", timeout=5).json()
+    return [t for t in toxics if t["type"] == "latency"]
+
+
+def assert_nothing_left(cfg: LabConfig, old_pids: list[int]) -> None:
+    for pid in old_pids:
+        assert not processes.is_running(pid), f"pid {pid} still running after down"
+    for env, port in cfg.ports().items():
+        assert not ports.listening(port, "tcp"), f"{env} {port}/tcp still listening"
+        assert ports.is_free(cfg.host, port), f"{env} {port} still taken"
+    assert not ports.listening(cfg.dns_port, "udp"), "DNS port still bound (udp)"
+    assert not list((cfg.state_path / "services").glob("*.json")), "state files left"
+
+
+@pytest.fixture
+def cfg(tmp_path) -> LabConfig:
+    cfg = free_lab_config(str(tmp_path / "state"), latency_ms=DEFAULT_MS)
+    yield cfg
+    lifecycle.down(cfg)  # whatever the test left running
+
+
+def test_up_status_restart_latency_down(cfg):
+    r = lab(cfg, "up")
+    assert r.returncode == 0, r.stderr
+    assert "toxiproxy" in r.stdout and str(cfg.httpbin_port) in r.stdout
+
+    # status: three services, all answering, the default latency everywhere
+    r = lab(cfg, "status")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("yes") == 3
+    code, report = status_json(cfg)
+    assert code == 0 and report["ok"]
+    assert set(report["services"]) == {"toxiproxy", "httpbin", "dns"}
+    assert all(s["answers"] and s["running"] and s["pid"] for s in report["services"].values())
+    first = pids(report)
+    [toxic] = report["proxies"]["httpbin"]["toxics"]
+    assert (toxic["type"], toxic["stream"]) == ("latency", "downstream")
+    assert toxic["attributes"]["latency"] == DEFAULT_MS
+    assert report["dns_delay_ms"] == DEFAULT_MS
+
+    # up again: nothing new
+    r = lab(cfg, "up")
+    assert r.returncode == 0, r.stderr
+    assert pids(status_json(cfg)[1]) == first
+
+    # a service dies: up restarts only that one
+    os.kill(first["httpbin"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while processes.is_running(first["httpbin"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    code, report = status_json(cfg)
+    assert code != 0 and not report["services"]["httpbin"]["answers"]
+    r = lab(cfg, "up")
+    assert r.returncode == 0, r.stderr
+    assert "restarted" in r.stdout
+    code, report = status_json(cfg)
+    assert code == 0, report
+    second = pids(report)
+    assert second["httpbin"] != first["httpbin"]
+    assert {k: v for k, v in second.items() if k != "httpbin"} == \
+        {k: v for k, v in first.items() if k != "httpbin"}
+
+    # latency 150: one toxic (replaced, not stacked), DNS delay, felt by real requests
+    r = lab(cfg, "latency", "150")
+    assert r.returncode == 0, r.stderr
+    assert "150" in r.stdout
+    [toxic] = latency_toxics(cfg)
+    assert toxic["attributes"]["latency"] == 150
+    assert requests.get(f"{cfg.dns_control_url}/delay", timeout=5).json()["delay_ms"] == 150
+    t0 = time.perf_counter()
+    requests.get(f"{cfg.httpbin_url}/get", timeout=10).raise_for_status()
+    assert time.perf_counter() - t0 >= 0.150
+    t0 = time.perf_counter()
+    DNSRecord.question("httpbin.lab.test").send(cfg.host, cfg.dns_port, timeout=10)
+    assert time.perf_counter() - t0 >= 0.150
+
+    r = lab(cfg, "latency", "0", "--http-only")
+    assert r.returncode == 0, r.stderr
+    assert latency_toxics(cfg) == []
+    assert requests.get(f"{cfg.dns_control_url}/delay", timeout=5).json()["delay_ms"] == 150
+
+    # down: no process, no port, no state; and again is harmless
+    r = lab(cfg, "down")
+    assert r.returncode == 0, r.stderr
+    assert_nothing_left(cfg, list(second.values()) + [first["httpbin"]])
+    r = lab(cfg, "down")
+    assert r.returncode == 0 and "Nothing was running" in r.stdout
+    code, _ = status_json(cfg)
+    assert code != 0
+
+
+def test_port_taken_names_it_and_starts_nothing(cfg):
+    with socket.socket() as squatter:
+        squatter.bind((cfg.host, cfg.httpbin_upstream_port))
+        squatter.listen()
+        r = lab(cfg, "up")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert str(cfg.httpbin_upstream_port) in r.stderr
+    assert "LAB_HTTPBIN_UPSTREAM_PORT" in r.stderr
+    assert f"pid {os.getpid()}" in r.stderr  # we are the holder
+    assert_nothing_left(cfg, [])
+
+
+@pytest.mark.parametrize("bad", ["abc", "-5", "1.5", ""])
+def test_bad_latency_is_a_clear_error(cfg, bad):
+    r = lab(cfg, "latency", "--", bad)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "latency" in r.stderr and "make latency MS=" in r.stderr
+
+
+def test_latency_run_and_status_without_a_lab(cfg):
+    r = lab(cfg, "latency", "100")
+    assert r.returncode == 1 and "not running" in r.stderr and "make lab-up" in r.stderr
+    r = lab(cfg, "run", "99")
+    assert r.returncode == 1 and "no exercise 99" in r.stderr
+    r = lab(cfg, "run", "01x")
+    assert r.returncode == 1 and "Which exercise" in r.stderr
+    r = lab(cfg, "status")
+    assert r.returncode == 1 and "make lab-up" in r.stdout
+    assert "Traceback" not in r.stderr
