@@ -8,7 +8,7 @@ the way the learner left it (``snapshot()`` before an exercise, ``restore()`` af
 API for specs (helpers 4 and 5 both code against it):
 
 - ``ctx.cfg``: the ``LabConfig`` being graded against; ``ctx.rng``: ``random.Random`` seeded
-  from ``ctx.seed`` (printed so that a run can be repeated with ``--seed``).
+  from ``ctx.seed`` (printed so that a run can be repeated with ``--seed``) and the exercise.
 - ``ctx.httpbin_url`` (through the proxy) and ``ctx.httpbin_direct_url`` (no proxy).
 - ``ctx.set_latency(ms, jitter=0, proxy="httpbin")``: that proxy's toxics become exactly one
   downstream latency toxic (none when ``ms == 0``).
@@ -50,12 +50,13 @@ class GradeContext:
 
     cfg: LabConfig
     seed: int
+    stem: str = ""  # the exercise: each gets its own RNG stream, the same with --ex or not
     rng: random.Random = field(init=False)
     _extra_proxies: list[str] = field(default_factory=list, init=False)
     _snapshot: dict | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
+        self.rng = random.Random(f"{self.seed}:{self.stem}")
         # toxiproxy-python keeps its endpoint in class attributes: one lab per process.
         APIConsumer.host = self.cfg.host
         APIConsumer.port = self.cfg.toxiproxy_port

@@ -1,0 +1,175 @@
+"""Grades one exercise: setup in this process, run in a fresh subprocess with a time limit,
+verify here, and the lab put back as it was whatever happens.
+
+``Grader(cfg, target, seed).grade(stem) -> Outcome`` is what ``make check`` calls for each
+exercise. Outcome.kind is one of "not-done", "wrong", "slow", "too-fast", "timeout", "crash"
+(the learner's code raised), "grader-error" (a bug of ours: a spec's setup/verify raised
+something other than GradeFailure).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab.config import REPO_ROOT, LabConfig
+from tests.grader import speed
+from tests.grader.context import GradeContext
+from tests.grader.discovery import Target, number
+from tests.grader.spec import GradeFailure, Outcome
+
+OUTPUT_TAIL_LINES = 8  # of the learner's own output, shown when it crashed or hung
+
+
+def load_spec(stem: str):
+    return importlib.import_module(f"tests.grader.specs.{stem}")
+
+
+def needs_lab(spec) -> bool:
+    """Specs of exercises that touch no service set ``NEEDS_LAB = False`` (greenlet and
+    gevent.sleep exercises): they can be graded with no lab at all."""
+    return getattr(spec, "NEEDS_LAB", True)
+
+
+@dataclass
+class RunResult:
+    """What came back from the learner's subprocess."""
+
+    result: dict | None  # the runner's JSON, None if it died or was killed
+    output: str  # its stdout+stderr
+    timed_out: bool
+    returncode: int | None
+
+
+def run_isolated(cfg: LabConfig, target: Target, stem: str, case: dict,
+                 time_limit: float) -> RunResult:
+    """``python -m tests.grader.runner`` in its own process group, killed at the limit."""
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        case_file, out_file, log_file = (Path(tmp, n) for n in ("case.json", "out.json", "log"))
+        case_file.write_text(json.dumps(case))
+        env = {**os.environ, **cfg.to_env(), "PYTHONUNBUFFERED": "1",
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        cmd = [sys.executable, "-m", "tests.grader.runner", "--target", target.package,
+               "--stem", stem, "--case", str(case_file), "--out", str(out_file)]
+        with open(log_file, "wb") as log:
+            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            timed_out = False
+            try:
+                proc.wait(timeout=time_limit)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            finally:
+                _kill_group(proc)
+        output = log_file.read_text(errors="replace")
+        result = json.loads(out_file.read_text()) if out_file.is_file() and not timed_out \
+            else None
+        return RunResult(result, output, timed_out, proc.returncode)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the learner's process group (it may have left children or threads behind)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _tail(output: str) -> str:
+    lines = [ln for ln in output.rstrip().splitlines() if ln.strip()]
+    return "\n".join(lines[-OUTPUT_TAIL_LINES:])
+
+
+class Grader:
+    """Grades exercises of one target against one lab with one seed."""
+
+    def __init__(self, cfg: LabConfig, target: Target, seed: int):
+        self.cfg, self.target, self.seed = cfg, target, seed
+
+    def grade(self, stem: str) -> Outcome:
+        started = time.monotonic()
+        spec = load_spec(stem)
+        outcome = Outcome(number(stem), stem, getattr(spec, "TITLE", stem), "failed")
+        ctx = GradeContext(self.cfg, self.seed, stem=stem)
+        lab = needs_lab(spec)
+        try:
+            if lab:
+                ctx.snapshot()
+            self._grade(spec, ctx, stem, outcome)
+        finally:
+            if lab:
+                ctx.restore()
+            outcome.seconds = round(time.monotonic() - started, 3)
+        return outcome
+
+    def _grade(self, spec, ctx: GradeContext, stem: str, outcome: Outcome) -> None:
+        try:
+            case = spec.setup(ctx)
+            run = run_isolated(self.cfg, self.target, stem, case, spec.TIME_LIMIT)
+            observed = self._observed(run, spec, outcome)
+            if observed is None:
+                return
+            speed.CHECKS.clear()
+            spec.verify(ctx, case, observed)
+        except GradeFailure as failure:
+            self._fail(outcome, failure.kind, speed.explain(failure), failure)
+            return
+        except Exception as exc:  # noqa: BLE001 - a spec bug must not crash the grader
+            self._fail(outcome, "grader-error",
+                       f"grader error (not your fault): {type(exc).__name__}: {exc}")
+            outcome.details["traceback"] = traceback.format_exc()
+            return
+        outcome.status = "passed"
+        if speed.CHECKS:
+            outcome.details["speed"] = list(speed.CHECKS)
+            outcome.details["margin"] = min(c["margin"] for c in speed.CHECKS)
+
+    def _observed(self, run: RunResult, spec, outcome: Outcome) -> dict | None:
+        """The spec's observations, or None after recording why there are none."""
+        if run.timed_out:
+            tail = _tail(run.output)
+            self._fail(outcome, "timeout",
+                       f"timed out after {spec.TIME_LIMIT:g} s and was stopped: something "
+                       "waits forever (a join on a greenlet that never ends, a get() on a "
+                       "queue nobody fills, a switch to a greenlet that never switches back?)"
+                       + (f"\nLast output:\n{tail}" if tail else ""))
+            return None
+        result = run.result
+        if result is None:
+            self._fail(outcome, "crash",
+                       f"the exercise's process ended without a result (exit code "
+                       f"{run.returncode}): did it call sys.exit() or crash the interpreter?"
+                       + (f"\nLast output:\n{_tail(run.output)}" if run.output.strip() else ""))
+            return None
+        if result["status"] == "not-done":
+            outcome.status, outcome.kind, outcome.reason = "not-started", "not-done", \
+                result["reason"]
+            return None
+        if result["status"] == "failed":
+            failure = GradeFailure(result["reason"], kind=result.get("kind", "crash"),
+                                   timeline=result.get("timeline"),
+                                   suggestion=result.get("suggestion", ""))
+            reason = speed.explain(failure)
+            if result.get("traceback"):
+                reason += "\n" + result["traceback"].rstrip()
+            self._fail(outcome, failure.kind, reason)
+            return None
+        return result["observed"]
+
+    @staticmethod
+    def _fail(outcome: Outcome, kind: str, reason: str,
+              failure: GradeFailure | None = None) -> None:
+        outcome.status, outcome.kind, outcome.reason = "failed", kind, reason
+        if failure is not None and failure.timeline:
+            outcome.details["timeline"] = failure.timeline

@@ -1,0 +1,46 @@
+"""The lab that grading runs against: the one already running, or the embedded one started
+for the duration of a ``make check`` (and stopped afterwards)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from lab.config import LabConfig
+from tests.grader.context import check_lab
+
+
+class NoLab(SystemExit):
+    """The lab is neither up nor startable; the message says what to do."""
+
+
+@contextmanager
+def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Iterator[LabConfig]:
+    """Use the running lab when every service answers; start one when none does; refuse a
+    half-running one (starting another on the same ports would collide with it)."""
+    missing = check_lab(cfg)
+    if not missing:
+        say(f"Using the running lab (Toxiproxy API {cfg.toxiproxy_url}).")
+        yield cfg
+        return
+    if len(missing) < 3:
+        raise NoLab("The lab is only partly up; not answering: " + ", ".join(missing)
+                    + ".\nRestart it: make lab-down && make lab-up")
+    from lab.backends import choose_backend
+
+    backend, why = choose_backend(cfg)
+    say(f"No lab is running: starting one for this check ({why}). "
+        "Tip: `make lab-up` keeps one running and makes checks faster.")
+    try:
+        backend.up()
+    except BaseException:
+        backend.down()
+        raise
+    try:
+        still = check_lab(cfg)
+        if still:
+            raise NoLab("The lab started but does not answer: " + ", ".join(still))
+        yield cfg
+    finally:
+        backend.down()
+        say("Stopped the lab this check had started.")
