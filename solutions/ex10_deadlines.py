@@ -1,0 +1,69 @@
+"""Reference solution of exercise 10 (instructions: exercises/ex10_deadlines.py).
+
+Lời giải mẫu của bài 10.
+"""
+
+# First statement, before any other import: requests must be imported after the patch so
+# that its sockets wait cooperatively (and can be interrupted by gevent.Timeout).
+from gevent import monkey
+
+monkey.patch_all()
+
+import time
+
+import gevent
+import requests
+
+from lab.endpoints import httpbin_url
+
+
+def fetch_one(url: str) -> str:
+    """GET ``url`` and return its text; an error status raises.
+
+    GET ``url`` và trả về nội dung; mã trạng thái lỗi thì ném ngoại lệ.
+    """
+    response = requests.get(url)
+    response.raise_for_status()
+    return response.text
+
+
+def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
+    """Fetch every URL at once; return at ``deadline`` seconds with what has arrived.
+
+    Tải mọi URL cùng lúc; trả về khi hết ``deadline`` giây với những gì đã về.
+    """
+    jobs = {url: gevent.spawn(fetch_one, url) for url in urls}
+    # One deadline for the whole batch; False: leave the block quietly when it expires.
+    with gevent.Timeout(deadline, False):
+        gevent.joinall(jobs.values())
+    late = [job for job in jobs.values() if not job.ready()]
+    gevent.killall(late)  # blocks until they are dead: nothing keeps running behind us
+    return {url: outcome(job, timed_out=job in late) for url, job in jobs.items()}
+
+
+def outcome(job: gevent.Greenlet, timed_out: bool) -> dict:
+    """One URL's result from its finished (or killed) greenlet."""
+    if timed_out:
+        return {"status": "timed out"}
+    if job.successful():
+        return {"status": "ok", "text": job.value}
+    return {"status": "error", "error": str(job.exception)}
+
+
+def main() -> None:
+    base = httpbin_url()
+    urls = [f"{base}/delay/0", f"{base}/status/200", f"{base}/delay/1", f"{base}/delay/3",
+            f"{base}/status/500"]
+    deadline = 2.0
+    start = time.perf_counter()
+    results = fetch_before(urls, deadline)
+    elapsed = time.perf_counter() - start
+    for url in urls:
+        result = results[url]
+        detail = f"{len(result['text'])} bytes" if "text" in result else result.get("error", "")
+        print(f"{url} → {result['status']} {detail}")
+    print(f"Hạn chót / deadline {deadline:.1f} s, thời gian / time: {elapsed:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
