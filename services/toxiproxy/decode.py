@@ -1,0 +1,96 @@
+"""Read JSON request bodies the way Toxiproxy's Go ``encoding/json`` decoding does.
+
+Go decodes the *first* JSON value of the body into a typed struct: trailing bytes are
+ignored, keys match field names case-insensitively, ``null`` leaves a field unchanged, and a
+value of the wrong JSON type is an error. Every failure here becomes a 400
+``bad request body: ...``, never an exception that could take the server down.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .errors import BAD_REQUEST_BODY, ApiError
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"invalid character '{name[0]}' looking for beginning of value")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def parse_body(raw: bytes) -> object:
+    """The first JSON value in ``raw`` (Go's ``Decoder.Decode``); ApiError 400 if none."""
+    text = raw.decode("utf-8", errors="replace").lstrip(" \t\r\n")
+    if not text:
+        raise BAD_REQUEST_BODY.joined("EOF")
+    try:
+        value, _ = _DECODER.raw_decode(text)
+    except (ValueError, RecursionError) as err:
+        raise BAD_REQUEST_BODY.joined(str(err).split(":")[0] or "invalid JSON") from None
+    return value
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _type_error(value: object, where: str, go_type: str) -> ApiError:
+    detail = f"json: cannot unmarshal {_json_kind(value)} into Go {where} of type {go_type}"
+    return BAD_REQUEST_BODY.joined(detail)
+
+
+def _convert(value: object, kind: str, where: str) -> object:
+    """``value`` as a Go field of ``kind`` ('string', 'bool', 'int64', 'float32', 'object')."""
+    if kind == "string" and isinstance(value, str):
+        return value
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int64" and isinstance(value, int) and not isinstance(value, bool):
+        if INT64[0] <= value <= INT64[1]:
+            return value
+    if kind == "float32" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) <= 3.4028234663852886e38:
+            return float(value)
+    if kind == "object" and isinstance(value, dict):
+        return value
+    raise _type_error(value, where, kind)
+
+
+def decode_struct(value: object, struct: str, schema: dict[str, str], into: dict) -> dict:
+    """Decode a JSON value into ``into`` (a dict of defaults) like Go decodes a struct.
+
+    ``schema`` maps field names to kinds. Unknown keys are ignored; ``null`` keeps the
+    current value; the last of several keys naming the same field wins.
+    """
+    if value is None:
+        return into
+    if not isinstance(value, dict):
+        raise _type_error(value, "value", struct)
+    folded = {name.lower(): name for name in schema}
+    for key, item in value.items():
+        name = key if key in schema else folded.get(key.lower())
+        if name is None or item is None:
+            continue
+        into[name] = _convert(item, schema[name], f"struct field {struct}.{name}")
+    return into
+
+
+def decode_array(value: object, go_type: str) -> list:
+    """A JSON array (``null`` is an empty one), or a 400 like Go's for anything else."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _type_error(value, "value", go_type)
+    return value

@@ -1,0 +1,209 @@
+"""One client connection through a proxy: an upstream pipe and a downstream pipe.
+
+Each pipe has a reader greenlet and a writer greenlet with a small queue between them. The
+reader stamps every chunk with the time it was read; the writer sends it through the
+proxy's *current* toxic chain for that direction (looked up per chunk, so toxics added to
+a live connection take effect at once). With no toxic and nothing queued, the reader
+writes straight through: the proxy then costs one recv and one send per chunk.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import time
+
+import gevent
+from gevent import socket as gsocket
+from gevent.queue import Queue
+
+from .toxics import CloseLink
+
+BUFFER_SIZE = 256 * 1024  # big reads: throughput is bound by syscalls per byte
+QUEUE_CHUNKS = 64  # chunks a slow toxic may hold before the reader stops reading
+CONNECT_TIMEOUT = 10.0
+_EOF = None
+
+
+def split_host_port(address: str) -> tuple[str, int]:
+    """``host:port`` (or ``[v6]:port``) -> (host, port); ValueError if malformed."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"address {address}: missing or invalid port")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, int(port)
+
+
+class Pipe:
+    """One direction (``upstream``: client -> server, ``downstream``: server -> client)."""
+
+    def __init__(self, link: "Link", direction: str, src, dst):
+        self.link = link
+        self.direction = direction
+        self.src = src
+        self.dst = dst
+        self.queue: Queue = Queue(QUEUE_CHUNKS)
+        self.pending = 0  # chunks queued or being written: no shortcut while > 0
+
+    def read_loop(self) -> None:
+        proxy = self.link.proxy
+        chain = proxy.chains[self.direction]
+        received, sent = proxy.received, proxy.sent
+        direction = self.direction
+        buf = bytearray(BUFFER_SIZE)
+        view = memoryview(buf)
+        src, dst = self.src, self.dst
+        try:
+            while True:
+                n = src.recv_into(buf)
+                if not n:
+                    break
+                received[direction] += n
+                if not self.pending and not chain:
+                    dst.sendall(view[:n])
+                    sent[direction] += n
+                    continue
+                self.pending += 1
+                self.queue.put((bytes(view[:n]), time.monotonic()))
+        except OSError:
+            self.link.close()
+            return
+        self.pending += 1
+        self.queue.put(_EOF)
+
+    def write_loop(self) -> None:
+        proxy = self.link.proxy
+        while True:
+            item = self.queue.get()
+            try:
+                if item is _EOF:
+                    self._finish(proxy.chains[self.direction])
+                    return
+                data, read_at = item
+                self._through(list(proxy.chains[self.direction]), 0, data, read_at)
+            except CloseLink as stop:
+                self.link.close(reset=stop.reset)
+                return
+            except OSError:
+                self.link.close()
+                return
+            finally:
+                self.pending -= 1
+
+    def _through(self, chain: list, index: int, data: bytes, ts: float) -> None:
+        """Pass ``data`` through toxics ``chain[index:]`` that are active on this link."""
+        while index < len(chain):
+            toxic = chain[index]
+            state = self.link.state_of(toxic)
+            if state["active"]:
+                nxt = index + 1
+                toxic.kind.pipe(
+                    toxic.attributes, state, data, ts,
+                    lambda piece, when: self._through(chain, nxt, piece, when),
+                )
+                return
+            index += 1
+        self.dst.sendall(data)
+        self.link.proxy.sent[self.direction] += len(data)
+
+    def _finish(self, chain: list) -> None:
+        """Input ended: let toxics delay the close (slow_close), then half-close."""
+        for toxic in list(chain):
+            state = self.link.state_of(toxic)
+            if state["active"]:
+                toxic.kind.on_eof(toxic.attributes, state)
+        try:
+            self.dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        self.link.pipe_done()
+
+
+class Link:
+    """A client connection, its upstream connection, and the toxics' state for them."""
+
+    def __init__(self, proxy, client):
+        self.proxy = proxy
+        self.client = client
+        self.upstream = None
+        self.states: dict = {}  # Toxic -> this connection's state for it
+        self.greenlets: list = []
+        self.done = 0
+        self.closed = False
+
+    def run(self) -> None:
+        """Connect upstream and start both pipes (an unreachable upstream: just close)."""
+        try:
+            host, port = split_host_port(self.proxy.upstream)
+            self.upstream = gsocket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
+            self.upstream.settimeout(None)
+        except (OSError, ValueError, UnicodeError):
+            self.close()
+            return
+        if self.closed:  # the proxy stopped while we were connecting
+            self.close()
+            return
+        for sock in (self.client, self.upstream):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sync()
+        up = Pipe(self, "upstream", self.client, self.upstream)
+        down = Pipe(self, "downstream", self.upstream, self.client)
+        self.greenlets = [gevent.spawn(f) for f in
+                          (up.read_loop, up.write_loop, down.read_loop, down.write_loop)]
+
+    # -- toxics ---------------------------------------------------------------------
+    def state_of(self, toxic) -> dict:
+        state = self.states.get(toxic)
+        if state is None or state["version"] != toxic.version:
+            self.sync()
+            state = self.states.get(toxic) or {"active": False, "version": toxic.version}
+        return state
+
+    def sync(self) -> None:
+        """Bring this link's toxic states in line with the proxy's chains."""
+        current = self.proxy.toxics()
+        for toxic in current:
+            state = self.states.get(toxic)
+            if state is not None and state["version"] == toxic.version:
+                continue
+            if state is not None and state["active"]:
+                toxic.kind.detach(state, self, removed=False)
+            state = dict(state or {}, version=toxic.version, active=toxic.roll())
+            self.states[toxic] = state
+            if state["active"] and not self.closed:
+                toxic.kind.attach(toxic.attributes, state, self)
+        for toxic in [t for t in self.states if t not in current]:
+            state = self.states.pop(toxic)
+            if state["active"]:
+                toxic.kind.detach(state, self, removed=True)
+
+    # -- ending ---------------------------------------------------------------------
+    def pipe_done(self) -> None:
+        self.done += 1
+        if self.done == 2:
+            self.close()
+
+    def close(self, reset: bool = False) -> None:
+        """Close both sockets (with RST if ``reset``) and stop this link's greenlets."""
+        if self.closed:
+            return
+        self.closed = True
+        self.proxy.links.discard(self)
+        for sock in (self.client, self.upstream):
+            if sock is None:
+                continue
+            if reset:
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                except OSError:
+                    pass
+            sock.close()
+        for state in self.states.values():
+            timer = state.pop("timer", None)
+            if timer is not None:
+                timer.kill(block=False)
+        current = gevent.getcurrent()
+        for g in self.greenlets:
+            if g is not current:
+                g.kill(block=False)

@@ -1,0 +1,79 @@
+"""Start the API and the proxies from a -config file; stop them cleanly on a signal."""
+
+from __future__ import annotations
+
+import logging
+import resource
+import signal
+import sys
+
+import gevent
+import gevent.event
+from gevent.pywsgi import WSGIHandler, WSGIServer
+
+from . import VERSION
+from .api import Api
+from .decode import parse_body
+from .errors import ApiError
+from .registry import Registry
+
+log = logging.getLogger("toxiproxy")
+
+
+def raise_fd_limit() -> int:
+    """Soft RLIMIT_NOFILE up to the hard limit: each proxied connection costs two fds."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def load_config(api: Api, path: str) -> None:
+    """Populate proxies from a Toxiproxy -config file; errors are logged, as Toxiproxy does."""
+    try:
+        with open(path, "rb") as f:
+            specs = api.populate_specs(parse_body(f.read()))
+    except (OSError, ApiError) as err:
+        log.error("error reading config file %s: %s", path, err)
+        return
+    proxies, error = api.registry.populate(specs)
+    if error is not None:
+        log.error("failed to populate proxies from %s: %s", path, error.message)
+    else:
+        log.info("populated %d proxies from %s", len(proxies), path)
+
+
+class QuietHandler(WSGIHandler):
+    """pywsgi's handler without one access-log line per request (benchmarks hit it hard)."""
+
+    def log_request(self):
+        pass
+
+
+def serve(host: str, port: int, config: str | None = None, proxy_metrics: bool = False,
+          runtime_metrics: bool = False) -> None:
+    """Run until SIGTERM or SIGINT."""
+    limit = raise_fd_limit()
+    registry = Registry()
+    api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
+    server = WSGIServer((host, port), api, handler_class=QuietHandler, log=None,
+                        error_log=sys.stderr)
+    server.start()
+    bound = server.socket.getsockname()
+    if config:
+        load_config(api, config)
+    address = f"{bound[0]}:{bound[1]}"
+    print(f"toxiproxy {VERSION}: API listening on {address}", flush=True)
+    log.info("API listening on %s (open files limit %d)", address, limit)
+
+    stop = gevent.event.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        gevent.signal_handler(signum, stop.set)
+    stop.wait()
+    log.info("shutting down")
+    server.stop(timeout=1)
+    registry.stop_all()
