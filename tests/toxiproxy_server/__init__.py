@@ -1,0 +1,1 @@
+"""Tests of the gevent Toxiproxy server (services/toxiproxy) through real sockets."""
