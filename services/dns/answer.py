@@ -68,4 +68,4 @@ def _formerr(packet):
     if header.qr:
         return None
     reply = DNSHeader(id=header.id, qr=1, opcode=header.opcode, rcode=RCODE.FORMERR)
-    return reply.pack()
+    return DNSRecord(reply).pack()

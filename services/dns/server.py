@@ -123,7 +123,8 @@ def main(argv=None):
         server = DNSServer(zone, delay, args.host, args.port, args.control_port)
         server.start()
     except OSError as e:
-        sys.exit("cannot listen: %s (choose another port with --port / --control-port)" % e)
+        sys.exit("cannot listen on %s port %d (DNS, udp+tcp) and %d (control): %s; choose other "
+                 "ports with --port / --control-port" % (args.host, args.port, args.control_port, e))
     (host, port), (_, control_port) = server.addresses
     print("dns listening on %s:%d udp+tcp, control API on http://%s:%d, delay %d ms"
           % (host, port, host, control_port, delay.ms), file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""Tests of the lab's DNS server (services/dns) through real server processes."""
