@@ -126,9 +126,10 @@ class GradeContext:
         parsed from the zone file it serves."""
         try:
             r = requests.get(f"{self.cfg.dns_control_url}/zone", timeout=API_TIMEOUT)
-            if r.ok:
-                return {name.rstrip("."): recs for name, recs in r.json().items()}
-        except (requests.RequestException, ValueError):
+            if r.ok:  # {"names": {name: {"A": [...], "AAAA": [...]}}}
+                names = r.json()["names"]
+                return {name.rstrip("."): recs for name, recs in names.items()}
+        except (requests.RequestException, ValueError, KeyError, AttributeError):
             pass
         return parse_zone(ZONE_FILE)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from lab import lifecycle
 from lab.config import LabConfig
+from lab.errors import LabError
 from tests.grader.context import check_lab
 
 
@@ -14,10 +16,17 @@ class NoLab(SystemExit):
     """The lab is neither up nor startable; the message says what to do."""
 
 
+def running_config(cfg: LabConfig) -> LabConfig:
+    """The config ``make lab-up`` recorded in the state dir, if any (it wins over the
+    environment: that is where the running lab really listens), else ``cfg``."""
+    return lifecycle.active(cfg)[0]
+
+
 @contextmanager
 def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Iterator[LabConfig]:
     """Use the running lab when every service answers; start one when none does; refuse a
     half-running one (starting another on the same ports would collide with it)."""
+    cfg = running_config(cfg)
     missing = check_lab(cfg)
     if not missing:
         say(f"Using the running lab (Toxiproxy API {cfg.toxiproxy_url}).")
@@ -26,21 +35,18 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
     if len(missing) < 3:
         raise NoLab("The lab is only partly up; not answering: " + ", ".join(missing)
                     + ".\nRestart it: make lab-down && make lab-up")
-    from lab.backends import choose_backend
-
-    backend, why = choose_backend(cfg)
-    say(f"No lab is running: starting one for this check ({why}). "
-        "Tip: `make lab-up` keeps one running and makes checks faster.")
+    say("No lab is running: starting one for this check (`make lab-up` keeps one running "
+        "and makes checks faster)...")
     try:
-        backend.up()
-    except BaseException:
-        backend.down()
-        raise
+        lifecycle.up(cfg)
+    except LabError as exc:
+        lifecycle.down(cfg)
+        raise NoLab(f"Could not start the lab: {exc}") from None
     try:
         still = check_lab(cfg)
         if still:
             raise NoLab("The lab started but does not answer: " + ", ".join(still))
         yield cfg
     finally:
-        backend.down()
+        lifecycle.down(cfg)
         say("Stopped the lab this check had started.")
