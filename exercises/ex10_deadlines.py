@@ -14,11 +14,13 @@ background.
 
 1. TODO 1: ``fetch_one(url)``: ``requests.get(url)``, ``raise_for_status()``, return the
    text. (No per-request timeout needed: the deadline covers it.)
-2. TODO 2: ``fetch_before(urls, deadline)``: one greenlet per URL running ``fetch_one``
-   (call it for every URL: the grader times each call); wait for all of them, but for no
-   more than ``deadline`` seconds in total; kill the ones still running; return
-   ``{url: result}`` where result is ``{"status": "ok", "text": <text>}``,
-   ``{"status": "timed out"}``, or ``{"status": "error", "error": <str(exception)>}``.
+2. TODO 2: ``result_of(url)``: call ``fetch_one(url)`` and return
+   ``{"status": "ok", "text": <text>}``, or ``{"status": "error", "error": <str(exc)>}``
+   if it raised a ``requests.RequestException``.
+3. TODO 3: ``fetch_before(urls, deadline)``: one greenlet per URL running ``result_of``
+   (so ``fetch_one`` is called for every URL: the grader times each call); wait for all
+   of them, but for no more than ``deadline`` seconds in total; kill the ones still
+   running; return ``{url: result}``, with ``{"status": "timed out"}`` for the killed ones.
 
 The grader makes some URLs far slower than the deadline, through extra proxies it creates,
 and checks that the call returns at the deadline with every fast answer.
@@ -38,11 +40,13 @@ chạy lúc hết hạn phải được dừng lại (``gevent.killall``), khôn
 
 1. TODO 1: ``fetch_one(url)``: ``requests.get(url)``, ``raise_for_status()``, trả về nội
    dung. (Không cần timeout cho từng yêu cầu: hạn chót đã lo việc đó.)
-2. TODO 2: ``fetch_before(urls, deadline)``: mỗi URL một greenlet chạy ``fetch_one`` (hãy
-   gọi nó cho từng URL: trình chấm đo thời gian từng lần gọi); chờ tất cả, nhưng tổng cộng
-   không quá ``deadline`` giây; dừng những greenlet còn chạy; trả về ``{url: kết quả}`` với
-   kết quả là ``{"status": "ok", "text": <nội dung>}``, ``{"status": "timed out"}``, hoặc
-   ``{"status": "error", "error": <str(ngoại lệ)>}``.
+2. TODO 2: ``result_of(url)``: gọi ``fetch_one(url)`` và trả về
+   ``{"status": "ok", "text": <nội dung>}``, hoặc ``{"status": "error", "error":
+   <str(exc)>}`` nếu nó ném ``requests.RequestException``.
+3. TODO 3: ``fetch_before(urls, deadline)``: mỗi URL một greenlet chạy ``result_of`` (nhờ
+   vậy ``fetch_one`` được gọi cho từng URL: trình chấm đo thời gian từng lần gọi); chờ tất
+   cả, nhưng tổng cộng không quá ``deadline`` giây; dừng những greenlet còn chạy; trả về
+   ``{url: kết quả}``, với ``{"status": "timed out"}`` cho những greenlet bị dừng.
 
 Trình chấm làm một số URL chậm hơn hạn chót rất nhiều, qua các proxy phụ nó tự tạo, và kiểm tra
 lời gọi trả về đúng lúc hết hạn với đầy đủ các câu trả lời nhanh.
@@ -73,15 +77,24 @@ def fetch_one(url: str) -> str:
     raise NotImplementedError("TODO 1: fetch one URL")
 
 
+def result_of(url: str) -> dict:
+    """``{"status": "ok", "text"}`` or ``{"status": "error", "error"}`` for one URL.
+
+    ``{"status": "ok", "text"}`` hoặc ``{"status": "error", "error"}`` cho một URL.
+    """
+    # TODO 2: try: fetch_one(url) ... except requests.RequestException as exc: ...
+    raise NotImplementedError("TODO 2: turn one fetch into a result")
+
+
 def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
     """Fetch every URL at once; return at ``deadline`` seconds with what has arrived.
 
     Tải mọi URL cùng lúc; trả về khi hết ``deadline`` giây với những gì đã về.
     """
-    # TODO 2: spawn; `with gevent.Timeout(deadline, False): gevent.joinall(jobs)`;
-    # gevent.killall(<the jobs not ready>); then build the results from job.successful(),
-    # job.value and job.exception.
-    raise NotImplementedError("TODO 2: fetch concurrently under one deadline")
+    # TODO 3: spawn result_of per URL; `with gevent.Timeout(deadline, False):
+    # gevent.joinall(jobs)`; gevent.killall(<the jobs not ready()>); then
+    # job.value for the finished ones, {"status": "timed out"} for the others.
+    raise NotImplementedError("TODO 3: fetch concurrently under one deadline")
 
 
 def main() -> None:

@@ -27,27 +27,30 @@ def fetch_one(url: str) -> str:
     return response.text
 
 
+def result_of(url: str) -> dict:
+    """``{"status": "ok", "text"}`` or ``{"status": "error", "error"}`` for one URL.
+
+    ``{"status": "ok", "text"}`` hoặc ``{"status": "error", "error"}`` cho một URL.
+    """
+    try:
+        return {"status": "ok", "text": fetch_one(url)}
+    except requests.RequestException as exc:
+        return {"status": "error", "error": str(exc)}
+
+
 def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
     """Fetch every URL at once; return at ``deadline`` seconds with what has arrived.
 
     Tải mọi URL cùng lúc; trả về khi hết ``deadline`` giây với những gì đã về.
     """
-    jobs = {url: gevent.spawn(fetch_one, url) for url in urls}
+    jobs = {url: gevent.spawn(result_of, url) for url in urls}
     # One deadline for the whole batch; False: leave the block quietly when it expires.
     with gevent.Timeout(deadline, False):
         gevent.joinall(jobs.values())
     late = [job for job in jobs.values() if not job.ready()]
     gevent.killall(late)  # blocks until they are dead: nothing keeps running behind us
-    return {url: outcome(job, timed_out=job in late) for url, job in jobs.items()}
-
-
-def outcome(job: gevent.Greenlet, timed_out: bool) -> dict:
-    """One URL's result from its finished (or killed) greenlet."""
-    if timed_out:
-        return {"status": "timed out"}
-    if job.successful():
-        return {"status": "ok", "text": job.value}
-    return {"status": "error", "error": str(job.exception)}
+    return {url: {"status": "timed out"} if job in late else job.value
+            for url, job in jobs.items()}
 
 
 def main() -> None:
