@@ -1,0 +1,1 @@
+"""Tests of the lab's httpbin service (services/httpbin) through a real server process."""
