@@ -60,11 +60,3 @@ def unfinished(timeline: list[dict]) -> list[str]:
     """Labels of units that had not returned when the learner's call did."""
     return [e["label"] for e in timeline if e["end"] is None]
 
-
-def zone_names(ctx) -> dict[str, dict[str, list[str]]]:
-    """``ctx.zone()``, tolerating the DNS control API's ``{"names": {...}}`` envelope (which
-    ``GradeContext.zone`` did not unwrap when this was written)."""
-    zone = ctx.zone()
-    if set(zone) == {"names"} and isinstance(zone["names"], dict):
-        zone = {name.rstrip("."): records for name, records in zone["names"].items()}
-    return zone
