@@ -142,7 +142,8 @@ class Grader:
             self._fail(outcome, "timeout",
                        f"timed out after {spec.TIME_LIMIT:g} s and was stopped: something "
                        "waits forever (a join on a greenlet that never ends, a get() on a "
-                       "queue nobody fills, a switch to a greenlet that never switches back?)"
+                       "queue nobody fills, a switch to a greenlet that never switches "
+                       "back?) or loops without ever yielding to gevent (busy-waiting)"
                        + (f"\nLast output:\n{tail}" if tail else ""))
             return None
         result = run.result
