@@ -10,11 +10,14 @@ length prefix and a connection may carry several queries.
 
 import argparse
 import signal
+import socket
 import struct
 import sys
 
 import gevent
 import gevent.event
+from gevent.lock import Semaphore
+from gevent.pool import Pool
 from gevent.pywsgi import WSGIServer
 from gevent.server import DatagramServer, StreamServer
 
@@ -25,6 +28,8 @@ from .zone import DEFAULT_ZONE_FILE, Zone
 
 # A TCP client that sends nothing for this long is disconnected (frees the greenlet).
 TCP_IDLE_TIMEOUT = 10.0
+# Queries of one TCP connection answered at the same time; more wait to be read.
+TCP_MAX_IN_FLIGHT = 64
 
 
 class DNSServer:
@@ -65,36 +70,59 @@ class DNSServer:
             pass  # the client went away (ICMP unreachable etc.): nothing to answer
 
     def handle_connection(self, sock, address):
+        """Read length-prefixed queries and answer each in a greenlet of its own, so that a
+        client pipelining several queries on one connection waits the delay once, not once
+        per query. Answers may come out of order (RFC 7766 allows it: clients match ids)."""
         sock.settimeout(TCP_IDLE_TIMEOUT)
+        pending = Pool(TCP_MAX_IN_FLIGHT)  # spawn() waits when full: a bound per connection
+        send_lock = Semaphore()
         try:
             while True:
-                prefix = _recv_exactly(sock, 2)
+                prefix = _recv_exactly(sock, 2, patient=lambda: len(pending) > 0)
                 if prefix is None:
-                    return
+                    break
                 (length,) = struct.unpack("!H", prefix)
                 packet = _recv_exactly(sock, length)
                 if packet is None:
-                    return
-                wire = reply_to(packet, self.zone, udp=False)
-                if wire is None:
-                    continue
-                self._wait()
-                sock.sendall(struct.pack("!H", len(wire)) + wire)
+                    break
+                pending.spawn(self._answer_tcp, sock, send_lock, packet)
+            pending.join(timeout=MAX_DELAY_MS / 1000.0 + 1)  # let answers in flight go out
         except OSError:  # includes socket.timeout: an idle or vanished client
-            return
+            pass
         finally:
+            pending.kill(block=False)
             sock.close()
+
+    def _answer_tcp(self, sock, send_lock, packet):
+        wire = reply_to(packet, self.zone, udp=False)
+        if wire is None:
+            return
+        self._wait()
+        with send_lock:  # one whole message at a time on the stream
+            try:
+                sock.sendall(struct.pack("!H", len(wire)) + wire)
+            except OSError:
+                pass  # the client left; the reading loop notices and closes
 
     def _wait(self):
         if self.delay.ms:
             gevent.sleep(self.delay.seconds)
 
 
-def _recv_exactly(sock, n):
-    """``n`` bytes from ``sock``, or None if the peer closes first."""
+def _recv_exactly(sock, n, patient=lambda: False):
+    """``n`` bytes from ``sock``, or None if the peer closes first.
+
+    A timeout before the first byte is forgiven while ``patient()`` is true (the client is
+    quiet because it waits for answers still being delayed, not because it is idle).
+    """
     chunks = []
     while n:
-        chunk = sock.recv(n)
+        try:
+            chunk = sock.recv(n)
+        except socket.timeout:
+            if not chunks and patient():
+                continue
+            raise
         if not chunk:
             return None
         chunks.append(chunk)

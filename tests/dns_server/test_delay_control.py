@@ -118,6 +118,25 @@ def test_parallel_queries_wait_the_delay_once_not_once_each(dns, delay_reset, tc
     assert elapsed < 2.0, f"20 parallel queries took {elapsed:.2f}s: answers are serialised"
 
 
+def test_pipelined_tcp_queries_on_one_connection_wait_together(dns, delay_reset):
+    """Ten queries pipelined on one TCP connection, 300 ms each: answered side by side."""
+    import socket
+
+    from dnslib import DNSRecord
+
+    from .conftest import HOST, read_frame, tcp_frame
+
+    control.set_delay(dns.control_url, DELAY_MS)
+    queries = [DNSRecord.question(f"w{i:02d}.lab.test") for i in range(10)]
+    with socket.create_connection((HOST, dns.port), timeout=10) as sock:
+        start = time.perf_counter()
+        sock.sendall(b"".join(tcp_frame(q.pack()) for q in queries))
+        replies = [DNSRecord.parse(read_frame(sock)) for _ in queries]
+        elapsed = time.perf_counter() - start
+    assert sorted(r.header.id for r in replies) == sorted(q.header.id for q in queries)
+    assert DELAY_MS / 1000 * 0.95 <= elapsed < 2.0, elapsed  # one after another: 3 s
+
+
 def test_delay_change_applies_to_the_next_query(dns, delay_reset):
     control.set_delay(dns.control_url, 400)
     start = time.perf_counter()

@@ -85,12 +85,42 @@ def test_tcp_connection_carries_several_queries(dns):
             sock.sendall(tcp_frame(query.pack()))
             reply = DNSRecord.parse(read_frame(sock))
             assert reply.header.id == 100 + i and str(reply.q.qname) == name + "."
-        # ...and pipelined: all sent before any answer is read.
-        sock.sendall(b"".join(tcp_frame(DNSRecord.question(n).pack()) for n in names))
-        replies = [DNSRecord.parse(read_frame(sock)) for _ in names]
-    assert [str(r.q.qname).rstrip(".") for r in replies] == names
-    assert [answers(r) for r in replies[:4]] == [ZONE[n]["A"] for n in names[:4]]
-    assert replies[4].header.rcode == RCODE.NXDOMAIN
+        # ...and pipelined: all sent before any answer is read (answers may come in any order).
+        queries = {}
+        for i, name in enumerate(names):
+            queries[200 + i] = DNSRecord.question(name)
+            queries[200 + i].header.id = 200 + i
+        sock.sendall(b"".join(tcp_frame(q.pack()) for q in queries.values()))
+        replies = {r.header.id: r for r in (DNSRecord.parse(read_frame(sock)) for _ in names)}
+    assert sorted(replies) == sorted(queries)
+    for qid, query in queries.items():
+        name = str(query.q.qname).rstrip(".")
+        assert replies[qid].q.qname == query.q.qname
+        assert answers(replies[qid]) == (ZONE[name]["A"] if name in ZONE else [])
+
+
+@pytest.mark.parametrize("extra", [0, 200], ids=["plain", "edns"])
+def test_large_udp_answers_are_truncated_and_complete_over_tcp(tmp_path, extra):
+    """A reply over 512 bytes (or the client's EDNS size) comes back with TC set over UDP;
+    the same question over TCP gets every record."""
+    from dnslib import EDNS0
+
+    from .conftest import start_dns
+
+    addresses = [f"192.0.2.{i}" for i in range(1, 61)]
+    zone = tmp_path / "big.zone"
+    zone.write_text("".join(f"big.lab.test. 60 IN A {a}\n" for a in addresses))
+    service = start_dns(tmp_path, "--zone", str(zone))
+    try:
+        query = DNSRecord.question("big.lab.test")
+        if extra:
+            query.add_ar(EDNS0(udp_len=512 + extra))
+        udp = DNSRecord.parse(query.send(HOST, service.port, timeout=3))
+        assert udp.header.tc == 1 and len(udp.rr) < len(addresses)
+        full = service.query("big.lab.test", tcp=True)
+        assert full.header.tc == 0 and answers(full) == sorted(addresses)
+    finally:
+        service.stop()
 
 
 def test_zone_endpoint_lists_what_the_server_answers(dns):
