@@ -38,12 +38,12 @@ def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     else:
         console.print("Everything was already running: latency left as it was "
                       "(`make lab-status` shows it).")
-    console.print(
-        "\nNext:\n"
-        f"  curl {cfg.httpbin_url}/get          # httpbin through the latency proxy\n"
-        "  make latency MS=250                   # change the latency\n"
-        "  make run EX=01 / make check EX=01     # run / grade an exercise\n"
-        "  make lab-status / make lab-down")
+    steps = [(f"curl {cfg.httpbin_url}/get", "httpbin through the latency proxy"),
+             ("make latency MS=250", "change the latency (0 removes it)"),
+             ("make run EX=01", "run an exercise; make check EX=01 grades it"),
+             ("make lab-status", "what runs, toxics, DNS delay; make lab-down stops it")]
+    width = max(len(cmd) for cmd, _ in steps)
+    console.print("\nNext:\n" + "\n".join(f"  {cmd:<{width}}  # {why}" for cmd, why in steps))
     return 0
 
 
@@ -63,10 +63,17 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
         return 0 if report["ok"] else 1
     console.print(f"Backend: [bold]{report['backend']}[/]")
-    table = Table("service", "address", "pid", "answers", "detail")
+    # Docker backend: a column with each container's state and health (docker SDK).
+    containers = any("container" in s for s in report["services"].values())
+    table = Table("service", "address", "pid", "answers", "detail",
+                  *(["container"] if containers else []))
     for name, s in report["services"].items():
         mark = "[green]yes[/]" if s["answers"] else "[red]no[/]"
-        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"])
+        container = ([f"{s.get('state')}, {s.get('health') or 'no healthcheck'}"
+                      if s.get("container") else s.get("state") or "absent"]
+                     if containers else [])
+        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"],
+                      *container)
     console.print(table)
     _print_latency(report["proxies"], report["dns_delay_ms"])
     if not report["ok"]:

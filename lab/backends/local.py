@@ -89,7 +89,7 @@ class LocalBackend(Backend):
                 processes.stop(self.state, rec)
             raise
         result.update({rec.name: self._info(rec, action) for rec, action in started})
-        return {svc.name: result[svc.name] for svc in wanted}
+        return {name: result[name] for name in health.SERVICES}
 
     def down(self) -> dict[str, bool]:
         stopped = {rec.name: processes.stop(self.state, rec)
