@@ -8,7 +8,7 @@ wrapped here so that the endpoints exercises use answer the same way in both:
   own. httpbin reseeds the *global* generator, so under gevent two concurrent seeded
   ``/stream-bytes`` downloads interleave its stream and both get the wrong bytes.
 - ``/delay/<n>``: fractional seconds, capped at 10 s as in httpbin; a bad value is a 400
-  instead of a 500 traceback.
+  instead of a 500 traceback; every method, as in 0.10 (0.7.0 takes GET only).
 - ``/base64/<value>``: invalid input gets 0.10's hint text (0.7.0 answers 500).
 - JSON bodies are indented in both (Flask 2.2 would make them compact).
 - ``/lab/blob/<n>?seed=S``: a download whose bytes are documented and version-independent
@@ -28,6 +28,7 @@ import gevent
 BYTES_LIMIT = 100 * 1024  # httpbin's own cap for /bytes and /stream-bytes
 MAX_DELAY_S = 10.0  # httpbin's own cap for /delay
 STREAM_CHUNK = 10 * 1024  # httpbin's default chunk_size for /stream-bytes
+DELAY_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "TRACE"]
 BASE64_HINT = "Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l"
 
 
@@ -122,4 +123,6 @@ def _override_views(app):
     ]:
         view.__doc__ = app.view_functions[endpoint].__doc__
         app.view_functions[endpoint] = view
+    # 0.7.0 answers /delay to GET only, 0.10 to every method: give both 0.10's rule.
+    app.add_url_rule("/delay/<delay>", "delay_response", delay_response, methods=DELAY_METHODS)
     app.add_url_rule("/lab/blob/<int:n>", "lab_blob", lab_blob)

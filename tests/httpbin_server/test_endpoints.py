@@ -35,6 +35,13 @@ def test_fractional_delay(httpbin, delay):
     assert time.perf_counter() - start >= float(delay) * 0.95
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_delay_takes_every_method(httpbin, method):
+    r = requests.request(method, httpbin.url + "/delay/0.1", data=b"x=1", timeout=10,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and r.json()["form"] == {"x": "1"}
+
+
 @pytest.mark.parametrize("bad", ["abc", "-1", "nan"])
 def test_bad_delay_is_a_400(httpbin, bad):
     assert get(httpbin, f"/delay/{bad}").status_code == 400
