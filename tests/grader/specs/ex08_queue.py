@@ -194,7 +194,8 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
     names = {name for name, _ in seen["consumed"]}
     if len(names) < 2:
         raise GradeFailure(f"{scenario['name']}: only {len(names)} consumer did all the work; "
-                           f"run {c} consumers on the same queue", timeline=seen["timeline"])
+                           f"run {c} consumers on the same queue", kind="slow",
+                           timeline=seen["timeline"])
     require_concurrent(seen["elapsed"], units=n, unit_cost=d, floor=-(-n // c) * d,
                        timeline=seen["timeline"],
                        suggestion=f"the {c} consumers did not work at the same time: spawn "
