@@ -5,7 +5,7 @@ Two scenarios, both with random item names, item counts and consumer counts:
 - **fast consumers** (the source's failure): the producer waits 30 ms per item, consumers
   5-10 ms. A consumer that ends on ``queue.empty()`` quits early and gevent raises
   ``LoopExit``; the check is that every item is consumed exactly once and everything ends.
-- **slow consumers** (backpressure): the producer waits 5 ms, each of 6 or 8 consumers takes
+- **slow consumers** (backpressure): the producer waits 1 ms, each of 6 or 8 consumers takes
   50 ms per item. The queue fills up and ``put`` must block: the grader hands the learner a
   queue that measures how long each ``put`` waited, and requires that the producer waited
   and that it reported those waits. Speed: N = 25-32 items one after another cost
@@ -61,7 +61,7 @@ def setup(ctx):
          "n_consumers": ctx.rng.randint(2, 4), "producer_delay": 0.03,
          "consumer_delay": ctx.rng.choice([0.005, 0.01])},
         {"name": "consumers slower than the producer", "items": items(ctx.rng.randint(25, 32)),
-         "n_consumers": ctx.rng.choice([6, 8]), "producer_delay": 0.005,
+         "n_consumers": ctx.rng.choice([6, 8]), "producer_delay": 0.001,
          "consumer_delay": 0.05},
     ]}
 
