@@ -30,6 +30,10 @@ from .zone import DEFAULT_ZONE_FILE, Zone
 TCP_IDLE_TIMEOUT = 10.0
 # Queries of one TCP connection answered at the same time; more wait to be read.
 TCP_MAX_IN_FLIGHT = 64
+# Queries (UDP) and connections (TCP) handled at once. Beyond that the server stops reading
+# until one finishes, so a flood under a long delay costs bounded memory, not a crash.
+MAX_UDP_IN_FLIGHT = 10000
+MAX_TCP_CONNECTIONS = 1000
 
 
 class DNSServer:
@@ -38,11 +42,12 @@ class DNSServer:
     def __init__(self, zone, delay, host="127.0.0.1", port=1053, control_port=8053):
         self.zone = zone
         self.delay = delay
-        self.udp = DatagramServer((host, port), self.handle_datagram)
+        self.udp = DatagramServer((host, port), self.handle_datagram, spawn=MAX_UDP_IN_FLIGHT)
         # Port 0 means "any free port": TCP then takes the one UDP got, so both match.
         self.udp.init_socket()
         port = self.udp.address[1]
-        self.tcp = StreamServer((host, port), self.handle_connection)
+        self.tcp = StreamServer((host, port), self.handle_connection,
+                                spawn=MAX_TCP_CONNECTIONS)
         self.control = WSGIServer((host, control_port), ControlApp(delay, zone), log=None)
 
     @property
