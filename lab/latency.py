@@ -14,6 +14,7 @@ from lab.toxiproxy_client import toxiproxy_at
 
 PROXY = "httpbin"
 TOXIC = "latency_downstream"  # Toxiproxy's default name for a downstream latency toxic
+MAX_MS = 60_000  # the DNS server's limit too; more would only make every client time out
 
 
 def parse_ms(raw: str, what: str = "latency") -> int:
@@ -26,6 +27,9 @@ def parse_ms(raw: str, what: str = "latency") -> int:
     if ms < 0:
         raise LabError(f"The {what} cannot be negative ({ms} ms).",
                        "Use 0 to remove it, e.g. make latency MS=0")
+    if ms > MAX_MS:
+        raise LabError(f"The {what} cannot exceed {MAX_MS} ms (got {ms}).",
+                       "For example: make latency MS=250")
     return ms
 
 

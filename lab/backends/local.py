@@ -8,6 +8,7 @@ and, in case it was already running, through ``POST /populate``.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -140,8 +141,6 @@ class LocalBackend(Backend):
                 "Run `make lab-down` first, then `make lab-up` with the new settings.")
 
     def _child_env(self) -> dict[str, str]:
-        import os
-
         return {**os.environ, **self.cfg.to_env(), "PYTHONUNBUFFERED": "1"}
 
     @staticmethod

@@ -147,7 +147,7 @@ def test_port_taken_names_it_and_starts_nothing(cfg):
     assert_nothing_left(cfg, [])
 
 
-@pytest.mark.parametrize("bad", ["abc", "-5", "1.5", ""])
+@pytest.mark.parametrize("bad", ["abc", "-5", "1.5", "", "60001"])
 def test_bad_latency_is_a_clear_error(cfg, bad):
     r = lab(cfg, "latency", "--", bad)
     assert r.returncode == 1
