@@ -169,3 +169,24 @@ def test_latency_run_and_status_without_a_lab(cfg):
     r = lab(cfg, "status")
     assert r.returncode == 1 and "make lab-up" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_a_recorded_pid_that_is_not_ours_is_never_signalled(cfg):
+    """pids are reused: a state file pointing at a stranger must not make us kill it."""
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        record = processes.Record(
+            name="httpbin", pid=stranger.pid, log="",
+            cmd=processes.python_command("services.httpbin", "--port", "1"), started_at=0)
+        path = processes.state_file(cfg.state_path, "httpbin")
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(record.__dict__))
+        code, report = status_json(cfg)
+        assert code != 0 and not report["services"]["httpbin"]["running"]
+        r = lab(cfg, "down")
+        assert r.returncode == 0, r.stderr
+        assert stranger.poll() is None, "down signalled a process it did not start"
+        assert not path.exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
