@@ -58,6 +58,14 @@ bench: $(STAMP) ## Benchmark the latency injector (OTHER=http://host:8474 to com
 flake: $(STAMP) ## Measure the grader's flake rate (grades solutions/ 40 times)
 	$(PY) -m tests.grader.flake
 
+images: ## Build the Docker backend's images (offline: debootstrap base when none can be pulled)
+	bash lab/images.sh
+
+test-docker: $(STAMP) ## Test the Docker backend with Compose v2 and v1 (as root: installs Docker if missing)
+	bash lab/docker-engine.sh
+	bash lab/images.sh
+	LAB_TEST_DOCKER=1 $(PY) -m pytest tests/docker
+
 clean: ## Remove the venv, runtime state and reports
 	-$(PY) -m lab down 2>/dev/null
 	rm -rf $(VENV) .lab reports *.egg-info

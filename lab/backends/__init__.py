@@ -34,5 +34,14 @@ def choose_backend(cfg: LabConfig) -> tuple[Backend, str]:
 
 
 def _auto(cfg: LabConfig) -> tuple[str, str]:
-    """LAB_BACKEND=auto: which backend, and why. Extend here for Docker."""
-    return "local", "LAB_BACKEND=auto: the embedded lab (local processes)"
+    """LAB_BACKEND=auto: Docker when an engine answers and the images are there, else local."""
+    # -- Docker backend hook (helper 6): the docker SDK is imported only here, lazily.
+    try:
+        from lab.backends.docker import available
+    except ImportError as e:  # no docker SDK in this Python
+        ok, why = False, f"the docker SDK is missing ({e})"
+    else:
+        ok, why = available(cfg)
+    if ok:
+        return "docker", f"LAB_BACKEND=auto: Docker Compose ({why})"
+    return "local", f"LAB_BACKEND=auto: the embedded lab (local processes), because {why}"

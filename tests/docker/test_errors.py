@@ -1,0 +1,69 @@
+"""The Docker backend's errors say what went wrong and what to do; `auto` says why."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from lab.backends import choose_backend
+from lab.backends import compose
+from tests.docker.conftest import docker_config, lab_cli, needs_engine
+
+
+def test_no_engine_is_a_clear_error(tmp_path):
+    """Needs only the docker SDK: runs in plain `make test` too."""
+    cfg = docker_config(str(tmp_path))
+    out = lab_cli(cfg, "up", DOCKER_HOST=f"unix://{tmp_path}/no-engine.sock")
+    assert out.returncode == 1
+    assert "No Docker engine answers" in out.stderr and "LAB_BACKEND=local" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_auto_falls_back_to_local_without_engine(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    backend, why = choose_backend(docker_config(str(tmp_path)).with_(backend="auto"))
+    assert backend.name == "local" and "No Docker engine answers" in why
+
+
+@needs_engine
+def test_auto_picks_docker_when_engine_and_images(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOXIPROXY_IMAGE", "gevent-lab/toxiproxy")
+    backend, why = choose_backend(docker_config(str(tmp_path)).with_(backend="auto"))
+    assert backend.name == "docker" and "images are present" in why
+
+
+@needs_engine
+def test_auto_says_which_image_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOXIPROXY_IMAGE", "gevent-lab/absent:none")
+    backend, why = choose_backend(docker_config(str(tmp_path)).with_(backend="auto"))
+    assert backend.name == "local" and "gevent-lab/absent:none" in why
+    assert "make images" in why
+
+
+@needs_engine
+def test_image_that_cannot_be_pulled_says_how_to_build_it(tmp_path):
+    out = lab_cli(docker_config(str(tmp_path)), "up", TOXIPROXY_IMAGE="gevent-lab/absent:none")
+    assert out.returncode == 1, out.stdout
+    assert "cannot be pulled" in out.stderr
+    assert "make images" in out.stderr and "LAB_BACKEND=local" in out.stderr
+
+
+@needs_engine
+def test_taken_port_starts_nothing(tmp_path):
+    cfg = docker_config(str(tmp_path))
+    with socket.socket() as holder:
+        holder.bind((cfg.host, cfg.httpbin_port))
+        holder.listen()
+        out = lab_cli(cfg, "up")
+    assert out.returncode == 1
+    assert f"Port {cfg.httpbin_port}" in out.stderr and "LAB_HTTPBIN_PORT" in out.stderr
+    status = lab_cli(cfg, "status", "--json")
+    assert '"state": "absent"' in status.stdout
+
+
+@needs_engine
+@pytest.mark.parametrize("version", ["v2", "v1"])
+def test_both_compose_versions_are_found(tmp_path, version):
+    found = compose.find(tmp_path, version)
+    assert found.major == int(version[1])
