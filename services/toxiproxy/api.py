@@ -16,7 +16,7 @@ from http import HTTPStatus
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
 from .errors import (
-    INVALID_STREAM, INVALID_TOXIC_TYPE, MISSING_FIELD, TOXIC_EXISTS, ApiError, server_error,
+    BAD_REQUEST_BODY, INVALID_STREAM, INVALID_TOXIC_TYPE, MISSING_FIELD, TOXIC_EXISTS, ApiError, server_error,
 )
 from .registry import Registry
 from .toxics import KINDS, STREAMS, Toxic
@@ -93,6 +93,8 @@ class Api:
         reason = HTTPStatus(response.status).phrase
         headers = response.headers + [("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {reason}", headers)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return []  # headers only, as Go's net/http answers HEAD
         return [response.body]
 
     def dispatch(self, environ) -> Response:
@@ -121,7 +123,11 @@ class Api:
 
     @staticmethod
     def body(environ) -> object:
-        return parse_body(environ["wsgi.input"].read())
+        try:
+            raw = environ["wsgi.input"].read()
+        except (ValueError, OSError) as err:  # e.g. broken chunked encoding
+            raise BAD_REQUEST_BODY.joined(str(err)) from None
+        return parse_body(raw)
 
     # -- proxies ----------------------------------------------------------------------
     def proxy_index(self, environ):

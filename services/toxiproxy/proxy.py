@@ -25,11 +25,11 @@ def format_address(sockaddr: tuple) -> str:
 def bind(listen: str):
     """A listening gevent socket for ``host:port``; ApiError 500 with the reason if not.
 
-    An empty host binds 127.0.0.1 (the lab never listens beyond this machine unless told:
-    ``0.0.0.0:PORT`` does that explicitly).
+    An empty host (or an empty ``listen``: any free port, as in Go) binds 127.0.0.1: the
+    lab never listens beyond this machine unless told, with ``0.0.0.0:PORT``.
     """
     try:
-        host, port = split_host_port(listen)
+        host, port = split_host_port(listen) if listen else ("", 0)
         infos = gsocket.getaddrinfo(host or "127.0.0.1", port, 0, socket.SOCK_STREAM, 0,
                                     socket.AI_PASSIVE)
         family, _, _, _, sockaddr = infos[0]

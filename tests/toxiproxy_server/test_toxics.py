@@ -119,8 +119,9 @@ def test_timeout_zero_holds_data_forever(api, echo):
 
 
 def test_removing_a_timeout_toxic_closes_its_connections(api, echo):
-    add_toxic(api, "timeout", timeout=0)
     with connect(echo, timeout=3) as sock:
+        round_trip(sock)  # the link is up before the toxic arrives
+        add_toxic(api, "timeout", timeout=0)
         sock.sendall(b"held")
         requests.delete(api + "/proxies/p/toxics/timeout_downstream", timeout=5)
         assert sock.recv(10) == b""
