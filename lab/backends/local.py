@@ -141,7 +141,10 @@ class LocalBackend(Backend):
                 "Run `make lab-down` first, then `make lab-up` with the new settings.")
 
     def _child_env(self) -> dict[str, str]:
-        return {**os.environ, **self.cfg.to_env(), "PYTHONUNBUFFERED": "1"}
+        # GEVENT* settings meant for learners' code (e.g. lab.endpoints.use_lab_dns in a
+        # test process) must not change how the services themselves run.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("GEVENT")}
+        return {**inherited, **self.cfg.to_env(), "PYTHONUNBUFFERED": "1"}
 
     @staticmethod
     def _info(rec: processes.Record, action: str) -> dict:
