@@ -13,7 +13,7 @@ the shared rule accepts up to 2.8 s. T leaves the good URLs 0.55 s of slack over
 """
 
 from tests.grader.spec import GradeFailure
-from tests.grader.specs._common import b64_path, direct, token
+from tests.grader.specs._common import b64_path, direct, require_dict_per_input, token
 
 TITLE = "gevent: parallel HTTP with requests, failures are results"
 TIME_LIMIT = 20  # a sequential run takes ~4.8 s
@@ -87,9 +87,7 @@ def run(module, case):
     start = time.perf_counter()
     results = module.fetch_all(list(case["urls"]), case["timeout"])
     elapsed = time.perf_counter() - start
-    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-        raise GradeFailure("fetch_all should return a list with one dict per URL, got "
-                           f"{results!r:.200}")
+    require_dict_per_input(results, case["urls"], "fetch_all", "URL")
     return {"elapsed": elapsed, "timeline": timeline.entries(),
             "results": [{k: r.get(k) for k in ("url", "status", "size", "error")}
                         for r in results]}
@@ -99,8 +97,6 @@ def verify(ctx, case, observed):
     from tests.grader.speed import require_concurrent
 
     urls, kinds, results = case["urls"], case["kinds"], observed["results"]
-    if len(results) != len(urls):
-        raise GradeFailure(f"fetch_all returned {len(results)} results for {len(urls)} URLs")
     for url, result in zip(urls, results):
         if result["url"] != url:
             raise GradeFailure(f"results must be in the order of urls: expected the result "
