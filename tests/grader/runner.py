@@ -35,8 +35,10 @@ TRACEBACK_FRAMES = 5
 def learner_traceback(exc: BaseException) -> str:
     """The last few frames that are not the grader's, and the exception line."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not any(own in f.filename.replace(os.sep, "/") for own in _OWN_FILES)]
+              if not f.filename.startswith("<frozen ") and "importlib" not in f.filename
+              and not any(own in f.filename.replace(os.sep, "/") for own in _OWN_FILES)]
     text = "".join(traceback.format_list(frames[-TRACEBACK_FRAMES:]))
+    text = text.replace(f'"{os.getcwd()}{os.sep}', '"')  # repo-relative paths
     return text + "".join(traceback.format_exception_only(type(exc), exc))
 
 

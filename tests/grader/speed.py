@@ -27,10 +27,15 @@ from tests.grader.timeline import max_overlap, render
 TOO_FAST_FRACTION = 0.95
 CHECKS: list[dict] = []
 
-# Shown when the timeline says the units never overlapped and the spec gave no suggestion.
+# Shown for a "slow" failure whose spec gave no suggestion: when the timeline says the
+# units never overlapped, and when they did but not enough.
 SEQUENTIAL_HINT = (
     "The units ran one after another. Did you spawn them all before joining (not join "
     "inside the loop)? For network code: did you monkey-patch before importing anything else?"
+)
+PARTLY_CONCURRENT_HINT = (
+    "Some units overlapped, but fewer at once than the exercise allows: is a pool or a queue "
+    "smaller than asked, or does one greenlet do the work of several?"
 )
 
 
@@ -46,7 +51,7 @@ def require_concurrent(elapsed: float, *, units: int, unit_cost: float, floor: f
 
     ``sequential`` overrides ``units * unit_cost`` when units cost different amounts.
     Raises ``GradeFailure`` with kind "too-fast" or "slow"; the timeline is attached and,
-    for "slow", a likely cause (``suggestion``, or a generic one when nothing overlapped).
+    for "slow", a likely cause (``suggestion``; ``explain`` picks a generic one without).
     """
     timeline = timeline or []
     sequential = units * unit_cost if sequential is None else sequential
@@ -63,8 +68,6 @@ def require_concurrent(elapsed: float, *, units: int, unit_cost: float, floor: f
             suggestion="Every unit must really do its I/O through the lab (no cached or "
                        "made-up answers).")
     if elapsed > ceiling:
-        if not suggestion and timeline and max_overlap(timeline) <= 1:
-            suggestion = SEQUENTIAL_HINT
         raise GradeFailure(
             f"took {elapsed:.2f} s for {units} units; one after another would take "
             f"{sequential:.2f} s, concurrently about {floor:.2f} s: needs at most "
@@ -79,6 +82,11 @@ def explain(failure: GradeFailure) -> str:
     parts = [failure.reason]
     if failure.timeline:
         parts.append(render(failure.timeline))
-    if failure.suggestion:
-        parts.append(f"Likely cause: {failure.suggestion}")
+    suggestion = failure.suggestion
+    if not suggestion and failure.kind == "slow":
+        ran_alone = failure.timeline and max_overlap(failure.timeline) <= 1
+        suggestion = SEQUENTIAL_HINT if ran_alone or not failure.timeline \
+            else PARTLY_CONCURRENT_HINT
+    if suggestion:
+        parts.append(f"Likely cause: {suggestion}")
     return "\n".join(parts)
