@@ -14,6 +14,9 @@ A spec module defines:
     Hints, in order, each (English, Vietnamese). ``make hint EX=NN`` shows one more each time.
 ``TIME_LIMIT: float``
     Seconds the learner's code may run in its subprocess before it is killed and failed.
+``NEEDS_LAB: bool`` (optional, default True)
+    False for exercises that touch no service (greenlet, ``gevent.sleep``): they are graded
+    without starting or even looking for a lab, and ``ctx``'s lab methods are not used.
 ``setup(ctx: GradeContext) -> dict``
     Runs in the grader's process. Injects the latency this exercise is graded under (through
     ``ctx``, never by hand), draws randomised inputs from ``ctx.rng`` and returns the *case*:
