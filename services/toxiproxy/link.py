@@ -35,6 +35,28 @@ def split_host_port(address: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def connect(address: str):
+    """A connected gevent socket; numeric addresses skip the resolver (no thread hop)."""
+    host, port = split_host_port(address)
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except OSError:
+            continue
+        sock = gsocket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(CONNECT_TIMEOUT)
+        try:
+            sock.connect((host, port))
+        except BaseException:
+            sock.close()
+            raise
+        sock.settimeout(None)
+        return sock
+    sock = gsocket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
+    sock.settimeout(None)
+    return sock
+
+
 class Pipe:
     """One direction (``upstream``: client -> server, ``downstream``: server -> client)."""
 
@@ -43,8 +65,15 @@ class Pipe:
         self.direction = direction
         self.src = src
         self.dst = dst
-        self.queue: Queue = Queue(QUEUE_CHUNKS)
+        self.queue: Queue | None = None  # made with the writer, at the first toxic
         self.pending = 0  # chunks queued or being written: no shortcut while > 0
+
+    def _enqueue(self, item) -> None:
+        if self.queue is None:  # most connections never need a writer greenlet
+            self.queue = Queue(QUEUE_CHUNKS)
+            self.link.greenlets.append(gevent.spawn(self.write_loop))
+        self.pending += 1
+        self.queue.put(item)
 
     def read_loop(self) -> None:
         proxy = self.link.proxy
@@ -64,13 +93,14 @@ class Pipe:
                     dst.sendall(view[:n])
                     sent[direction] += n
                     continue
-                self.pending += 1
-                self.queue.put((bytes(view[:n]), time.monotonic()))
+                self._enqueue((bytes(view[:n]), time.monotonic()))
         except OSError:
             self.link.close()
             return
-        self.pending += 1
-        self.queue.put(_EOF)
+        if self.pending or chain:
+            self._enqueue(_EOF)
+        else:
+            self.finish(chain)
 
     def write_loop(self) -> None:
         proxy = self.link.proxy
@@ -78,7 +108,7 @@ class Pipe:
             item = self.queue.get()
             try:
                 if item is _EOF:
-                    self._finish(proxy.chains[self.direction])
+                    self.finish(proxy.chains[self.direction])
                     return
                 data, read_at = item
                 self._through(list(proxy.chains[self.direction]), 0, data, read_at)
@@ -107,7 +137,7 @@ class Pipe:
         self.dst.sendall(data)
         self.link.proxy.sent[self.direction] += len(data)
 
-    def _finish(self, chain: list) -> None:
+    def finish(self, chain: list) -> None:
         """Input ended: let toxics delay the close (slow_close), then half-close."""
         for toxic in list(chain):
             state = self.link.state_of(toxic)
@@ -133,11 +163,12 @@ class Link:
         self.closed = False
 
     def run(self) -> None:
-        """Connect upstream and start both pipes (an unreachable upstream: just close)."""
+        """Connect upstream, then pipe both ways (an unreachable upstream: just close).
+
+        This greenlet goes on as the upstream reader; one more reads downstream.
+        """
         try:
-            host, port = split_host_port(self.proxy.upstream)
-            self.upstream = gsocket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
-            self.upstream.settimeout(None)
+            self.upstream = connect(self.proxy.upstream)
         except (OSError, ValueError, UnicodeError):
             self.close()
             return
@@ -149,8 +180,9 @@ class Link:
         self.sync()
         up = Pipe(self, "upstream", self.client, self.upstream)
         down = Pipe(self, "downstream", self.upstream, self.client)
-        self.greenlets = [gevent.spawn(f) for f in
-                          (up.read_loop, up.write_loop, down.read_loop, down.write_loop)]
+        self.greenlets.append(gevent.getcurrent())
+        self.greenlets.append(gevent.spawn(down.read_loop))
+        up.read_loop()
 
     # -- toxics ---------------------------------------------------------------------
     def state_of(self, toxic) -> dict:

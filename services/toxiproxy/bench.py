@@ -1,0 +1,319 @@
+"""``make bench``: how close this server comes to Toxiproxy's numbers, measured now.
+
+Starts its own server (``python -m services.toxiproxy -port 0``) and a gevent upstream in
+another process (echo and bulk-data ports), then measures each metric through a proxy and
+directly against the upstream in the same run, and prints a table with targets and
+PASS/MISS. ``--other URL`` measures another Toxiproxy API the same way (its proxies must
+reach this upstream: see ``--upstream-bind`` and ``--upstream-host``) in a second column.
+The client side runs on gevent in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import gevent
+import requests
+from gevent import socket
+from gevent.server import StreamServer
+
+ROUND_TRIPS = 2000  # samples of the no-toxic added latency
+LATENCY_SAMPLES = 30  # round trips through the 100 ms latency toxic
+BANDWIDTH_BYTES = 1_048_576  # 1 MB through the 100 KB/s bandwidth toxic (~10.5 s)
+THROUGHPUT_BYTES = 512 * 1024 * 1024
+CONNECTIONS = 1000
+MESSAGE = b"m" * 64
+CHUNK = 1024 * 1024
+
+
+# -- the upstream (runs in its own process) ------------------------------------------
+def _echo(sock, _address):
+    try:
+        while data := sock.recv(65536):
+            sock.sendall(data)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+def _source(sock, _address):
+    """Reads a byte count and a newline, sends that many bytes, closes."""
+    try:
+        line = b""
+        while not line.endswith(b"\n"):
+            part = sock.recv(64)
+            if not part:
+                return
+            line += part
+        left = int(line)
+        block = memoryview(bytes(CHUNK))
+        while left > 0:
+            n = min(left, CHUNK)
+            sock.sendall(block[:n])
+            left -= n
+    except (OSError, ValueError):
+        pass
+    finally:
+        sock.close()
+
+
+def _listener(host: str):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(4096)
+    return sock
+
+
+def serve_upstream(host: str) -> None:
+    """Serve echo and source ports; print them; run until stdin closes."""
+    servers = [StreamServer(_listener(host), handler) for handler in (_echo, _source)]
+    for server in servers:
+        server.start()
+    print(" ".join(str(s.server_port) for s in servers), flush=True)
+    from gevent.fileobject import FileObjectThread
+    FileObjectThread(sys.stdin).read()
+
+
+# -- the client ------------------------------------------------------------------------
+def dial(address: tuple[str, int]):
+    sock = socket.create_connection(address, timeout=60)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def recv_exactly(sock, size: int) -> None:
+    buf = bytearray(size)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if not n:
+            raise ConnectionError("closed early")
+        got += n
+
+
+def round_trips(address, count: int) -> list[float]:
+    """Seconds per 64-byte echo round trip on one kept-alive connection."""
+    times = []
+    with dial(address) as sock:
+        for _ in range(count):
+            start = time.perf_counter()
+            sock.sendall(MESSAGE)
+            recv_exactly(sock, len(MESSAGE))
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def download(address, size: int) -> float:
+    """Seconds to receive ``size`` bytes from the source port."""
+    with dial(address) as sock:
+        buf = bytearray(CHUNK)
+        start = time.perf_counter()
+        sock.sendall(b"%d\n" % size)
+        got = 0
+        while got < size:
+            n = sock.recv_into(buf)
+            if not n:
+                raise ConnectionError(f"closed after {got} bytes")
+            got += n
+        return time.perf_counter() - start
+
+
+def many_connections(address, count: int) -> float:
+    """Wall seconds for ``count`` concurrent connections to connect and echo once."""
+    def one():
+        with dial(address) as sock:
+            sock.sendall(MESSAGE)
+            recv_exactly(sock, len(MESSAGE))
+
+    start = time.perf_counter()
+    jobs = [gevent.spawn(one) for _ in range(count)]
+    gevent.joinall(jobs, raise_error=True)
+    return time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# -- one Toxiproxy API under test --------------------------------------------------------
+@dataclass
+class Target:
+    """A Toxiproxy API and the two proxies the bench makes on it."""
+
+    api: str
+    upstream_host: str
+    listen_host: str = "127.0.0.1"
+    proxies: dict = field(default_factory=dict)
+
+    def create(self, name: str, upstream_port: int) -> tuple[str, int]:
+        requests.delete(f"{self.api}/proxies/{name}", timeout=10)
+        response = requests.post(f"{self.api}/proxies", timeout=10, json={
+            "name": name, "listen": f"{self.listen_host}:0",
+            "upstream": f"{self.upstream_host}:{upstream_port}"})
+        response.raise_for_status()
+        host, _, port = response.json()["listen"].rpartition(":")
+        host = host.strip("[]")
+        if host in ("0.0.0.0", "::", ""):
+            host = self.api.split("//", 1)[1].rsplit(":", 1)[0]
+        self.proxies[name] = (host, int(port))
+        return self.proxies[name]
+
+    def toxic(self, proxy: str, kind: str, **attributes) -> None:
+        response = requests.post(f"{self.api}/proxies/{proxy}/toxics", timeout=10,
+                                 json={"type": kind, "name": "bench", "attributes": attributes})
+        response.raise_for_status()
+
+    def clear(self, proxy: str) -> None:
+        requests.delete(f"{self.api}/proxies/{proxy}/toxics/bench", timeout=10)
+
+    def cleanup(self) -> None:
+        for name in self.proxies:
+            requests.delete(f"{self.api}/proxies/{name}", timeout=10)
+
+
+def api_call_ms(api: str, count: int = 200) -> float:
+    with requests.Session() as session:
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            session.get(f"{api}/proxies", timeout=10)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def measure(target: Target, echo_port: int, source_port: int, host: str) -> dict:
+    """Every metric through ``target``'s proxies, with the direct baseline of the same run."""
+    echo = target.create("bench_echo", echo_port)
+    source = target.create("bench_source", source_port)
+    direct_echo, direct_source = (host, echo_port), (host, source_port)
+    r = {}
+    try:
+        round_trips(echo, 100)  # warm up both paths
+        round_trips(direct_echo, 100)
+        direct = round_trips(direct_echo, ROUND_TRIPS)
+        proxied = round_trips(echo, ROUND_TRIPS)
+        r["added_p50_ms"] = (percentile(proxied, 0.5) - percentile(direct, 0.5)) * 1000
+        r["added_p99_ms"] = (percentile(proxied, 0.99) - percentile(direct, 0.99)) * 1000
+
+        target.toxic("bench_echo", "latency", latency=100)
+        toxic = round_trips(echo, LATENCY_SAMPLES)
+        target.clear("bench_echo")
+        r["latency_ms"] = (statistics.median(toxic) - statistics.median(direct)) * 1000
+
+        target.toxic("bench_source", "bandwidth", rate=100)
+        seconds = download(source, BANDWIDTH_BYTES)
+        target.clear("bench_source")
+        r["bandwidth_kbs"] = BANDWIDTH_BYTES / seconds / 1000
+
+        r["direct_mbs"] = THROUGHPUT_BYTES / download(direct_source, THROUGHPUT_BYTES) / 1e6
+        r["throughput_mbs"] = THROUGHPUT_BYTES / download(source, THROUGHPUT_BYTES) / 1e6
+
+        r["direct_conns_s"] = many_connections(direct_echo, CONNECTIONS)
+        target.toxic("bench_echo", "latency", latency=200)
+        r["conns_s"] = many_connections(echo, CONNECTIONS)
+        target.clear("bench_echo")
+        r["api_ms"] = api_call_ms(target.api)
+    finally:
+        target.cleanup()
+    return r
+
+
+# -- the report ------------------------------------------------------------------------
+ROWS = [
+    # key, label, target text, pass test, format
+    ("added_p50_ms", "added latency, no toxic, p50", "< 0.2 ms", lambda v: v < 0.2, "{:.3f} ms"),
+    ("added_p99_ms", "added latency, no toxic, p99", "(info)", None, "{:.3f} ms"),
+    ("latency_ms", "latency toxic 100 ms, measured", "100 +/- 5 ms",
+     lambda v: abs(v - 100) <= 5, "{:.1f} ms"),
+    ("bandwidth_kbs", "bandwidth toxic 100 KB/s, 1 MB", "100 +/- 10 %",
+     lambda v: abs(v - 100) <= 10, "{:.1f} KB/s"),
+    ("throughput_mbs", "throughput, no toxic", ">= 300 MB/s", lambda v: v >= 300, "{:.0f} MB/s"),
+    ("direct_mbs", "  (direct, same run)", "", None, "{:.0f} MB/s"),
+    ("conns_s", "1,000 conns through 200 ms", "< 1 s", lambda v: v < 1.0, "{:.3f} s"),
+    ("direct_conns_s", "  (direct, same run)", "", None, "{:.3f} s"),
+    ("api_ms", "API call GET /proxies, p50", "(info)", None, "{:.2f} ms"),
+]
+
+
+def cell(row, results: dict) -> str:
+    key, _, _, check, fmt = row
+    if key not in results:
+        return "-"
+    text = fmt.format(results[key])
+    if check is not None:
+        text += "  PASS" if check(results[key]) else "  MISS"
+    return text
+
+
+def report(columns: dict[str, dict]) -> str:
+    names = list(columns)
+    lines = [f"{'metric':34} {'target':14} " + " ".join(f"{n:22}" for n in names)]
+    lines.append("-" * len(lines[0]))
+    for row in ROWS:
+        cells = " ".join(f"{cell(row, columns[n]):22}" for n in names)
+        lines.append(f"{row[1]:34} {row[2]:14} {cells}")
+    return "\n".join(lines)
+
+
+def start_ours() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    address = line.rsplit(" ", 1)[-1].strip()
+    if "listening" not in line:
+        process.kill()
+        raise SystemExit(f"the server did not start: {line!r}")
+    return process, f"http://{address}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.toxiproxy.bench",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--other", help="another Toxiproxy API to compare, e.g. http://host:8474")
+    parser.add_argument("--upstream-bind", default="127.0.0.1",
+                        help="address the bench's upstream binds (0.0.0.0 for a container)")
+    parser.add_argument("--upstream-host", default="127.0.0.1",
+                        help="host the other server's proxies use to reach the upstream")
+    parser.add_argument("--other-listen-host", default="127.0.0.1",
+                        help="host the other server's proxies listen on")
+    parser.add_argument("--serve-upstream", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_upstream:
+        serve_upstream(args.upstream_bind)
+        return 0
+
+    upstream = subprocess.Popen(
+        [sys.executable, "-m", "services.toxiproxy.bench", "--serve-upstream",
+         "--upstream-bind", args.upstream_bind],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server, api = start_ours()
+    try:
+        echo_port, source_port = map(int, upstream.stdout.readline().split())
+        local = "127.0.0.1" if args.upstream_bind in ("0.0.0.0", "") else args.upstream_bind
+        columns = {}
+        print(f"measuring this server ({api}) ...", flush=True)
+        columns["this server"] = measure(Target(api, local), echo_port, source_port, local)
+        if args.other:
+            print(f"measuring {args.other} ...", flush=True)
+            other = Target(args.other.rstrip("/"), args.upstream_host, args.other_listen_host)
+            columns["other"] = measure(other, echo_port, source_port, local)
+        print(report(columns))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        upstream.stdin.close()
+        upstream.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
