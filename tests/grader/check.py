@@ -61,27 +61,28 @@ def run_pytest(plugin: GraderPlugin, report_dir: Path) -> int:
     return pytest.main(args, plugins=[plugin])
 
 
+def grade_all(cfg, target, stems: list[str], seed: int, report_dir: Path) -> int:
+    """Grade ``stems`` through pytest; 0 only when every one passed."""
+    plugin = GraderPlugin(Grader(cfg, target, seed), stems, report_dir)
+    run_pytest(plugin, report_dir)
+    passed = len(plugin.outcomes) == len(stems) and all(
+        o.status == "passed" for o in plugin.outcomes)
+    return 0 if passed else 1
+
+
 def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -> int:
     """Grade, print, write reports; 0 only when every graded exercise passed."""
     target = resolve_target(target_name)
     stems = select(target, ex)
     if not stems:
         known = ", ".join(s[2:4] for s in all_stems()) or "none yet"
-        print(f"No exercise {ex!r} to grade in {target.package}/ (exercises: {known}).")
+        print(f"No exercise {ex!r} to grade in {target.where} (exercises: {known}).")
         return 2
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     out = Path(report_dir)
     cfg = config.load()
-    print(f"Grading {target.package}/ (seed {seed}: `--seed {seed}` repeats these inputs)")
-
-    def grade_with(cfg_) -> int:
-        plugin = GraderPlugin(Grader(cfg_, target, seed), stems, out)
-        run_pytest(plugin, out)
-        passed = len(plugin.outcomes) == len(stems) and all(
-            o.status == "passed" for o in plugin.outcomes)
-        return 0 if passed else 1
-
+    print(f"Grading {target.where} (seed {seed}: `--seed {seed}` repeats these inputs)")
     if not any(needs_lab(load_spec(s)) for s in stems):
-        return grade_with(cfg)  # greenlet/sleep-only exercises: no lab needed
+        return grade_all(cfg, target, stems, seed, out)  # greenlet/sleep only: no lab needed
     with lab_for_grading(cfg) as lab_cfg:
-        return grade_with(lab_cfg)
+        return grade_all(lab_cfg, target, stems, seed, out)

@@ -19,6 +19,14 @@ class Target:
     package: str  # dotted, importable from the repo root
     path: Path
 
+    @property
+    def where(self) -> str:
+        """The folder, as the learner would type it ("exercises/")."""
+        try:
+            return f"{self.path.relative_to(REPO_ROOT)}/"
+        except ValueError:
+            return f"{self.path}/"
+
     def file(self, stem: str) -> Path:
         return self.path / f"{stem}.py"
 
