@@ -22,6 +22,8 @@ import requests
 from gevent import socket
 from gevent.server import StreamServer
 
+from .link import connect
+
 ROUND_TRIPS = 2000  # samples of the no-toxic added latency
 LATENCY_SAMPLES = 30  # round trips through the 100 ms latency toxic
 BANDWIDTH_BYTES = 1_048_576  # 1 MB through the 100 KB/s bandwidth toxic (~10.5 s)
@@ -83,7 +85,7 @@ def serve_upstream(host: str) -> None:
 
 # -- the client ------------------------------------------------------------------------
 def dial(address: tuple[str, int]):
-    sock = socket.create_connection(address, timeout=60)
+    sock = connect(f"{address[0]}:{address[1]}")  # numeric: no resolver thread per dial
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
 

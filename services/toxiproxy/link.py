@@ -143,11 +143,12 @@ class Pipe:
             state = self.link.state_of(toxic)
             if state["active"]:
                 toxic.kind.on_eof(toxic.attributes, state)
-        try:
-            self.dst.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        self.link.pipe_done()
+        if self.link.done == 0:  # the other way still flows: half-close this one
+            try:
+                self.dst.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        self.link.pipe_done()  # else both are done: close() sends the FIN
 
 
 class Link:

@@ -1,7 +1,12 @@
-"""Fixtures: a real ``python -m services.toxiproxy -port 0`` process and its API."""
+"""Fixtures: a real ``python -m services.toxiproxy -port 0`` process and its API.
+
+``TOXIPROXY_PYTHON=/path/to/python`` runs the server under another interpreter, e.g. a
+Python 3.11 with gevent 22.10 like the Debian image's, to check it works there too.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -32,7 +37,7 @@ class Server:
 def start_server(*args: str) -> Server:
     """Start the server on a free port and wait for its "listening" line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0", *args],
+        [os.environ.get("TOXIPROXY_PYTHON", sys.executable), "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0", *args],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()
     match = LISTENING.search(line)

@@ -20,6 +20,7 @@ class _Echo(socketserver.BaseRequestHandler):
 
 class _Threaded(socketserver.ThreadingTCPServer):
     daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops SYNs when the proxy connects in bulk
     allow_reuse_address = True
     block_on_close = False
 
@@ -64,6 +65,7 @@ class _Hello(BaseHTTPRequestHandler):
 
 class _HTTP(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024
     block_on_close = False
 
 
