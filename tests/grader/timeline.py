@@ -63,7 +63,7 @@ def render(entries: list[dict], width: int = 40, max_rows: int = 12) -> str:
     end = max((e["end"] if e["end"] is not None else e["start"]) for e in entries) or 1e-9
     names = [str(e["label"])[:28] for e in rows]
     pad = max(len(n) for n in names)
-    lines = [f"{'':{pad}}  0.00s{'':{width - 10}}{end:5.2f}s"]
+    lines = [f"{'':{pad}}   0.00s{'':{width - 10}}{end:5.2f}s"]  # under the bars' ends
     for name, e in zip(names, rows):
         stop = e["end"] if e["end"] is not None else end
         a = min(width - 1, int(e["start"] / end * width))
