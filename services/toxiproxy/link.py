@@ -19,7 +19,8 @@ from gevent.queue import Queue
 
 from .toxics import CloseLink
 
-BUFFER_SIZE = 256 * 1024  # big reads: throughput is bound by syscalls per byte
+SMALL_BUFFER = 16 * 1024  # most connections carry little: keep them cheap to start
+BUFFER_SIZE = 256 * 1024  # bulk streams: throughput is bound by syscalls per byte
 QUEUE_CHUNKS = 64  # chunks a slow toxic may hold before the reader stops reading
 CONNECT_TIMEOUT = 10.0
 _EOF = None
@@ -44,13 +45,11 @@ def connect(address: str):
         except OSError:
             continue
         sock = gsocket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(CONNECT_TIMEOUT)
-        try:
+        try:  # no timeout, like Go's net.Dial: the kernel gives up on its own
             sock.connect((host, port))
         except BaseException:
             sock.close()
             raise
-        sock.settimeout(None)
         return sock
     sock = gsocket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
     sock.settimeout(None)
@@ -80,7 +79,7 @@ class Pipe:
         chain = proxy.chains[self.direction]
         received, sent = proxy.received, proxy.sent
         direction = self.direction
-        buf = bytearray(BUFFER_SIZE)
+        buf = bytearray(SMALL_BUFFER)
         view = memoryview(buf)
         src, dst = self.src, self.dst
         try:
@@ -88,6 +87,11 @@ class Pipe:
                 n = src.recv_into(buf)
                 if not n:
                     break
+                if n == len(buf) < BUFFER_SIZE:  # a full read: bulk data, read bigger
+                    data = bytes(view[:n])
+                    buf = bytearray(BUFFER_SIZE)
+                    view = memoryview(buf)
+                    view[:n] = data
                 received[direction] += n
                 if not self.pending and not chain:
                     dst.sendall(view[:n])
@@ -238,5 +242,5 @@ class Link:
                 timer.kill(block=False)
         current = gevent.getcurrent()
         for g in self.greenlets:
-            if g is not current:
+            if g is not current and not g.dead:
                 g.kill(block=False)
