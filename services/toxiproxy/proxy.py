@@ -77,7 +77,9 @@ class Proxy:
     def stop(self) -> None:
         """Stop listening and drop every live connection."""
         if self._acceptor is not None:
-            self._acceptor.kill(block=False)
+            # Kill it first and wait: gevent defers closing a socket that a greenlet is
+            # waiting on, and the port must be free when the API answers (or rebinds it).
+            self._acceptor.kill(block=True, timeout=1)
             self._acceptor = None
         if self._listener is not None:
             self._listener.close()
