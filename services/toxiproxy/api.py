@@ -16,7 +16,8 @@ from http import HTTPStatus
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
 from .errors import (
-    BAD_REQUEST_BODY, INVALID_STREAM, INVALID_TOXIC_TYPE, MISSING_FIELD, TOXIC_EXISTS, ApiError, server_error,
+    BAD_REQUEST_BODY, INVALID_STREAM, INVALID_TOXIC_TYPE, MISSING_FIELD, TOXIC_EXISTS, ApiError,
+    server_error,
 )
 from .registry import Registry
 from .toxics import KINDS, STREAMS, Toxic
@@ -207,7 +208,7 @@ class Api:
             raise INVALID_TOXIC_TYPE
         if target.has_toxic(name):
             raise TOXIC_EXISTS
-        attributes = decode_struct(spec["attributes"], f"toxics.{type(kind).__name__}Toxic", kind.attributes,
+        attributes = decode_struct(spec["attributes"], kind.go_struct, kind.attributes,
                                    {attr: 0 for attr in kind.attributes})
         toxic = Toxic(name, spec["type"], spec["stream"], spec["toxicity"], attributes)
         target.add_toxic(toxic)
@@ -221,7 +222,7 @@ class Api:
         found = target.find_toxic(toxic)
         spec = decode_struct(self.body(environ), "toxics.ToxicWrapper", TOXIC_UPDATE_FIELDS,
                              {"attributes": None, "toxicity": found.toxicity})
-        attributes = decode_struct(spec["attributes"], f"toxics.{type(found.kind).__name__}Toxic",
+        attributes = decode_struct(spec["attributes"], found.kind.go_struct,
                                    found.kind.attributes, dict(found.attributes))
         target.update_toxic(found, attributes, spec["toxicity"])
         return Response(200, dumps(found.to_json()))

@@ -42,6 +42,11 @@ class Kind:
     # attribute -> Go kind, in Toxiproxy's field order (all default to 0)
     attributes: dict[str, str] = {}
 
+    @property
+    def go_struct(self) -> str:
+        """Toxiproxy's Go type name, for error messages (``toxics.LatencyToxic``)."""
+        return f"toxics.{type(self).__name__}Toxic"
+
     def pipe(self, attrs: dict, state: dict, data: bytes, ts: float, emit: Emit) -> None:
         emit(data, ts)
 

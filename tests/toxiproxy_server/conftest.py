@@ -36,8 +36,9 @@ class Server:
 
 def start_server(*args: str) -> Server:
     """Start the server on a free port and wait for its "listening" line."""
+    python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
     process = subprocess.Popen(
-        [os.environ.get("TOXIPROXY_PYTHON", sys.executable), "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0", *args],
+        [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0", *args],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()
     match = LISTENING.search(line)
