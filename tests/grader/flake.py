@@ -3,7 +3,8 @@
 Grades ``solutions/`` RUNS times in a row (20 by default), then RUNS more times while a busy
 loop (a subprocess spinning in pure Python) keeps one core at 100 %, and prints the passes
 out of the total and, per exercise, the slowest speed margin seen (how many seconds under the
-slowest accepted time the run stayed; see tests/grader/speed.py). Target: every run passes.
+slowest accepted time the run stayed; see tests/grader/speed.py) and the largest share of
+that time limit a run used. Target: every run passes.
 
 Each grading is a ``python -m tests.grader check`` process with a time limit; the busy loop
 is stopped whatever happens (also on Ctrl-C). One lab is used for the whole measurement
@@ -63,6 +64,7 @@ class Tally:
         self.passes: dict[str, int] = defaultdict(int)
         self.seen: dict[str, int] = defaultdict(int)
         self.margin: dict[str, float] = {}
+        self.worst: dict[str, float] = {}  # largest elapsed / ceiling seen
         self.failures: list[str] = []
 
     def add(self, report: dict | None, label: str) -> bool:
@@ -83,14 +85,18 @@ class Tally:
             margin = ex["details"].get("margin")
             if margin is not None:
                 self.margin[key] = min(margin, self.margin.get(key, margin))
+            for check in ex["details"].get("speed", []):
+                used = check["elapsed"] / check["ceiling"]
+                self.worst[key] = max(used, self.worst.get(key, used))
         return ok
 
     def table(self) -> str:
-        lines = [f"{'exercise':58} {'passes':>8} {'slowest margin':>15}"]
+        lines = [f"{'exercise':52} {'passes':>8} {'slowest margin':>15} {'of limit':>9}"]
         for key in sorted(self.seen):
-            m = self.margin.get(key)
-            lines.append(f"{key[:58]:58} {self.passes[key]:>4}/{self.seen[key]:<3} "
-                         f"{(f'{m:.2f} s' if m is not None else '-'):>15}")
+            m, w = self.margin.get(key), self.worst.get(key)
+            lines.append(f"{key[:52]:52} {self.passes[key]:>4}/{self.seen[key]:<3} "
+                         f"{(f'{m:.2f} s' if m is not None else '-'):>15} "
+                         f"{(f'{w:.0%}' if w is not None else '-'):>9}")
         return "\n".join(lines)
 
 
