@@ -84,7 +84,9 @@ def verify(ctx, case, observed):
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
         raise GradeFailure(f"{' and '.join(alive)} not finished (.dead is False): every "
-                           "greenlet must run to its end")
+                           "greenlet must run to its end (when a greenlet's "
+                           "function returns, control and its return value go to its "
+                           "PARENT: which greenlet is that?)")
     if observed["returned"] != x * 2 + 10 + y:
         raise GradeFailure(f"start({x}, {y}) should return {x * 2 + 10 + y} "
                            f"(what task_a received + y), got {observed['returned']}")

@@ -110,7 +110,9 @@ def verify(ctx, case, observed):
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
         raise GradeFailure(f"{' and '.join(alive)} not finished (.dead is False): both "
-                           "greenlets must run to their end")
+                           "greenlets must run to their end (when a greenlet's "
+                           "function returns, control and its return value go to its "
+                           "PARENT: which greenlet is that?)")
     parsed = [parse_label(n.upper()) for n in names]
     if observed["returned"] != parsed:
         raise GradeFailure(f"pingpong() should return {parsed}, got {observed['returned']}")
