@@ -180,3 +180,36 @@ def test_noop_passes_data(api, echo):
     add_toxic(api, "noop")
     with connect(echo) as sock:
         assert round_trip(sock, b"z" * 100_000) < 3.0
+
+
+def test_updating_a_toxic_reaches_a_live_connection(api, echo):
+    add_toxic(api, "latency", latency=100)
+    with connect(echo) as sock:
+        assert round_trip(sock) >= 0.095
+        response = requests.post(api + "/proxies/p/toxics/latency_downstream",
+                                 json={"attributes": {"latency": 500}}, timeout=5)
+        assert response.json()["attributes"] == {"latency": 500, "jitter": 0}
+        assert round_trip(sock) >= 0.49
+
+
+def test_jitter_varies_the_delay_within_bounds(api, echo):
+    add_toxic(api, "latency", latency=100, jitter=80)
+    with connect(echo) as sock:
+        times = [round_trip(sock) for _ in range(12)]
+    assert min(times) >= 0.019  # 100 - 80 ms at least
+    assert max(times) - min(times) > 0.01  # not a fixed delay
+
+
+def test_metrics_count_bytes_both_ways(api, echo):
+    with connect(echo) as sock:
+        round_trip(sock, b"q" * 1000)
+    text = requests.get(api + "/metrics", timeout=5).text
+    counters = {}
+    for line in text.splitlines():
+        if line.startswith("toxiproxy_proxy_") and 'proxy="p"' in line:
+            name = line.split("{")[0]
+            direction = line.split('direction="')[1].split('"')[0]
+            counters[name, direction] = int(line.rsplit(" ", 1)[1])
+    for direction in ("upstream", "downstream"):
+        assert counters["toxiproxy_proxy_received_bytes_total", direction] == 1000
+        assert counters["toxiproxy_proxy_sent_bytes_total", direction] == 1000
