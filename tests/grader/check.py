@@ -37,7 +37,12 @@ class GraderPlugin:
         config.stash[GRADER_KEY] = self
 
     def grade(self, stem: str) -> Outcome:
-        outcome = self.grader.grade(stem)
+        try:
+            outcome = self.grader.grade(stem)
+        except Exception as exc:  # noqa: BLE001 - one broken spec must not end the run
+            outcome = Outcome(stem[2:4], stem, stem, "failed", kind="grader-error",
+                              reason=f"grader error (not your fault): {type(exc).__name__}: "
+                                     f"{exc}")
         self.outcomes.append(outcome)
         print(report.outcome_line(outcome), flush=True)
         return outcome

@@ -4,7 +4,7 @@ verify here, and the lab put back as it was whatever happens.
 ``Grader(cfg, target, seed).grade(stem) -> Outcome`` is what ``make check`` calls for each
 exercise. Outcome.kind is one of "not-done", "wrong", "slow", "too-fast", "timeout", "crash"
 (the learner's code raised), "grader-error" (a bug of ours: a spec's setup/verify raised
-something other than GradeFailure).
+something other than GradeFailure), "lab-error" (the lab stopped answering).
 """
 
 from __future__ import annotations
@@ -105,13 +105,27 @@ class Grader:
         lab = needs_lab(spec)
         try:
             if lab:
-                ctx.snapshot()
+                try:
+                    ctx.snapshot()
+                except Exception as exc:  # noqa: BLE001 - the lab went away
+                    self._fail(outcome, "lab-error", f"the lab does not answer ({exc}); is "
+                               "it still running? `make lab-status` tells")
+                    return outcome
             self._grade(spec, ctx, stem, outcome)
         finally:
-            if lab:
-                ctx.restore()
+            if lab and outcome.kind != "lab-error":
+                self._restore(ctx, outcome)
             outcome.seconds = round(time.monotonic() - started, 3)
         return outcome
+
+    @staticmethod
+    def _restore(ctx: GradeContext, outcome: Outcome) -> None:
+        """Put the learner's latency back; if that fails, say so without hiding the grade."""
+        try:
+            ctx.restore()
+        except Exception as exc:  # noqa: BLE001
+            outcome.details["warning"] = (f"could not restore the lab's latency settings "
+                                          f"({exc}): `make lab-status` shows what is left")
 
     def _grade(self, spec, ctx: GradeContext, stem: str, outcome: Outcome) -> None:
         try:

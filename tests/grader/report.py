@@ -15,15 +15,16 @@ MARKS = {"passed": "PASS", "failed": "FAIL", "not-started": "TODO"}
 def outcome_line(o: Outcome) -> str:
     """One line (plus an indented explanation when it failed)."""
     head = f"  {MARKS.get(o.status, '????')}  {o.number} {o.title}"
+    warning = f"\n        Warning: {o.details['warning']}" if o.details.get("warning") else ""
     if o.status == "passed":
-        return f"{head}  ({o.seconds:.1f} s)"
+        return f"{head}  ({o.seconds:.1f} s){warning}"
     first, _, rest = o.reason.partition("\n")
     if o.status == "not-started":
-        return f"{head}: {first}"
+        return f"{head}: {first}{warning}"
     text = f"{head}: {first}"
     if rest.strip():
         text += "\n" + textwrap.indent(rest.rstrip(), " " * 8)
-    return text
+    return text + warning
 
 
 def summary(outcomes: list[Outcome], target: Target) -> str:
