@@ -11,6 +11,7 @@ The client side runs on gevent in this process.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -271,8 +272,10 @@ def report(columns: dict[str, dict]) -> str:
 
 
 def start_ours() -> tuple[subprocess.Popen, str]:
+    """Our server, under ``TOXIPROXY_PYTHON`` if set (e.g. a Python 3.11 + gevent 22.10)."""
+    python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
     process = subprocess.Popen(
-        [sys.executable, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
+        [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()
     address = line.rsplit(" ", 1)[-1].strip()
