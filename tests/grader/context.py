@@ -57,9 +57,13 @@ class GradeContext:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.stem}")
-        # toxiproxy-python keeps its endpoint in class attributes: one lab per process.
+
+    def _toxiproxy(self) -> Toxiproxy:
+        """The client, aimed at this lab. toxiproxy-python keeps its endpoint in class
+        attributes, so it is set before every use (tests hold contexts of several labs)."""
         APIConsumer.host = self.cfg.host
         APIConsumer.port = self.cfg.toxiproxy_port
+        return Toxiproxy()
 
     # -- addresses ------------------------------------------------------------------------
     @property
@@ -72,7 +76,7 @@ class GradeContext:
 
     # -- toxics ---------------------------------------------------------------------------
     def _proxy(self, name: str) -> Proxy:
-        proxy = Toxiproxy().get_proxy(name)
+        proxy = self._toxiproxy().get_proxy(name)
         if proxy is None:
             raise LabUnavailable(f"the latency proxy has no proxy named {name!r}")
         return proxy
@@ -102,7 +106,7 @@ class GradeContext:
         """A temporary proxy in front of ``upstream`` ("host:port") on a port the server
         picks; returns its listen address. ``restore()`` deletes it."""
         name = f"grader_extra_{next(_proxy_ids)}"
-        proxy = Toxiproxy().create(upstream=upstream, name=name,
+        proxy = self._toxiproxy().create(upstream=upstream, name=name,
                                    listen=f"{self.cfg.host}:0")
         self._extra_proxies.append(name)
         if latency_ms:
@@ -137,7 +141,7 @@ class GradeContext:
     def snapshot(self) -> None:
         """Remember every proxy's toxics and the DNS delay, to put them back later."""
         proxies = {}
-        for name, proxy in Toxiproxy().proxies().items():
+        for name, proxy in self._toxiproxy().proxies().items():
             proxies[name] = [
                 {"type": t.type, "stream": t.stream, "name": t.name,
                  "toxicity": t.toxicity, "attributes": t.attributes}
@@ -149,7 +153,7 @@ class GradeContext:
         """Undo this exercise's changes: extra proxies, toxics, DNS delay."""
         while self._extra_proxies:
             name = self._extra_proxies.pop()
-            proxy = Toxiproxy().get_proxy(name)
+            proxy = self._toxiproxy().get_proxy(name)
             if proxy is not None:
                 proxy.destroy()
         if self._snapshot is None:

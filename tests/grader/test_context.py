@@ -2,7 +2,9 @@
 
 import random
 
+import pytest
 import requests
+from toxiproxy.api import APIConsumer
 
 from lab.config import LabConfig
 from lab.net import free_port
@@ -10,6 +12,14 @@ from lab.toxiproxy_client import toxiproxy_at
 from tests.grader.context import GradeContext, check_lab, parse_zone
 from tests.grader.discovery import resolve_target
 from tests.grader.harness import Grader
+
+
+@pytest.fixture(autouse=True)
+def keep_toxiproxy_endpoint():
+    """GradeContext aims toxiproxy-python's global endpoint at its lab: undo that here."""
+    saved = APIConsumer.host, APIConsumer.port
+    yield
+    APIConsumer.host, APIConsumer.port = saved
 
 
 def toxics(lab_cfg, proxy="httpbin"):
