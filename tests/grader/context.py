@@ -16,7 +16,9 @@ API for specs (helpers 4 and 5 both code against it):
   the toxic's name; ``ctx.clear_toxics(proxy="httpbin")``.
 - ``ctx.set_dns_delay(ms)``: how long the DNS server waits before each answer.
 - ``ctx.make_proxy(upstream, latency_ms=0)`` -> ``"127.0.0.1:PORT"``: a temporary extra
-  proxy (removed by ``restore()``), e.g. in front of a learner's server.
+  proxy (removed by ``restore()``), e.g. in front of a learner's server. It lives on the
+  grader's own Toxiproxy (``side_proxy``), which reaches this machine's addresses whichever
+  backend runs the lab.
 - ``ctx.zone()`` -> ``{name: {"A": [...], "AAAA": [...]}}``, names without the final dot.
 """
 
@@ -33,6 +35,7 @@ from toxiproxy.api import APIConsumer
 from toxiproxy.proxy import Proxy
 
 from lab.config import ZONE_FILE, LabConfig
+from tests.grader import side_proxy
 
 # Control-API calls are local and tiny; anything slower means the lab is wedged.
 API_TIMEOUT = 5.0
@@ -58,11 +61,11 @@ class GradeContext:
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.stem}")
 
-    def _toxiproxy(self) -> Toxiproxy:
-        """The client, aimed at this lab. toxiproxy-python keeps its endpoint in class
-        attributes, so it is set before every use (tests hold contexts of several labs)."""
-        APIConsumer.host = self.cfg.host
-        APIConsumer.port = self.cfg.toxiproxy_port
+    def _toxiproxy(self, api: tuple[str, int] | None = None) -> Toxiproxy:
+        """The client, aimed at this lab's API (or ``api``). toxiproxy-python keeps its
+        endpoint in class attributes, so it is set before every use (tests hold contexts of
+        several labs)."""
+        APIConsumer.host, APIConsumer.port = api or (self.cfg.host, self.cfg.toxiproxy_port)
         return Toxiproxy()
 
     # -- addresses ------------------------------------------------------------------------
@@ -76,7 +79,8 @@ class GradeContext:
 
     # -- toxics ---------------------------------------------------------------------------
     def _proxy(self, name: str) -> Proxy:
-        proxy = self._toxiproxy().get_proxy(name)
+        api = side_proxy.address() if name in self._extra_proxies else None
+        proxy = self._toxiproxy(api).get_proxy(name)
         if proxy is None:
             raise LabUnavailable(f"the latency proxy has no proxy named {name!r}")
         return proxy
@@ -106,8 +110,8 @@ class GradeContext:
         """A temporary proxy in front of ``upstream`` ("host:port") on a port the server
         picks; returns its listen address. ``restore()`` deletes it."""
         name = f"grader_extra_{next(_proxy_ids)}"
-        proxy = self._toxiproxy().create(upstream=upstream, name=name,
-                                   listen=f"{self.cfg.host}:0")
+        proxy = self._toxiproxy(side_proxy.address()).create(
+            upstream=upstream, name=name, listen="127.0.0.1:0")
         self._extra_proxies.append(name)
         if latency_ms:
             self.set_latency(latency_ms, proxy=name)
@@ -152,8 +156,9 @@ class GradeContext:
     def restore(self) -> None:
         """Undo this exercise's changes: extra proxies, toxics, DNS delay."""
         while self._extra_proxies:
-            name = self._extra_proxies.pop()
-            proxy = self._toxiproxy().get_proxy(name)
+            name = self._extra_proxies[-1]
+            proxy = self._toxiproxy(side_proxy.address()).get_proxy(name)
+            self._extra_proxies.pop()
             if proxy is not None:
                 proxy.destroy()
         if self._snapshot is None:
