@@ -32,10 +32,10 @@ def find_exercise(ex: str, folder: Path = EXERCISES) -> Path:
 def run_exercise(cfg: LabConfig, ex: str) -> int:
     """Run the exercise in the repo root with the LAB_* variables; its exit status."""
     path = find_exercise(ex)
-    check = health.check_toxiproxy(cfg)
-    if not check.answers:
-        raise LabError(f"The lab is not running (the Toxiproxy API at {cfg.toxiproxy_url} "
-                       f"does not answer).", "Start it with `make lab-up`, then run again.")
+    if not health.check_toxiproxy(cfg).answers:
+        # Greenlet exercises need no lab, so run anyway; network ones will say why they fail.
+        print(f"Note: the lab is not running (nothing answers at {cfg.toxiproxy_url}); "
+              "exercises that use the network need `make lab-up` first.", file=sys.stderr)
     module = f"exercises.{path.stem}"
     print(f"$ python -m {module}", flush=True)
     env = {**os.environ, **cfg.to_env()}
