@@ -63,8 +63,8 @@ images: ## Build the Docker backend's images (offline: debootstrap base when non
 
 test-docker: $(STAMP) ## Test the Docker backend with Compose v2 and v1 (as root: installs Docker if missing)
 	bash lab/docker-engine.sh
-	bash lab/images.sh
-	LAB_TEST_DOCKER=1 $(PY) -m pytest tests/docker
+	bash lab/images.sh && LAB_TEST_DOCKER=1 $(PY) -m pytest tests/docker; \
+	  rc=$$?; bash lab/docker-engine.sh stop; exit $$rc
 
 clean: ## Remove the venv, runtime state and reports
 	-$(PY) -m lab down 2>/dev/null

@@ -3,10 +3,25 @@
 #
 # Installs Debian's docker.io, docker-compose (Compose v1) and debootstrap when missing, then
 # starts dockerd in the background when no engine answers, logging to $LAB_STATE_DIR/dockerd.log.
+# `docker-engine.sh stop` stops the dockerd this script started (and only that one), so that
+# `make test-docker` leaves nothing running that was not running before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=${LAB_STATE_DIR:-.lab}
+PIDFILE="$STATE/dockerd.pid"
 mkdir -p "$STATE"
+
+if [ "${1:-}" = stop ]; then
+  [ -f "$PIDFILE" ] || exit 0
+  pid=$(cat "$PIDFILE"); rm -f "$PIDFILE"
+  if grep -qa dockerd "/proc/$pid/cmdline" 2>/dev/null; then
+    echo "== stopping the dockerd started by make test-docker (pid $pid)"
+    kill "$pid"
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  exit 0
+fi
 
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
@@ -29,6 +44,7 @@ fi
 echo "== starting dockerd (log: $STATE/dockerd.log)"
 # setsid: the engine outlives this script, like a system service would.
 setsid nohup dockerd >"$STATE/dockerd.log" 2>&1 </dev/null &
+echo $! >"$PIDFILE"
 for _ in $(seq 120); do
   docker info >/dev/null 2>&1 && { echo "== Docker engine answers"; exit 0; }
   sleep 1
