@@ -74,8 +74,11 @@ def serve(host: str, port: int, config: str | None = None, proxy_metrics: bool =
     registry = Registry()
     api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
     server = ApiServer((host, port), api, handler_class=QuietHandler, log=None,
-                        error_log=sys.stderr)
-    server.start()
+                       error_log=sys.stderr)
+    try:
+        server.start()
+    except OSError as err:  # a clear line, not a traceback: the port is the usual culprit
+        raise SystemExit(f"toxiproxy: listen tcp {host}:{port}: {err.strerror or err}") from None
     bound = server.socket.getsockname()
     if config:
         load_config(api, config)
