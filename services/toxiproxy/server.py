@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import signal
 import socket
@@ -78,7 +79,8 @@ def serve(host: str, port: int, config: str | None = None, proxy_metrics: bool =
     try:
         server.start()
     except OSError as err:  # a clear line, not a traceback: the port is the usual culprit
-        raise SystemExit(f"toxiproxy: listen tcp {host}:{port}: {err.strerror or err}") from None
+        reason = os.strerror(err.errno).lower() if err.errno else str(err)
+        raise SystemExit(f"toxiproxy: listen tcp {host}:{port}: bind: {reason}") from None
     bound = server.socket.getsockname()
     if config:
         load_config(api, config)

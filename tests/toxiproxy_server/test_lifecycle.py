@@ -126,3 +126,15 @@ def test_many_concurrent_connections_through_latency(api):
             for sock in socks:
                 sock.close()
         assert 0.195 <= elapsed < 3.0  # 200 x 200 ms if they queued: 40 s
+
+
+def test_api_port_in_use_is_a_clear_error():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "services.toxiproxy", "-port", str(port)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"listen tcp 127.0.0.1:{port}: bind: address already in use" in result.stderr
