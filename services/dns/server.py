@@ -18,8 +18,9 @@ import gevent
 import gevent.event
 from gevent.lock import Semaphore
 from gevent.pool import Pool
-from gevent.pywsgi import WSGIServer
 from gevent.server import DatagramServer, StreamServer
+
+from services.wsgi import NoDelayWSGIServer
 
 from .answer import reply_to
 from .control_api import ControlApp
@@ -48,7 +49,8 @@ class DNSServer:
         port = self.udp.address[1]
         self.tcp = StreamServer((host, port), self.handle_connection,
                                 spawn=MAX_TCP_CONNECTIONS)
-        self.control = WSGIServer((host, control_port), ControlApp(delay, zone), log=None)
+        self.control = NoDelayWSGIServer((host, control_port), ControlApp(delay, zone),
+                                         log=None)
 
     @property
     def addresses(self):

@@ -13,7 +13,8 @@ import sys
 
 import gevent
 import gevent.event
-from gevent.pywsgi import WSGIServer
+
+from services.wsgi import NoDelayWSGIServer
 
 from .app import build_app
 
@@ -33,7 +34,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     app = build_app()
-    server = WSGIServer((args.host, args.port), app, backlog=BACKLOG,
+    server = NoDelayWSGIServer((args.host, args.port), app, backlog=BACKLOG,
                         log=sys.stderr if args.access_log else None)
     try:
         server.start()

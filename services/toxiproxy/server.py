@@ -6,12 +6,13 @@ import logging
 import os
 import resource
 import signal
-import socket
 import sys
 
 import gevent
 import gevent.event
-from gevent.pywsgi import WSGIHandler, WSGIServer
+from gevent.pywsgi import WSGIHandler
+
+from services.wsgi import NoDelayWSGIServer
 
 from . import VERSION
 from .api import Api
@@ -56,25 +57,13 @@ class QuietHandler(WSGIHandler):
         pass
 
 
-class ApiServer(WSGIServer):
-    """pywsgi with TCP_NODELAY, as Go sets it: pywsgi writes headers and body separately,
-    and Nagle plus delayed ACKs would add 40 ms to every API call."""
-
-    def handle(self, sock, address):
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
-        super().handle(sock, address)
-
-
 def serve(host: str, port: int, config: str | None = None, proxy_metrics: bool = False,
           runtime_metrics: bool = False) -> None:
     """Run until SIGTERM or SIGINT."""
     limit = raise_fd_limit()
     registry = Registry()
     api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
-    server = ApiServer((host, port), api, handler_class=QuietHandler, log=None,
+    server = NoDelayWSGIServer((host, port), api, handler_class=QuietHandler, log=None,
                        error_log=sys.stderr)
     try:
         server.start()
