@@ -75,8 +75,10 @@ def available(cfg: LabConfig) -> tuple[bool, str]:
     """For LAB_BACKEND=auto: can the Docker backend start right now, and why (not)."""
     try:
         client = engine()
-    except LabError as e:
-        return False, e.message
+    except LabError as e:  # the short reason; `LAB_BACKEND=docker` shows the full one
+        if "permission" in e.message:
+            return False, "this user may not talk to the Docker engine"
+        return False, "no Docker engine answers"
     except Exception as e:  # the docker SDK itself failing: not our business in `auto`
         return False, f"the Docker SDK failed ({e})"
     missing = missing_images(client)

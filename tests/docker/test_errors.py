@@ -23,7 +23,7 @@ def test_no_engine_is_a_clear_error(tmp_path):
 def test_auto_falls_back_to_local_without_engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     backend, why = choose_backend(docker_config(str(tmp_path)).with_(backend="auto"))
-    assert backend.name == "local" and "No Docker engine answers" in why
+    assert backend.name == "local" and "no Docker engine answers" in why
 
 
 @needs_engine
