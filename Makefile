@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # The newest Python >= 3.12 (override with `make PYTHON=/path/to/python3.12 ...`).
-PYTHON ?= $(shell sh lab/find-python.sh)
+PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
 .PHONY: help venv lab-up lab-down lab-status latency run check hint watch test bench flake \
         images test-docker clean

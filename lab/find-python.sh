@@ -12,6 +12,7 @@ for c in $(ls -d "$root"/versions/3.*/bin/python3 2>/dev/null | sort -t/ -V -r);
   if ok "$c"; then echo "$c"; exit 0; fi
 done
 echo "gevent-lab needs Python 3.12 or newer, and none was found (tried python3.14, python3.13," >&2
-echo "python3.12, python3 and pyenv's versions). Install one, e.g. 'apt-get install python3.12'," >&2
-echo "'brew install python@3.13', 'pyenv install 3.13', or set PYTHON=/path/to/python3.12." >&2
+echo "python3.12, python3 and pyenv's versions). Install one (your system's python3.12 or" >&2
+echo "python3.13 package, 'brew install python@3.13', 'pyenv install 3.13', 'uv python install" >&2
+echo "3.13', or python.org), or name it: make PYTHON=/path/to/python3.12 ..." >&2
 exit 1
