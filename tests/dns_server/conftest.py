@@ -1,36 +1,33 @@
 """A real DNS server process on free ports, and helpers to query it with dnslib.
 
-Set ``LAB_SERVICE_PYTHON`` to run the server under another interpreter, e.g. one with
-Debian bookworm's gevent 22.10 / dnslib 0.9.23, to check the code the Docker image runs.
+``LAB_SERVICE_PYTHON`` runs it under another interpreter (see tests/service_process.py).
 """
 
 from __future__ import annotations
 
-import os
 import socket
 import struct
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from dnslib import DNSRecord
 
-from lab.config import REPO_ROOT
 from lab.net import free_port, free_tcp_udp_port
-
-SERVICE_PYTHON = os.environ.get("LAB_SERVICE_PYTHON") or sys.executable
-HOST = "127.0.0.1"
+from tests.service_process import HOST, SERVICE_PYTHON, ServiceProcess, start_service  # noqa: F401
 
 
 @dataclass
 class DNSService:
-    proc: subprocess.Popen
+    """The DNS server's process and ports."""
+
+    process: ServiceProcess
     port: int
     control_port: int
-    log: Path
+
+    @property
+    def proc(self):
+        return self.process.proc
 
     @property
     def control_url(self) -> str:
@@ -42,36 +39,18 @@ class DNSService:
         return DNSRecord.parse(wire)
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        return self.process.log_text()
 
     def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        return self.process.stop()
 
 
 def start_dns(log_dir: Path, *extra: str) -> DNSService:
     """Start ``python -m services.dns`` on free ports and wait for its "listening" line."""
     port, control_port = free_tcp_udp_port(HOST), free_port(HOST)
-    log = log_dir / f"dns-{port}.log"
-    cmd = [SERVICE_PYTHON, "-m", "services.dns", "--host", HOST, "--port", str(port),
-           "--control-port", str(control_port), *extra]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT)
-    service = DNSService(proc, port, control_port, log)
-    deadline = time.monotonic() + 20
-    while "listening" not in service.log_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            service.stop()
-            pytest.fail(f"DNS server did not start: {cmd}\n{service.log_text()}")
-        time.sleep(0.05)
-    return service
+    args = ["--host", HOST, "--port", str(port), "--control-port", str(control_port), *extra]
+    process = start_service("services.dns", args, log_dir / f"dns-{port}.log", timeout=20)
+    return DNSService(process, port, control_port)
 
 
 @pytest.fixture(scope="module")
