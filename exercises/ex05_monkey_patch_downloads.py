@@ -72,8 +72,7 @@ def download_all(files: dict[str, str]) -> dict[str, bytes]:
 
     Tải đồng thời mọi ``{tên: url}``; trả về ``{tên: bytes}``.
     """
-    # TODO 2: gevent.spawn(download_file, name, url) for each file, gevent.joinall(...),
-    # then collect each greenlet's .value.
+    # TODO 2
     raise NotImplementedError("TODO 2: download the files concurrently")
 
 

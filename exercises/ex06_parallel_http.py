@@ -63,7 +63,7 @@ def fetch_url(url: str, timeout: float) -> dict:
 
     GET ``url``: ``{"url", "status", "size"}``, hoặc ``{"url", "error"}`` nếu thất bại.
     """
-    # TODO 1: requests.get(url, timeout=timeout) inside try/except requests.RequestException.
+    # TODO 1
     raise NotImplementedError("TODO 1: fetch one URL, turning exceptions into results")
 
 
@@ -72,8 +72,7 @@ def fetch_all(urls: list[str], timeout: float) -> list[dict]:
 
     Tải đồng thời mọi URL; kết quả theo thứ tự của ``urls``.
     """
-    # TODO 2: gevent.spawn(fetch_url, url, timeout) for each URL, gevent.joinall(jobs),
-    # then [job.value for job in jobs].
+    # TODO 2
     raise NotImplementedError("TODO 2: fetch the URLs concurrently")
 
 

@@ -62,7 +62,7 @@ def resolve_host(domain: str) -> dict:
 
     ``{"domain", "ip"}`` nếu tên tồn tại, ngược lại ``{"domain", "error": "lỗi DNS"}``.
     """
-    # TODO 1: socket.gethostbyname(domain) inside try/except socket.gaierror.
+    # TODO 1
     raise NotImplementedError("TODO 1: resolve one name, turning gaierror into a result")
 
 
@@ -71,8 +71,7 @@ def resolve_all(domains: list[str]) -> list[dict]:
 
     Phân giải đồng thời mọi tên; kết quả theo thứ tự của ``domains``.
     """
-    # TODO 2: gevent.spawn(resolve_host, d) for each name, gevent.joinall(jobs),
-    # then [job.value for job in jobs].
+    # TODO 2
     raise NotImplementedError("TODO 2: resolve the names concurrently")
 
 

@@ -82,8 +82,7 @@ def producer(queue: Queue, items: list[str], delay: float, n_consumers: int) -> 
 
     Đưa mọi phần tử vào, rồi mỗi consumer một dấu kết thúc; trả về thời gian chờ của mỗi put.
     """
-    # TODO 1: time each queue.put(item) with time.perf_counter(), print it, sleep `delay`;
-    # finally queue.put(StopIteration) once per consumer.
+    # TODO 1
     raise NotImplementedError("TODO 1: the producer, with one end marker per consumer")
 
 
@@ -92,7 +91,7 @@ def consumer(queue: Queue, name: str, delay: float, consumed: list) -> None:
 
     Lấy phần tử cho tới dấu kết thúc; xử lý từng phần tử và ghi lại ``(name, item)``.
     """
-    # TODO 2: `for item in queue:` stops at StopIteration. Never decide with queue.empty().
+    # TODO 2
     raise NotImplementedError("TODO 2: the consumer loop that ends on the end marker")
 
 
@@ -102,8 +101,7 @@ def run_pipeline(queue: Queue, items: list[str], n_consumers: int, producer_dela
 
     Chạy một producer và ``n_consumers`` consumer trên ``queue`` tới khi xong mọi phần tử.
     """
-    # TODO 3: spawn the producer and the consumers, gevent.joinall(..., raise_error=True),
-    # return {"consumed": consumed, "put_waits": <the producer greenlet's value>}.
+    # TODO 3
     raise NotImplementedError("TODO 3: spawn the producer and consumers, wait for all")
 
 

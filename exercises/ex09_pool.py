@@ -60,7 +60,7 @@ def fetch_one(url: str) -> tuple[str, str]:
 
     GET ``url`` và trả về ``(url, text)``; mã trạng thái lỗi thì ném ngoại lệ.
     """
-    # TODO 1: requests.get(url, timeout=10), response.raise_for_status(), (url, response.text)
+    # TODO 1
     raise NotImplementedError("TODO 1: fetch one URL")
 
 
@@ -69,7 +69,7 @@ def fetch_all(urls: list[str], k: int) -> dict[str, str]:
 
     Tải mọi URL, tối đa ``k`` cùng lúc; trả về ``{url: text}``.
     """
-    # TODO 2: pool = Pool(k); dict(pool.imap_unordered(fetch_one, urls))
+    # TODO 2
     raise NotImplementedError("TODO 2: fetch the URLs with a Pool of size k")
 
 

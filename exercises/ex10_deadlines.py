@@ -73,7 +73,7 @@ def fetch_one(url: str) -> str:
 
     GET ``url`` và trả về nội dung; mã trạng thái lỗi thì ném ngoại lệ.
     """
-    # TODO 1: requests.get(url), response.raise_for_status(), return response.text
+    # TODO 1
     raise NotImplementedError("TODO 1: fetch one URL")
 
 
@@ -82,7 +82,7 @@ def result_of(url: str) -> dict:
 
     ``{"status": "ok", "text"}`` hoặc ``{"status": "error", "error"}`` cho một URL.
     """
-    # TODO 2: try: fetch_one(url) ... except requests.RequestException as exc: ...
+    # TODO 2
     raise NotImplementedError("TODO 2: turn one fetch into a result")
 
 
@@ -91,9 +91,7 @@ def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
 
     Tải mọi URL cùng lúc; trả về khi hết ``deadline`` giây với những gì đã về.
     """
-    # TODO 3: spawn result_of per URL; `with gevent.Timeout(deadline, False):
-    # gevent.joinall(jobs)`; gevent.killall(<the jobs not ready()>); then
-    # job.value for the finished ones, {"status": "timed out"} for the others.
+    # TODO 3
     raise NotImplementedError("TODO 3: fetch concurrently under one deadline")
 
 

@@ -82,8 +82,7 @@ def answer(line: str, delay: float) -> str:
 
     Câu trả lời cho một dòng yêu cầu, sau ``delay`` giây làm việc (kiểu hợp tác).
     """
-    # TODO 1: gevent.sleep(delay); split the command from its argument
-    # (line.partition(" ")); UPPER -> upper-case, SUM -> sum of ints, else "ERR ...".
+    # TODO 1
     raise NotImplementedError("TODO 1: answer one request")
 
 
@@ -92,8 +91,7 @@ def handle(sock: socket.socket, address: tuple, delay: float) -> None:
 
     Phục vụ một client: trả lời từng dòng nó gửi cho tới khi nó đóng kết nối.
     """
-    # TODO 2: f = sock.makefile("rwb"); for each line: f.write(answer(...) + "\n" encoded);
-    # f.flush(); stop on b"".
+    # TODO 2
     raise NotImplementedError("TODO 2: the per-connection handler")
 
 
@@ -102,7 +100,7 @@ def make_server(host: str, port: int, delay: float) -> StreamServer:
 
     Một StreamServer trên ``(host, port)`` chạy ``handle`` cho mỗi kết nối (chưa khởi động).
     """
-    # TODO 3: StreamServer((host, port), functools.partial(handle, delay=delay))
+    # TODO 3
     raise NotImplementedError("TODO 3: build the StreamServer")
 
 
