@@ -64,7 +64,7 @@ Chạy thử: ``make run EX=03``. Chấm điểm: ``make check EX=03``. Cần g�
 
 import time
 
-from greenlet import GreenletExit, getcurrent, greenlet  # noqa: F401 (you will need them)
+from greenlet import GreenletExit, getcurrent, greenlet
 
 
 def emit(value) -> None:

@@ -95,8 +95,9 @@ def consumer(queue: Queue, name: str, delay: float, consumed: list) -> None:
     raise NotImplementedError("TODO 2: the consumer loop that ends on the end marker")
 
 
-def run_pipeline(queue: Queue, items: list[str], n_consumers: int, producer_delay: float,
-                 consumer_delay: float) -> dict:
+def run_pipeline(
+    queue: Queue, items: list[str], n_consumers: int, producer_delay: float, consumer_delay: float
+) -> dict:
     """Run one producer and ``n_consumers`` consumers over ``queue`` until all items are done.
 
     Chạy một producer và ``n_consumers`` consumer trên ``queue`` tới khi xong mọi phần tử.
@@ -112,11 +113,18 @@ def main() -> None:
     for speed, consumer_delay in (("nhanh hơn / faster", 0.05), ("chậm hơn / slower", 0.5)):
         print(f"--- 2 consumer {speed} producer ---")
         start = time.perf_counter()
-        result = run_pipeline(Queue(maxsize=2), items, n_consumers=2, producer_delay=0.1,
-                              consumer_delay=consumer_delay)
+        result = run_pipeline(
+            Queue(maxsize=2),
+            items,
+            n_consumers=2,
+            producer_delay=0.1,
+            consumer_delay=consumer_delay,
+        )
         elapsed = time.perf_counter() - start
-        print(f"Tiêu thụ / consumed {len(result['consumed'])}/{len(items)}, producer chờ / "
-              f"waited {sum(result['put_waits']):.2f} s, thời gian / time: {elapsed:.2f} s")
+        print(
+            f"Tiêu thụ / consumed {len(result['consumed'])}/{len(items)}, producer chờ / "
+            f"waited {sum(result['put_waits']):.2f} s, thời gian / time: {elapsed:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -76,16 +76,19 @@ def fetch_all(urls: list[str], k: int) -> dict[str, str]:
 def main() -> None:
     # httpbin's /base64/<value> answers with the decoded value: easy to check by eye.
     words = [f"xin chào {i}" for i in range(12)]
-    urls = [f"{httpbin_url()}/base64/{base64.urlsafe_b64encode(w.encode()).decode()}"
-            for w in words]
+    urls = [
+        f"{httpbin_url()}/base64/{base64.urlsafe_b64encode(w.encode()).decode()}" for w in words
+    ]
     k = 4
     start = time.perf_counter()
     texts = fetch_all(urls, k)
     elapsed = time.perf_counter() - start
     for url in urls:
         print(f"{url.rsplit('/', 1)[-1]} → {texts[url]}")
-    print(f"{len(urls)} yêu cầu, tối đa / at most {k} cùng lúc / at once: "
-          f"thời gian / time {elapsed:.2f} s")
+    print(
+        f"{len(urls)} yêu cầu, tối đa / at most {k} cùng lúc / at once: "
+        f"thời gian / time {elapsed:.2f} s"
+    )
 
 
 if __name__ == "__main__":

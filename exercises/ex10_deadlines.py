@@ -97,8 +97,13 @@ def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
 
 def main() -> None:
     base = httpbin_url()
-    urls = [f"{base}/delay/0", f"{base}/status/200", f"{base}/delay/1", f"{base}/delay/3",
-            f"{base}/status/500"]
+    urls = [
+        f"{base}/delay/0",
+        f"{base}/status/200",
+        f"{base}/delay/1",
+        f"{base}/delay/3",
+        f"{base}/status/500",
+    ]
     deadline = 2.0
     start = time.perf_counter()
     results = fetch_before(urls, deadline)

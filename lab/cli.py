@@ -32,16 +32,24 @@ def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     console.print(table)
     applied = report["latency_applied"]
     if applied:
-        console.print("Latency applied: " + ", ".join(
-            f"{'httpbin proxy' if k == 'http_ms' else 'DNS answers'} {v} ms"
-            for k, v in applied.items()) + " (LAB_LATENCY_MS).")
+        console.print(
+            "Latency applied: "
+            + ", ".join(
+                f"{'httpbin proxy' if k == 'http_ms' else 'DNS answers'} {v} ms"
+                for k, v in applied.items()
+            )
+            + " (LAB_LATENCY_MS)."
+        )
     else:
-        console.print("Everything was already running: latency left as it was "
-                      "(`make lab-status` shows it).")
-    steps = [(f"curl {cfg.httpbin_url}/get", "httpbin through the latency proxy"),
-             ("make latency MS=250", "change the latency (0 removes it)"),
-             ("make run EX=01", "run an exercise; make check EX=01 grades it"),
-             ("make lab-status", "what runs, toxics, DNS delay; make lab-down stops it")]
+        console.print(
+            "Everything was already running: latency left as it was (`make lab-status` shows it)."
+        )
+    steps = [
+        (f"curl {cfg.httpbin_url}/get", "httpbin through the latency proxy"),
+        ("make latency MS=250", "change the latency (0 removes it)"),
+        ("make run EX=01", "run an exercise; make check EX=01 grades it"),
+        ("make lab-status", "what runs, toxics, DNS delay; make lab-down stops it"),
+    ]
     width = max(len(cmd) for cmd, _ in steps)
     console.print("\nNext:\n" + "\n".join(f"  {cmd:<{width}}  # {why}" for cmd, why in steps))
     return 0
@@ -52,8 +60,10 @@ def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     stopped = [name for name, was in report["stopped"].items() if was]
     console.print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
     for env, port, proto, who in report["still_listening"]:
-        console.print(f"[yellow]warning:[/] port {port}/{proto} ({env}) is still in use"
-                      f"{' by ' + who if who else ''}; the lab did not start it.")
+        console.print(
+            f"[yellow]warning:[/] port {port}/{proto} ({env}) is still in use"
+            f"{' by ' + who if who else ''}; the lab did not start it."
+        )
     return 0
 
 
@@ -65,21 +75,29 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     console.print(f"Backend: [bold]{report['backend']}[/]")
     # Docker backend: a column with each container's state and health (docker SDK).
     containers = any("container" in s for s in report["services"].values())
-    table = Table("service", "address", "pid", "answers", "detail",
-                  *(["container"] if containers else []))
+    table = Table(
+        "service", "address", "pid", "answers", "detail", *(["container"] if containers else [])
+    )
     for name, s in report["services"].items():
         mark = "[green]yes[/]" if s["answers"] else "[red]no[/]"
-        container = ([f"{s.get('state')}, {s.get('health') or 'no healthcheck'}"
-                      if s.get("container") else s.get("state") or "absent"]
-                     if containers else [])
-        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"],
-                      *container)
+        container = (
+            [
+                f"{s.get('state')}, {s.get('health') or 'no healthcheck'}"
+                if s.get("container")
+                else s.get("state") or "absent"
+            ]
+            if containers
+            else []
+        )
+        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"], *container)
     console.print(table)
     _print_latency(report["proxies"], report["dns_delay_ms"])
     if not report["ok"]:
         down = [n for n, s in report["services"].items() if not s["answers"]]
-        console.print(f"[red]Not answering: {', '.join(down)}.[/] Start the lab with "
-                      "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ").")
+        console.print(
+            f"[red]Not answering: {', '.join(down)}.[/] Start the lab with "
+            "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ")."
+        )
     return 0 if report["ok"] else 1
 
 
@@ -105,15 +123,21 @@ def _print_latency(proxies: dict | None, dns_delay: int | None) -> None:
         console.print("Toxics: unknown (the Toxiproxy API does not answer).")
     for name, proxy in sorted((proxies or {}).items()):
         toxics = proxy.get("toxics") or []
-        described = "; ".join(
-            f"{t['type']} {t['stream']} "
-            + " ".join(f"{k}={v}" for k, v in t.get("attributes", {}).items())
-            + (f" toxicity={t['toxicity']}" if t.get("toxicity", 1) != 1 else "")
-            for t in toxics) or "no toxics"
+        described = (
+            "; ".join(
+                f"{t['type']} {t['stream']} "
+                + " ".join(f"{k}={v}" for k, v in t.get("attributes", {}).items())
+                + (f" toxicity={t['toxicity']}" if t.get("toxicity", 1) != 1 else "")
+                for t in toxics
+            )
+            or "no toxics"
+        )
         state = "" if proxy.get("enabled", True) else " (disabled)"
         console.print(f"Proxy {name} {proxy['listen']} -> {proxy['upstream']}{state}: {described}")
-    console.print("DNS delay: " + ("unknown (the control API does not answer)"
-                                   if dns_delay is None else f"{dns_delay} ms"))
+    console.print(
+        "DNS delay: "
+        + ("unknown (the control API does not answer)" if dns_delay is None else f"{dns_delay} ms")
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,13 +154,19 @@ def parser() -> argparse.ArgumentParser:
     only.add_argument("--dns-only", action="store_true", help="change only the DNS delay")
     only.add_argument("--http-only", action="store_true", help="change only the HTTP latency")
     run = sub.add_parser("run", help="run one exercise against the lab, e.g. `run 06`")
-    run.add_argument("exercise", metavar="EX", nargs="?", default="",
-                     help="exercise number, e.g. 06 or 6")
+    run.add_argument(
+        "exercise", metavar="EX", nargs="?", default="", help="exercise number, e.g. 06 or 6"
+    )
     return p
 
 
-COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "latency": cmd_latency,
-            "run": cmd_run}
+COMMANDS = {
+    "up": cmd_up,
+    "down": cmd_down,
+    "status": cmd_status,
+    "latency": cmd_latency,
+    "run": cmd_run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         if os.environ.get("LAB_DEBUG"):
             raise
-        print(f"error: unexpected {type(e).__name__}: {e}\n"
-              "  Run again with LAB_DEBUG=1 for the traceback, and report it.", file=sys.stderr)
+        print(
+            f"error: unexpected {type(e).__name__}: {e}\n"
+            "  Run again with LAB_DEBUG=1 for the traceback, and report it.",
+            file=sys.stderr,
+        )
         return 1

@@ -79,9 +79,7 @@ class LabConfig:
     def ports(self) -> dict[str, int]:
         """Every port the lab listens on, by the env var that sets it."""
         return {
-            env: getattr(self, name)
-            for env, (name, _) in _ENV.items()
-            if env.endswith("_PORT")
+            env: getattr(self, name) for env, (name, _) in _ENV.items() if env.endswith("_PORT")
         }
 
     def to_env(self) -> dict[str, str]:
@@ -91,7 +89,7 @@ class LabConfig:
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
-    def with_(self, **changes) -> "LabConfig":
+    def with_(self, **changes) -> LabConfig:
         return replace(self, **changes)
 
 

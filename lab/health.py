@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
-from dnslib import DNSRecord, RCODE
+from dnslib import RCODE, DNSRecord
 
 from lab.config import LabConfig
 
@@ -60,8 +60,9 @@ def check_dns(cfg: LabConfig, timeout: float = 10.0) -> Check:
         return Check(False, f"control API: {_short(e)}")
     t0 = time.perf_counter()
     try:
-        reply = DNSRecord.parse(DNSRecord.question(PROBE_NAME).send(
-            cfg.host, cfg.dns_port, timeout=timeout))
+        reply = DNSRecord.parse(
+            DNSRecord.question(PROBE_NAME).send(cfg.host, cfg.dns_port, timeout=timeout)
+        )
     except Exception as e:  # socket timeouts, refused, unparsable replies: all mean "no answer"
         return Check(False, f"query {PROBE_NAME}: {_short(e)}")
     ms = 1000 * (time.perf_counter() - t0)

@@ -22,14 +22,19 @@ def parse_ms(raw: str, what: str = "latency") -> int:
     try:
         ms = int(raw)
     except (TypeError, ValueError):
-        raise LabError(f"The {what} must be a whole number of milliseconds, not {raw!r}.",
-                       "For example: make latency MS=250") from None
+        raise LabError(
+            f"The {what} must be a whole number of milliseconds, not {raw!r}.",
+            "For example: make latency MS=250",
+        ) from None
     if ms < 0:
-        raise LabError(f"The {what} cannot be negative ({ms} ms).",
-                       "Use 0 to remove it, e.g. make latency MS=0")
+        raise LabError(
+            f"The {what} cannot be negative ({ms} ms).",
+            "Use 0 to remove it, e.g. make latency MS=0",
+        )
     if ms > MAX_MS:
-        raise LabError(f"The {what} cannot exceed {MAX_MS} ms (got {ms}).",
-                       "For example: make latency MS=250")
+        raise LabError(
+            f"The {what} cannot exceed {MAX_MS} ms (got {ms}).", "For example: make latency MS=250"
+        )
     return ms
 
 
@@ -39,14 +44,20 @@ def set_http(cfg: LabConfig, ms: int, jitter: int = 0) -> None:
         with toxiproxy_at(cfg) as tp:
             proxy = tp.get_proxy(PROXY)
             if proxy is None:
-                raise LabError(f"The Toxiproxy server has no proxy named {PROXY!r}.",
-                               "Run `make lab-up` again: it creates it.")
+                raise LabError(
+                    f"The Toxiproxy server has no proxy named {PROXY!r}.",
+                    "Run `make lab-up` again: it creates it.",
+                )
             for toxic in proxy.toxics().values():
                 if toxic.type == "latency":
                     proxy.destroy_toxic(toxic.name)
             if ms > 0:
-                proxy.add_toxic(name=TOXIC, type="latency", stream="downstream",
-                                attributes={"latency": ms, "jitter": jitter})
+                proxy.add_toxic(
+                    name=TOXIC,
+                    type="latency",
+                    stream="downstream",
+                    attributes={"latency": ms, "jitter": jitter},
+                )
     except requests.ConnectionError:
         raise _not_running(cfg.toxiproxy_url, "Toxiproxy API") from None
 
@@ -60,8 +71,9 @@ def set_dns(cfg: LabConfig, ms: int) -> None:
     except control.ControlError as e:
         if e.status == 0:
             raise _not_running(cfg.dns_control_url, "DNS control API") from None
-        raise LabError(f"The DNS server refused a delay of {ms} ms: {e}.",
-                       "Choose a smaller value.") from None
+        raise LabError(
+            f"The DNS server refused a delay of {ms} ms: {e}.", "Choose a smaller value."
+        ) from None
 
 
 def get_dns(cfg: LabConfig) -> int | None:
@@ -88,5 +100,7 @@ def proxies_with_toxics(cfg: LabConfig) -> dict[str, dict] | None:
 
 
 def _not_running(url: str, what: str) -> LabError:
-    return LabError(f"The lab is not running: nothing answers at {url} ({what}).",
-                    "Start it with `make lab-up` (or check `make lab-status`).")
+    return LabError(
+        f"The lab is not running: nothing answers at {url} ({what}).",
+        "Start it with `make lab-up` (or check `make lab-status`).",
+    )

@@ -34,8 +34,12 @@ def up(cfg: LabConfig) -> dict:
     if services["dns"]["action"] != "running":
         latency.set_dns(cfg, cfg.latency_ms)
         applied["dns_ms"] = cfg.latency_ms
-    return {"backend": backend.name, "reason": reason, "services": services,
-            "latency_applied": applied}
+    return {
+        "backend": backend.name,
+        "reason": reason,
+        "services": services,
+        "latency_applied": applied,
+    }
 
 
 def down(cfg: LabConfig) -> dict:
@@ -64,8 +68,12 @@ def status(cfg: LabConfig) -> dict:
     checks = health.probe(target)
     addresses = service_addresses(target)
     services = {
-        svc: {**infos.get(svc, {}), "address": addresses[svc],
-              "answers": checks[svc].answers, "detail": checks[svc].detail}
+        svc: {
+            **infos.get(svc, {}),
+            "address": addresses[svc],
+            "answers": checks[svc].answers,
+            "detail": checks[svc].detail,
+        }
         for svc in health.SERVICES
     }
     return {
@@ -92,14 +100,20 @@ def _refuse_other_running_lab(cfg: LabConfig, backend: str) -> None:
     if not recorded:
         return
     old_cfg, old_backend = recorded
-    if old_cfg.with_(latency_ms=cfg.latency_ms, backend=cfg.backend) == cfg \
-            and old_backend == backend:
+    if (
+        old_cfg.with_(latency_ms=cfg.latency_ms, backend=cfg.backend) == cfg
+        and old_backend == backend
+    ):
         return
     if any(s.get("running") for s in backend_named(old_backend, old_cfg).status().values()):
-        changed = [f"{env} {old} -> {cfg.to_env()[env]}"
-                   for env, old in old_cfg.to_env().items()
-                   if env not in ("LAB_LATENCY_MS", "LAB_BACKEND") and old != cfg.to_env()[env]]
+        changed = [
+            f"{env} {old} -> {cfg.to_env()[env]}"
+            for env, old in old_cfg.to_env().items()
+            if env not in ("LAB_LATENCY_MS", "LAB_BACKEND") and old != cfg.to_env()[env]
+        ]
         if old_backend != backend:
             changed.append(f"backend {old_backend} -> {backend}")
-        raise LabError(f"The lab is already running with other settings ({', '.join(changed)}).",
-                       "Run `make lab-down` first, then `make lab-up` again.")
+        raise LabError(
+            f"The lab is already running with other settings ({', '.join(changed)}).",
+            "Run `make lab-down` first, then `make lab-up` again.",
+        )

@@ -100,8 +100,9 @@ def _holder_from_ss(port: int, proto: str) -> Holder | None:
         return None
     flag = "-ltnp" if proto == "tcp" else "-lunp"
     try:
-        out = subprocess.run([ss, flag, f"sport = :{port}"], capture_output=True, text=True,
-                             timeout=5).stdout
+        out = subprocess.run(
+            [ss, flag, f"sport = :{port}"], capture_output=True, text=True, timeout=5
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     m = re.search(r'users:\(\("([^"]+)",pid=(\d+)', out)
@@ -134,9 +135,13 @@ def ensure_free(host: str, wanted: list[tuple[int, str, str]]) -> None:
             continue
         who = holder(port, proto)
         by = f" by {who}" if who else ""
-        other = port + 1000 if port + 1000 < 65536 and is_free(host, port + 1000, proto) \
+        other = (
+            port + 1000
+            if port + 1000 < 65536 and is_free(host, port + 1000, proto)
             else free_port(host)
+        )
         raise LabError(
             f"Port {port}/{proto} on {host} ({env}) is already in use{by}.",
             f"Stop that program, or move the lab to another port: `{env}={other} make lab-up`"
-            f" (or put {env}={other} in .env). Nothing was started.")
+            f" (or put {env}={other} in .env). Nothing was started.",
+        )

@@ -74,8 +74,15 @@ def spawn(state: Path, name: str, cmd: list[str], env: dict[str, str]) -> Record
     with open(log, "ab") as out:
         out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         out.flush()
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     _children[proc.pid] = proc
     rec = Record(name=name, pid=proc.pid, cmd=cmd, log=str(log), started_at=time.time())
     state_file(state, name).write_text(json.dumps(asdict(rec), indent=2))

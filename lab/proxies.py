@@ -30,8 +30,11 @@ def localize(proxies: list[dict], cfg: LabConfig) -> list[dict]:
     for proxy in proxies:
         up_host, _, up_port = proxy["upstream"].rpartition(":")
         listen_port = proxy["listen"].rpartition(":")[2]
-        upstream = (f"{cfg.host}:{upstream_ports[up_host]}" if up_host in upstream_ports
-                    else f"{cfg.host}:{up_port}")
+        upstream = (
+            f"{cfg.host}:{upstream_ports[up_host]}"
+            if up_host in upstream_ports
+            else f"{cfg.host}:{up_port}"
+        )
         listen = f"{cfg.host}:{listen_ports.get(proxy['name'], listen_port)}"
         local.append({**proxy, "listen": listen, "upstream": upstream})
     return local
@@ -57,8 +60,12 @@ def populate(cfg: LabConfig, proxies: list[dict]) -> None:
     try:
         r = requests.post(f"{cfg.toxiproxy_url}/populate", json=proxies, timeout=10)
     except requests.RequestException as e:
-        raise LabError(f"Could not reach the Toxiproxy API at {cfg.toxiproxy_url} ({e}).",
-                       "Check its log, or run `make lab-down` then `make lab-up`.") from None
+        raise LabError(
+            f"Could not reach the Toxiproxy API at {cfg.toxiproxy_url} ({e}).",
+            "Check its log, or run `make lab-down` then `make lab-up`.",
+        ) from None
     if r.status_code != 201:
-        raise LabError(f"Toxiproxy refused the proxy list: {r.status_code} {r.text.strip()}",
-                       "Check services/toxiproxy/toxiproxy.json and the Toxiproxy log.")
+        raise LabError(
+            f"Toxiproxy refused the proxy list: {r.status_code} {r.text.strip()}",
+            "Check services/toxiproxy/toxiproxy.json and the Toxiproxy log.",
+        )

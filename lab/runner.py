@@ -20,12 +20,13 @@ def find_exercise(ex: str, folder: Path = EXERCISES) -> Path:
     available = sorted(p.stem for p in folder.glob("ex[0-9][0-9]_*.py"))
     choices = ", ".join(s[2:4] for s in available) or "none yet"
     if not re.fullmatch(r"\d{1,2}", ex or ""):
-        raise LabError(f"Which exercise? Give its number, not {ex!r}.",
-                       f"For example: make run EX=06 (available: {choices}).")
+        raise LabError(
+            f"Which exercise? Give its number, not {ex!r}.",
+            f"For example: make run EX=06 (available: {choices}).",
+        )
     matches = sorted(folder.glob(f"ex{int(ex):02d}_*.py"))
     if not matches:
-        raise LabError(f"There is no exercise {int(ex):02d} in {folder}.",
-                       f"Available: {choices}.")
+        raise LabError(f"There is no exercise {int(ex):02d} in {folder}.", f"Available: {choices}.")
     return matches[0]
 
 
@@ -34,8 +35,11 @@ def run_exercise(cfg: LabConfig, ex: str) -> int:
     path = find_exercise(ex)
     if not health.check_toxiproxy(cfg).answers:
         # Greenlet exercises need no lab, so run anyway; network ones will say why they fail.
-        print(f"Note: the lab is not running (nothing answers at {cfg.toxiproxy_url}); "
-              "exercises that use the network need `make lab-up` first.", file=sys.stderr)
+        print(
+            f"Note: the lab is not running (nothing answers at {cfg.toxiproxy_url}); "
+            "exercises that use the network need `make lab-up` first.",
+            file=sys.stderr,
+        )
     module = f"exercises.{path.stem}"
     print(f"$ python -m {module}", flush=True)
     env = {**os.environ, **cfg.to_env()}

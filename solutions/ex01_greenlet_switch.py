@@ -39,8 +39,7 @@ def start(x, y):
 def main() -> None:
     began = time.perf_counter()
     result = start(5, 3)
-    print(f"start(5, 3) -> {result}; worker_a.dead={worker_a.dead}, "
-          f"worker_b.dead={worker_b.dead}")
+    print(f"start(5, 3) -> {result}; worker_a.dead={worker_a.dead}, worker_b.dead={worker_b.dead}")
     print(f"Thời gian: {time.perf_counter() - began:.4f} s")
 
 

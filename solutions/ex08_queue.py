@@ -47,16 +47,19 @@ def consumer(queue: Queue, name: str, delay: float, consumed: list) -> None:
         consumed.append((name, item))
 
 
-def run_pipeline(queue: Queue, items: list[str], n_consumers: int, producer_delay: float,
-                 consumer_delay: float) -> dict:
+def run_pipeline(
+    queue: Queue, items: list[str], n_consumers: int, producer_delay: float, consumer_delay: float
+) -> dict:
     """Run one producer and ``n_consumers`` consumers over ``queue`` until all items are done.
 
     Chạy một producer và ``n_consumers`` consumer trên ``queue`` tới khi xong mọi phần tử.
     """
     consumed: list = []
     feeder = gevent.spawn(producer, queue, items, producer_delay, n_consumers)
-    workers = [gevent.spawn(consumer, queue, f"consumer-{i}", consumer_delay, consumed)
-               for i in range(n_consumers)]
+    workers = [
+        gevent.spawn(consumer, queue, f"consumer-{i}", consumer_delay, consumed)
+        for i in range(n_consumers)
+    ]
     gevent.joinall([feeder, *workers], raise_error=True)
     return {"consumed": consumed, "put_waits": feeder.value}
 
@@ -68,11 +71,18 @@ def main() -> None:
     for speed, consumer_delay in (("nhanh hơn / faster", 0.05), ("chậm hơn / slower", 0.5)):
         print(f"--- 2 consumer {speed} producer ---")
         start = time.perf_counter()
-        result = run_pipeline(Queue(maxsize=2), items, n_consumers=2, producer_delay=0.1,
-                              consumer_delay=consumer_delay)
+        result = run_pipeline(
+            Queue(maxsize=2),
+            items,
+            n_consumers=2,
+            producer_delay=0.1,
+            consumer_delay=consumer_delay,
+        )
         elapsed = time.perf_counter() - start
-        print(f"Tiêu thụ / consumed {len(result['consumed'])}/{len(items)}, producer chờ / "
-              f"waited {sum(result['put_waits']):.2f} s, thời gian / time: {elapsed:.2f} s")
+        print(
+            f"Tiêu thụ / consumed {len(result['consumed'])}/{len(items)}, producer chờ / "
+            f"waited {sum(result['put_waits']):.2f} s, thời gian / time: {elapsed:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -49,14 +49,18 @@ def fetch_before(urls: list[str], deadline: float) -> dict[str, dict]:
         gevent.joinall(jobs.values())
     late = [job for job in jobs.values() if not job.ready()]
     gevent.killall(late)  # blocks until they are dead: nothing keeps running behind us
-    return {url: {"status": "timed out"} if job in late else job.value
-            for url, job in jobs.items()}
+    return {url: {"status": "timed out"} if job in late else job.value for url, job in jobs.items()}
 
 
 def main() -> None:
     base = httpbin_url()
-    urls = [f"{base}/delay/0", f"{base}/status/200", f"{base}/delay/1", f"{base}/delay/3",
-            f"{base}/status/500"]
+    urls = [
+        f"{base}/delay/0",
+        f"{base}/status/200",
+        f"{base}/delay/1",
+        f"{base}/delay/3",
+        f"{base}/status/500",
+    ]
     deadline = 2.0
     start = time.perf_counter()
     results = fetch_before(urls, deadline)

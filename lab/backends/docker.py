@@ -25,8 +25,11 @@ from lab.config import REPO_ROOT, LabConfig, read_dotenv
 from lab.errors import LabError
 
 OFFICIAL_TOXIPROXY = "ghcr.io/shopify/toxiproxy:2.12.0"
-OWN_IMAGES = {"httpbin": "gevent-lab/httpbin", "dns": "gevent-lab/dns",
-              "toxiproxy": "gevent-lab/toxiproxy"}
+OWN_IMAGES = {
+    "httpbin": "gevent-lab/httpbin",
+    "dns": "gevent-lab/dns",
+    "toxiproxy": "gevent-lab/toxiproxy",
+}
 SERVICES = tuple(health.SERVICES)
 HEALTHY_TIMEOUT_S = 90.0  # healthy in ~5 s with cached images; the machine may be busy
 FALLBACK_HINT = "or use the embedded lab: LAB_BACKEND=local make lab-up"
@@ -42,20 +45,24 @@ def engine() -> docker.DockerClient:
     except docker.errors.DockerException as e:
         text = str(e)
     if "Permission denied" in text or "PermissionError" in text:
-        raise LabError("A Docker engine runs, but this user may not talk to it "
-                       "(permission denied on its socket).",
-                       "Add yourself to the `docker` group (then log in again), "
-                       + FALLBACK_HINT)
-    raise LabError(f"No Docker engine answers ({_first_line(text)}).",
-                   "Start Docker (Docker Desktop, `sudo systemctl start docker`, or as root "
-                   "`lab/docker-engine.sh`), " + FALLBACK_HINT)
+        raise LabError(
+            "A Docker engine runs, but this user may not talk to it "
+            "(permission denied on its socket).",
+            "Add yourself to the `docker` group (then log in again), " + FALLBACK_HINT,
+        )
+    raise LabError(
+        f"No Docker engine answers ({_first_line(text)}).",
+        "Start Docker (Docker Desktop, `sudo systemctl start docker`, or as root "
+        "`lab/docker-engine.sh`), " + FALLBACK_HINT,
+    )
 
 
 def toxiproxy_image(client: docker.DockerClient) -> tuple[str, str]:
     """The Toxiproxy image to run and why: $TOXIPROXY_IMAGE, else the official image when
     present, else the lab's own build when present, else the official one (to be pulled)."""
     chosen = os.environ.get("TOXIPROXY_IMAGE") or read_dotenv(REPO_ROOT / ".env").get(
-        "TOXIPROXY_IMAGE")
+        "TOXIPROXY_IMAGE"
+    )
     if chosen:
         return chosen, "TOXIPROXY_IMAGE"
     if _present(client, OFFICIAL_TOXIPROXY):
@@ -83,8 +90,10 @@ def available(cfg: LabConfig) -> tuple[bool, str]:
         return False, f"the Docker SDK failed ({e})"
     missing = missing_images(client)
     if missing:
-        return False, (f"a Docker engine answers but images are missing ({', '.join(missing)};"
-                       " `make images` builds them)")
+        return False, (
+            f"a Docker engine answers but images are missing ({', '.join(missing)};"
+            " `make images` builds them)"
+        )
     return True, "a Docker engine answers and the lab's images are present"
 
 
@@ -117,8 +126,9 @@ class DockerBackend(Backend):
             # Only when none of ours runs: else our own containers hold these ports.
             ports.ensure_free(self.cfg.host, self._ports())
         comp = compose.find(self.cfg.state_path)
-        result = comp.run(self.project, ["up", "-d", "--no-build", "--remove-orphans"],
-                          self._compose_env(image))
+        result = comp.run(
+            self.project, ["up", "-d", "--no-build", "--remove-orphans"], self._compose_env(image)
+        )
         if result.returncode != 0:
             raise self._up_error(result.stdout + result.stderr, comp)
         try:
@@ -130,8 +140,11 @@ class DockerBackend(Backend):
                 comp.run(self.project, ["down", "--remove-orphans"], self._compose_env(image))
             raise
         return {
-            svc: {**self._info(c), "action": "running" if svc in was_running else "started",
-                  **({"image_reason": why} if svc == "toxiproxy" else {})}
+            svc: {
+                **self._info(c),
+                "action": "running" if svc in was_running else "started",
+                **({"image_reason": why} if svc == "toxiproxy" else {}),
+            }
             for svc, c in containers.items()
         }
 
@@ -144,45 +157,66 @@ class DockerBackend(Backend):
         if before or self._networks(client):
             image = toxiproxy_image(client)[0]
             comp = compose.find(self.cfg.state_path)
-            result = comp.run(self.project, ["down", "--remove-orphans", "-t", "5"],
-                              self._compose_env(image))
+            result = comp.run(
+                self.project, ["down", "--remove-orphans", "-t", "5"], self._compose_env(image)
+            )
             if result.returncode != 0:
-                raise LabError(f"`{comp.label} down` failed: "
-                               f"{_first_line(result.stderr or result.stdout)}",
-                               f"See `docker ps -a --filter label=com.docker.compose.project="
-                               f"{self.project}`.")
+                raise LabError(
+                    f"`{comp.label} down` failed: {_first_line(result.stderr or result.stdout)}",
+                    f"See `docker ps -a --filter label=com.docker.compose.project={self.project}`.",
+                )
         return {svc: svc in before and before[svc].status == "running" for svc in SERVICES}
 
     def status(self) -> dict[str, dict]:
         try:
             client = engine()
         except LabError as e:
-            return {svc: {"running": False, "pid": None, "log": None,
-                          "state": "no engine", "detail": e.message} for svc in SERVICES}
+            return {
+                svc: {
+                    "running": False,
+                    "pid": None,
+                    "log": None,
+                    "state": "no engine",
+                    "detail": e.message,
+                }
+                for svc in SERVICES
+            }
         found = self._containers(client)
-        return {svc: self._info(found[svc]) if svc in found else
-                {"running": False, "pid": None, "log": None, "state": "absent",
-                 "health": None, "container": None}
-                for svc in SERVICES}
+        return {
+            svc: self._info(found[svc])
+            if svc in found
+            else {
+                "running": False,
+                "pid": None,
+                "log": None,
+                "state": "absent",
+                "health": None,
+                "container": None,
+            }
+            for svc in SERVICES
+        }
 
     # -- helpers -----------------------------------------------------------------------------
     def _containers(self, client: docker.DockerClient) -> dict:
         """This project's containers, by Compose service name (fresh from the engine)."""
         listed = client.containers.list(
-            all=True, filters={"label": f"com.docker.compose.project={self.project}"})
+            all=True, filters={"label": f"com.docker.compose.project={self.project}"}
+        )
         return {c.labels.get("com.docker.compose.service"): c for c in listed}
 
     def _networks(self, client: docker.DockerClient) -> list:
-        return client.networks.list(
-            filters={"label": f"com.docker.compose.project={self.project}"})
+        return client.networks.list(filters={"label": f"com.docker.compose.project={self.project}"})
 
     def _ports(self) -> list[tuple[int, str, str]]:
         c = self.cfg
-        return [(c.toxiproxy_port, "tcp", "LAB_TOXIPROXY_PORT"),
-                (c.httpbin_port, "tcp", "LAB_HTTPBIN_PORT"),
-                (c.httpbin_upstream_port, "tcp", "LAB_HTTPBIN_UPSTREAM_PORT"),
-                (c.dns_port, "udp", "LAB_DNS_PORT"), (c.dns_port, "tcp", "LAB_DNS_PORT"),
-                (c.dns_control_port, "tcp", "LAB_DNS_CONTROL_PORT")]
+        return [
+            (c.toxiproxy_port, "tcp", "LAB_TOXIPROXY_PORT"),
+            (c.httpbin_port, "tcp", "LAB_HTTPBIN_PORT"),
+            (c.httpbin_upstream_port, "tcp", "LAB_HTTPBIN_UPSTREAM_PORT"),
+            (c.dns_port, "udp", "LAB_DNS_PORT"),
+            (c.dns_port, "tcp", "LAB_DNS_PORT"),
+            (c.dns_control_port, "tcp", "LAB_DNS_CONTROL_PORT"),
+        ]
 
     def _compose_env(self, toxiproxy_image: str) -> dict[str, str]:
         """What compose.yaml substitutes: the ports of this lab and the Toxiproxy image."""
@@ -192,9 +226,10 @@ class DockerBackend(Backend):
         """Every image present, pulling only the Toxiproxy one (ours are built locally)."""
         for svc in ("httpbin", "dns"):
             if not _present(client, OWN_IMAGES[svc]):
-                raise LabError(f"The image {OWN_IMAGES[svc]} is not built yet.",
-                               "Build the lab's images (offline is fine): `make images`; "
-                               + FALLBACK_HINT)
+                raise LabError(
+                    f"The image {OWN_IMAGES[svc]} is not built yet.",
+                    "Build the lab's images (offline is fine): `make images`; " + FALLBACK_HINT,
+                )
         if _present(client, toxiproxy):
             return
         try:
@@ -203,8 +238,8 @@ class DockerBackend(Backend):
             raise LabError(
                 f"The Toxiproxy image {toxiproxy} cannot be pulled ({_first_line(str(e))}).",
                 "Build the lab's own with `make images` (used by itself when the official "
-                "image is absent, or set TOXIPROXY_IMAGE=gevent-lab/toxiproxy), "
-                + FALLBACK_HINT) from None
+                "image is absent, or set TOXIPROXY_IMAGE=gevent-lab/toxiproxy), " + FALLBACK_HINT,
+            ) from None
 
     def _wait_healthy(self, client: docker.DockerClient) -> dict:
         """Poll the engine until every service's container is running and healthy."""
@@ -214,19 +249,28 @@ class DockerBackend(Backend):
             for svc in SERVICES:
                 c = found.get(svc)
                 if c is not None and c.status in ("exited", "dead"):
-                    raise LabError(f"The {svc} container exited while starting."
-                                   + _logs(c), f"Read its log: docker logs {c.name}")
+                    raise LabError(
+                        f"The {svc} container exited while starting." + _logs(c),
+                        f"Read its log: docker logs {c.name}",
+                    )
                 if c is not None and _health(c) == "unhealthy":
-                    raise LabError(f"The {svc} container is unhealthy." + _logs(c),
-                                   f"Read its log: docker logs {c.name}")
-            if all(svc in found and found[svc].status == "running"
-                   and _health(found[svc]) in ("healthy", None) for svc in SERVICES):
+                    raise LabError(
+                        f"The {svc} container is unhealthy." + _logs(c),
+                        f"Read its log: docker logs {c.name}",
+                    )
+            if all(
+                svc in found
+                and found[svc].status == "running"
+                and _health(found[svc]) in ("healthy", None)
+                for svc in SERVICES
+            ):
                 return {svc: found[svc] for svc in SERVICES}
             if time.monotonic() > deadline:
                 states = ", ".join(f"{svc}: {_describe(found.get(svc))}" for svc in SERVICES)
-                raise LabError(f"The containers were not healthy within "
-                               f"{HEALTHY_TIMEOUT_S:.0f} s ({states}).",
-                               "Read their logs: docker logs <container>")
+                raise LabError(
+                    f"The containers were not healthy within {HEALTHY_TIMEOUT_S:.0f} s ({states}).",
+                    "Read their logs: docker logs <container>",
+                )
             time.sleep(0.5)
 
     def _wait_answering(self, timeout: float = 20.0) -> None:
@@ -235,35 +279,48 @@ class DockerBackend(Backend):
         for name in SERVICES:
             while not (check := health.CHECKS[name](self.cfg)).answers:
                 if time.monotonic() > deadline:
-                    raise LabError(f"The {name} container is healthy but does not answer on "
-                                   f"{self.cfg.host} ({check.detail}).",
-                                   "Check `docker ps` for its published ports.")
+                    raise LabError(
+                        f"The {name} container is healthy but does not answer on "
+                        f"{self.cfg.host} ({check.detail}).",
+                        "Check `docker ps` for its published ports.",
+                    )
                 time.sleep(0.2)
 
     def _up_error(self, output: str, comp: compose.Compose) -> LabError:
-        taken = re.search(r"(?:[\d.]+:)?(\d+) failed: port is already allocated|"
-                          r"listen (?:tcp|udp)4? [\d.]+:(\d+): bind: address already in use",
-                          output)
+        taken = re.search(
+            r"(?:[\d.]+:)?(\d+) failed: port is already allocated|"
+            r"listen (?:tcp|udp)4? [\d.]+:(\d+): bind: address already in use",
+            output,
+        )
         if taken:
             port = taken.group(1) or taken.group(2)
             env = next((env for p, _, env in self._ports() if str(p) == port), "a LAB_*_PORT")
-            return LabError(f"Port {port} on {self.cfg.host} ({env}) is already in use.",
-                            f"Stop what holds it, or move the lab: `{env}=<other port> "
-                            "make lab-up` (or put it in .env).")
-        return LabError(f"`{comp.label} up` failed:\n  "
-                        + "\n  ".join(output.strip().splitlines()[-8:]),
-                        "Fix the cause above, " + FALLBACK_HINT)
+            return LabError(
+                f"Port {port} on {self.cfg.host} ({env}) is already in use.",
+                f"Stop what holds it, or move the lab: `{env}=<other port> "
+                "make lab-up` (or put it in .env).",
+            )
+        return LabError(
+            f"`{comp.label} up` failed:\n  " + "\n  ".join(output.strip().splitlines()[-8:]),
+            "Fix the cause above, " + FALLBACK_HINT,
+        )
 
     @staticmethod
     def _info(c) -> dict:
         health_status = _health(c)  # reloads: attrs become the full inspect output
-        return {"running": c.status == "running", "pid": c.attrs["State"].get("Pid") or None,
-                "log": f"docker logs {c.name}", "container": c.name, "state": c.status,
-                "health": health_status, "image": c.attrs["Config"]["Image"]}
+        return {
+            "running": c.status == "running",
+            "pid": c.attrs["State"].get("Pid") or None,
+            "log": f"docker logs {c.name}",
+            "container": c.name,
+            "state": c.status,
+            "health": health_status,
+            "image": c.attrs["Config"]["Image"],
+        }
 
 
 def _health(container) -> str | None:
-    """"starting", "healthy", "unhealthy", or None for a container without a healthcheck."""
+    """ "starting", "healthy", "unhealthy", or None for a container without a healthcheck."""
     container.reload()
     return (container.attrs.get("State", {}).get("Health") or {}).get("Status")
 

@@ -36,22 +36,45 @@ def services(cfg: LabConfig, proxy_list: list[dict], proxies_file: Path) -> list
     h = cfg.host
     proxy_ports = [(p, "tcp", "LAB_HTTPBIN_PORT") for p in proxies.listen_ports(proxy_list)]
     return [
-        Service("httpbin",
-                processes.python_command("services.httpbin", "--host", h,
-                                         "--port", str(cfg.httpbin_upstream_port)),
-                [(cfg.httpbin_upstream_port, "tcp", "LAB_HTTPBIN_UPSTREAM_PORT")]),
-        Service("dns",
-                processes.python_command("services.dns", "--host", h,
-                                         "--port", str(cfg.dns_port),
-                                         "--control-port", str(cfg.dns_control_port),
-                                         "--zone", str(ZONE_FILE)),
-                [(cfg.dns_port, "udp", "LAB_DNS_PORT"), (cfg.dns_port, "tcp", "LAB_DNS_PORT"),
-                 (cfg.dns_control_port, "tcp", "LAB_DNS_CONTROL_PORT")]),
-        Service("toxiproxy",
-                processes.python_command("services.toxiproxy", "-host", h,
-                                         "-port", str(cfg.toxiproxy_port),
-                                         "-config", str(proxies_file)),
-                [(cfg.toxiproxy_port, "tcp", "LAB_TOXIPROXY_PORT"), *proxy_ports]),
+        Service(
+            "httpbin",
+            processes.python_command(
+                "services.httpbin", "--host", h, "--port", str(cfg.httpbin_upstream_port)
+            ),
+            [(cfg.httpbin_upstream_port, "tcp", "LAB_HTTPBIN_UPSTREAM_PORT")],
+        ),
+        Service(
+            "dns",
+            processes.python_command(
+                "services.dns",
+                "--host",
+                h,
+                "--port",
+                str(cfg.dns_port),
+                "--control-port",
+                str(cfg.dns_control_port),
+                "--zone",
+                str(ZONE_FILE),
+            ),
+            [
+                (cfg.dns_port, "udp", "LAB_DNS_PORT"),
+                (cfg.dns_port, "tcp", "LAB_DNS_PORT"),
+                (cfg.dns_control_port, "tcp", "LAB_DNS_CONTROL_PORT"),
+            ],
+        ),
+        Service(
+            "toxiproxy",
+            processes.python_command(
+                "services.toxiproxy",
+                "-host",
+                h,
+                "-port",
+                str(cfg.toxiproxy_port),
+                "-config",
+                str(proxies_file),
+            ),
+            [(cfg.toxiproxy_port, "tcp", "LAB_TOXIPROXY_PORT"), *proxy_ports],
+        ),
     ]
 
 
@@ -81,8 +104,10 @@ class LocalBackend(Backend):
         # Check every port before starting anything: a taken port starts nothing.
         ports.ensure_free(self.cfg.host, [p for svc, _ in to_start for p in svc.ports])
         env = self._child_env()
-        started = [(processes.spawn(self.state, svc.name, svc.cmd, env), action)
-                   for svc, action in to_start]
+        started = [
+            (processes.spawn(self.state, svc.name, svc.cmd, env), action)
+            for svc, action in to_start
+        ]
         try:
             self._wait_answering([rec for rec, _ in started], proxy_list)
         except BaseException:
@@ -93,8 +118,9 @@ class LocalBackend(Backend):
         return {name: result[name] for name in health.SERVICES}
 
     def down(self) -> dict[str, bool]:
-        stopped = {rec.name: processes.stop(self.state, rec)
-                   for rec in processes.recorded(self.state)}
+        stopped = {
+            rec.name: processes.stop(self.state, rec) for rec in processes.recorded(self.state)
+        }
         (self.state / "proxies.json").unlink(missing_ok=True)
         return stopped
 
@@ -103,8 +129,11 @@ class LocalBackend(Backend):
         for name in health.SERVICES:
             rec = processes.load(self.state, name)
             running = bool(rec and rec.alive())
-            out[name] = {"running": running, "pid": rec.pid if running else None,
-                         "log": str(processes.log_file(self.state, name))}
+            out[name] = {
+                "running": running,
+                "pid": rec.pid if running else None,
+                "log": str(processes.log_file(self.state, name)),
+            }
         return out
 
     # -- helpers -----------------------------------------------------------------------
@@ -124,12 +153,15 @@ class LocalBackend(Backend):
             if check.answers:
                 return
             if rec and not rec.alive():
-                raise LabError(f"The {name} service exited while starting.{_tail(log)}",
-                               f"Read its log: {log}")
+                raise LabError(
+                    f"The {name} service exited while starting.{_tail(log)}", f"Read its log: {log}"
+                )
             if time.monotonic() > deadline:
-                raise LabError(f"The {name} service did not answer within "
-                               f"{START_TIMEOUT_S:.0f} s ({check.detail}).{_tail(log)}",
-                               f"Read its log: {log}")
+                raise LabError(
+                    f"The {name} service did not answer within "
+                    f"{START_TIMEOUT_S:.0f} s ({check.detail}).{_tail(log)}",
+                    f"Read its log: {log}",
+                )
             time.sleep(0.1)
 
     def _refuse_if_reconfigured(self, svc: Service, rec: processes.Record) -> None:
@@ -138,7 +170,8 @@ class LocalBackend(Backend):
             raise LabError(
                 f"The {svc.name} service is already running with other settings "
                 f"({' '.join(rec.cmd[3:])}).",
-                "Run `make lab-down` first, then `make lab-up` with the new settings.")
+                "Run `make lab-down` first, then `make lab-up` with the new settings.",
+            )
 
     def _child_env(self) -> dict[str, str]:
         # GEVENT* settings meant for learners' code (e.g. lab.endpoints.use_lab_dns in a

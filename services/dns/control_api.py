@@ -68,7 +68,9 @@ class ControlApp:
         handler = methods.get(method)
         if handler is None:
             allow = ", ".join(sorted(methods))
-            raise HTTPError(405, "%s %s is not allowed (allowed: %s)" % (method, path, allow), allow)
+            raise HTTPError(
+                405, "%s %s is not allowed (allowed: %s)" % (method, path, allow), allow
+            )
         return 200, handler(environ)
 
     # -- routes ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ length prefix and a connection may carry several queries.
 
 import argparse
 import signal
-import socket
 import struct
 import sys
 
@@ -47,10 +46,8 @@ class DNSServer:
         # Port 0 means "any free port": TCP then takes the one UDP got, so both match.
         self.udp.init_socket()
         port = self.udp.address[1]
-        self.tcp = StreamServer((host, port), self.handle_connection,
-                                spawn=MAX_TCP_CONNECTIONS)
-        self.control = NoDelayWSGIServer((host, control_port), ControlApp(delay, zone),
-                                         log=None)
+        self.tcp = StreamServer((host, port), self.handle_connection, spawn=MAX_TCP_CONNECTIONS)
+        self.control = NoDelayWSGIServer((host, control_port), ControlApp(delay, zone), log=None)
 
     @property
     def addresses(self):
@@ -126,7 +123,7 @@ def _recv_exactly(sock, n, patient=lambda: False):
     while n:
         try:
             chunk = sock.recv(n)
-        except socket.timeout:
+        except TimeoutError:
             if not chunks and patient():
                 continue
             raise
@@ -140,10 +137,24 @@ def _recv_exactly(sock, n, patient=lambda: False):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="python -m services.dns", description=__doc__.split("\n")[0])
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=1053, help="DNS port, UDP and TCP (default 1053; 0 = any free port)")
-    p.add_argument("--control-port", type=int, default=8053, help="control API port (default 8053; 0 = any)")
-    p.add_argument("--zone", default=DEFAULT_ZONE_FILE, help="BIND-format zone file (default: the lab's)")
-    p.add_argument("--delay-ms", type=int, default=0, help="delay before each answer, ms (0..%d)" % MAX_DELAY_MS)
+    p.add_argument(
+        "--port",
+        type=int,
+        default=1053,
+        help="DNS port, UDP and TCP (default 1053; 0 = any free port)",
+    )
+    p.add_argument(
+        "--control-port", type=int, default=8053, help="control API port (default 8053; 0 = any)"
+    )
+    p.add_argument(
+        "--zone", default=DEFAULT_ZONE_FILE, help="BIND-format zone file (default: the lab's)"
+    )
+    p.add_argument(
+        "--delay-ms",
+        type=int,
+        default=0,
+        help="delay before each answer, ms (0..%d)" % MAX_DELAY_MS,
+    )
     return p.parse_args(argv)
 
 
@@ -158,11 +169,17 @@ def main(argv=None):
         server = DNSServer(zone, delay, args.host, args.port, args.control_port)
         server.start()
     except OSError as e:
-        sys.exit("cannot listen on %s port %d (DNS, udp+tcp) and %d (control): %s; choose other "
-                 "ports with --port / --control-port" % (args.host, args.port, args.control_port, e))
+        sys.exit(
+            "cannot listen on %s port %d (DNS, udp+tcp) and %d (control): %s; choose other "
+            "ports with --port / --control-port" % (args.host, args.port, args.control_port, e)
+        )
     (host, port), (_, control_port) = server.addresses
-    print("dns listening on %s:%d udp+tcp, control API on http://%s:%d, delay %d ms"
-          % (host, port, host, control_port, delay.ms), file=sys.stderr, flush=True)
+    print(
+        "dns listening on %s:%d udp+tcp, control API on http://%s:%d, delay %d ms"
+        % (host, port, host, control_port, delay.ms),
+        file=sys.stderr,
+        flush=True,
+    )
 
     stopped = gevent.event.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -34,7 +34,9 @@ BASE64_HINT = "Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l"
 
 def _quiet_flasgger_warning():
     """httpbin 0.10 logs a warning at import when flasgger (Swagger UI) is absent: drop it."""
-    logging.getLogger("httpbin.core").addFilter(lambda record: "flasgger" not in record.getMessage())
+    logging.getLogger("httpbin.core").addFilter(
+        lambda record: "flasgger" not in record.getMessage()
+    )
 
 
 _app = None
@@ -56,7 +58,6 @@ def build_app():
 
 def _override_views(app):
     from flask import Response, jsonify, request
-
     from httpbin.helpers import get_dict
 
     from .blob import MAX_BLOB_BYTES, blob, sha256_hex

@@ -23,8 +23,9 @@ BACKLOG = 1024
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="python -m services.httpbin",
-                                description="httpbin served by gevent's pywsgi")
+    p = argparse.ArgumentParser(
+        prog="python -m services.httpbin", description="httpbin served by gevent's pywsgi"
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8081, help="port (default 8081; 0 = any free port)")
     p.add_argument("--access-log", action="store_true", help="log each request to stderr")
@@ -34,13 +35,16 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     app = build_app()
-    server = NoDelayWSGIServer((args.host, args.port), app, backlog=BACKLOG,
-                        log=sys.stderr if args.access_log else None)
+    server = NoDelayWSGIServer(
+        (args.host, args.port), app, backlog=BACKLOG, log=sys.stderr if args.access_log else None
+    )
     try:
         server.start()
     except OSError as e:
-        sys.exit("cannot listen on %s:%d: %s (choose another port with --port)"
-                 % (args.host, args.port, e))
+        sys.exit(
+            "cannot listen on %s:%d: %s (choose another port with --port)"
+            % (args.host, args.port, e)
+        )
     host, port = server.address[:2]
     print("httpbin listening on http://%s:%d" % (host, port), file=sys.stderr, flush=True)
 

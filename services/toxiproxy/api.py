@@ -16,7 +16,12 @@ from http import HTTPStatus
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
 from .errors import (
-    BAD_REQUEST_BODY, INVALID_STREAM, INVALID_TOXIC_TYPE, MISSING_FIELD, TOXIC_EXISTS, ApiError,
+    BAD_REQUEST_BODY,
+    INVALID_STREAM,
+    INVALID_TOXIC_TYPE,
+    MISSING_FIELD,
+    TOXIC_EXISTS,
+    ApiError,
     server_error,
 )
 from .registry import Registry
@@ -25,8 +30,13 @@ from .toxics import KINDS, STREAMS, Toxic
 log = logging.getLogger("toxiproxy.api")
 
 PROXY_FIELDS = {"name": "string", "listen": "string", "upstream": "string", "enabled": "bool"}
-TOXIC_FIELDS = {"name": "string", "type": "string", "stream": "string",
-                "toxicity": "float32", "attributes": "object"}
+TOXIC_FIELDS = {
+    "name": "string",
+    "type": "string",
+    "stream": "string",
+    "toxicity": "float32",
+    "attributes": "object",
+}
 TOXIC_UPDATE_FIELDS = {"attributes": "object", "toxicity": "float32"}
 JSON = "application/json"
 
@@ -34,8 +44,13 @@ JSON = "application/json"
 def dumps(value) -> bytes:
     """JSON as Go's json.Marshal writes it (compact, HTML characters escaped)."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text.encode("utf-8", errors="replace")
 
@@ -47,7 +62,7 @@ class Response:
         self.headers = [("Content-Type", content_type)] if content_type and body else []
 
     @classmethod
-    def error(cls, err: ApiError) -> "Response":
+    def error(cls, err: ApiError) -> Response:
         """Go's http.Error: text/plain, the JSON error, a newline."""
         response = cls(err.status, dumps(err.as_dict()) + b"\n", "text/plain; charset=utf-8")
         response.headers.append(("X-Content-Type-Options", "nosniff"))
@@ -61,8 +76,9 @@ def request_id() -> str:
 class Api:
     """The routes, bound to one registry of proxies."""
 
-    def __init__(self, registry: Registry, proxy_metrics: bool = False,
-                 runtime_metrics: bool = False):
+    def __init__(
+        self, registry: Registry, proxy_metrics: bool = False, runtime_metrics: bool = False
+    ):
         self.registry = registry
         self.proxy_metrics = proxy_metrics
         self.runtime_metrics = runtime_metrics
@@ -71,14 +87,28 @@ class Api:
             (re.compile(r"/reset"), {"POST": self.reset}),
             (re.compile(r"/proxies"), {"GET": self.proxy_index, "POST": self.proxy_create}),
             (re.compile(r"/populate"), {"POST": self.populate}),
-            (re.compile(rf"/proxies/{P}"), {
-                "GET": self.proxy_show, "POST": self.proxy_update,
-                "PATCH": self.proxy_update, "DELETE": self.proxy_delete}),
-            (re.compile(rf"/proxies/{P}/toxics"), {
-                "GET": self.toxic_index, "POST": self.toxic_create}),
-            (re.compile(rf"/proxies/{P}/toxics/{T}"), {
-                "GET": self.toxic_show, "POST": self.toxic_update,
-                "PATCH": self.toxic_update, "DELETE": self.toxic_delete}),
+            (
+                re.compile(rf"/proxies/{P}"),
+                {
+                    "GET": self.proxy_show,
+                    "POST": self.proxy_update,
+                    "PATCH": self.proxy_update,
+                    "DELETE": self.proxy_delete,
+                },
+            ),
+            (
+                re.compile(rf"/proxies/{P}/toxics"),
+                {"GET": self.toxic_index, "POST": self.toxic_create},
+            ),
+            (
+                re.compile(rf"/proxies/{P}/toxics/{T}"),
+                {
+                    "GET": self.toxic_show,
+                    "POST": self.toxic_update,
+                    "PATCH": self.toxic_update,
+                    "DELETE": self.toxic_delete,
+                },
+            ),
             (re.compile(r"/version"), {"GET": self.version}),
         ]
         if proxy_metrics or runtime_metrics:
@@ -99,8 +129,7 @@ class Api:
         return [response.body]
 
     def dispatch(self, environ) -> Response:
-        path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode(
-            "utf-8", "replace")
+        path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "replace")
         method = environ.get("REQUEST_METHOD", "GET")
         for pattern, handlers in self.routes:
             match = pattern.fullmatch(path)
@@ -136,8 +165,12 @@ class Api:
         return Response(200, dumps({name: proxies[name].to_json() for name in sorted(proxies)}))
 
     def proxy_create(self, environ):
-        spec = decode_struct(self.body(environ), "toxiproxy.Proxy", PROXY_FIELDS,
-                             {"name": "", "listen": "", "upstream": "", "enabled": True})
+        spec = decode_struct(
+            self.body(environ),
+            "toxiproxy.Proxy",
+            PROXY_FIELDS,
+            {"name": "", "listen": "", "upstream": "", "enabled": True},
+        )
         for field in ("name", "upstream"):
             if not spec[field]:
                 raise MISSING_FIELD.joined(field)
@@ -160,9 +193,14 @@ class Api:
         """Validate the whole array before anything is created, like Toxiproxy."""
         specs = []
         for item in decode_array(value, "[]toxiproxy.Proxy"):
-            specs.append(decode_struct(item, "toxiproxy.Proxy", PROXY_FIELDS,
-                                       {"name": "", "listen": "", "upstream": "",
-                                        "enabled": True}))
+            specs.append(
+                decode_struct(
+                    item,
+                    "toxiproxy.Proxy",
+                    PROXY_FIELDS,
+                    {"name": "", "listen": "", "upstream": "", "enabled": True},
+                )
+            )
         for index, spec in enumerate(specs, start=1):
             for field in ("name", "upstream"):
                 if not spec[field]:
@@ -174,9 +212,17 @@ class Api:
 
     def proxy_update(self, environ, proxy):
         target = self.registry.get(proxy)
-        spec = decode_struct(self.body(environ), "toxiproxy.Proxy", PROXY_FIELDS, {
-            "name": target.name, "listen": target.listen, "upstream": target.upstream,
-            "enabled": target.enabled})
+        spec = decode_struct(
+            self.body(environ),
+            "toxiproxy.Proxy",
+            PROXY_FIELDS,
+            {
+                "name": target.name,
+                "listen": target.listen,
+                "upstream": target.upstream,
+                "enabled": target.enabled,
+            },
+        )
         with self.registry.lock:
             target.update(spec["listen"], spec["upstream"], spec["enabled"])
         return Response(200, dumps(target.to_json()))
@@ -197,9 +243,12 @@ class Api:
     def toxic_create(self, environ, proxy):
         target = self.registry.get(proxy)
         body = self.body(environ)
-        spec = decode_struct(body, "toxics.ToxicWrapper", TOXIC_FIELDS, {
-            "name": "", "type": "", "stream": "downstream", "toxicity": 1.0,
-            "attributes": None})
+        spec = decode_struct(
+            body,
+            "toxics.ToxicWrapper",
+            TOXIC_FIELDS,
+            {"name": "", "type": "", "stream": "downstream", "toxicity": 1.0, "attributes": None},
+        )
         if spec["stream"].lower() not in STREAMS:
             raise INVALID_STREAM
         name = spec["name"] or f"{spec['type']}_{spec['stream']}"
@@ -208,8 +257,12 @@ class Api:
             raise INVALID_TOXIC_TYPE
         if target.has_toxic(name):
             raise TOXIC_EXISTS
-        attributes = decode_struct(spec["attributes"], kind.go_struct, kind.attributes,
-                                   {attr: 0 for attr in kind.attributes})
+        attributes = decode_struct(
+            spec["attributes"],
+            kind.go_struct,
+            kind.attributes,
+            {attr: 0 for attr in kind.attributes},
+        )
         toxic = Toxic(name, spec["type"], spec["stream"], spec["toxicity"], attributes)
         target.add_toxic(toxic)
         return Response(200, dumps(toxic.to_json()))
@@ -220,10 +273,15 @@ class Api:
     def toxic_update(self, environ, proxy, toxic):
         target = self.registry.get(proxy)
         found = target.find_toxic(toxic)
-        spec = decode_struct(self.body(environ), "toxics.ToxicWrapper", TOXIC_UPDATE_FIELDS,
-                             {"attributes": None, "toxicity": found.toxicity})
-        attributes = decode_struct(spec["attributes"], found.kind.go_struct,
-                                   found.kind.attributes, dict(found.attributes))
+        spec = decode_struct(
+            self.body(environ),
+            "toxics.ToxicWrapper",
+            TOXIC_UPDATE_FIELDS,
+            {"attributes": None, "toxicity": found.toxicity},
+        )
+        attributes = decode_struct(
+            spec["attributes"], found.kind.go_struct, found.kind.attributes, dict(found.attributes)
+        )
         target.update_toxic(found, attributes, spec["toxicity"])
         return Response(200, dumps(found.to_json()))
 
@@ -237,6 +295,7 @@ class Api:
         return Response(200, body, "application/json;charset=utf-8")
 
     def metrics(self, environ):
-        text = metrics.render(list(self.registry.proxies.values()),
-                              self.proxy_metrics, self.runtime_metrics)
+        text = metrics.render(
+            list(self.registry.proxies.values()), self.proxy_metrics, self.runtime_metrics
+        )
         return Response(200, text.encode(), "text/plain; version=0.0.4; charset=utf-8")

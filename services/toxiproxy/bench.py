@@ -81,6 +81,7 @@ def serve_upstream(host: str) -> None:
         server.start()
     print(" ".join(str(s.server_port) for s in servers), flush=True)
     from gevent.fileobject import FileObjectThread
+
     FileObjectThread(sys.stdin).read()
 
 
@@ -130,6 +131,7 @@ def download(address, size: int) -> float:
 
 def many_connections(address, count: int) -> float:
     """Wall seconds for ``count`` concurrent connections to connect and echo once."""
+
     def one():
         with dial(address) as sock:
             sock.sendall(MESSAGE)
@@ -158,9 +160,15 @@ class Target:
 
     def create(self, name: str, upstream_port: int) -> tuple[str, int]:
         requests.delete(f"{self.api}/proxies/{name}", timeout=10)
-        response = requests.post(f"{self.api}/proxies", timeout=10, json={
-            "name": name, "listen": f"{self.listen_host}:0",
-            "upstream": f"{self.upstream_host}:{upstream_port}"})
+        response = requests.post(
+            f"{self.api}/proxies",
+            timeout=10,
+            json={
+                "name": name,
+                "listen": f"{self.listen_host}:0",
+                "upstream": f"{self.upstream_host}:{upstream_port}",
+            },
+        )
         response.raise_for_status()
         host, _, port = response.json()["listen"].rpartition(":")
         host = host.strip("[]")
@@ -170,8 +178,11 @@ class Target:
         return self.proxies[name]
 
     def toxic(self, proxy: str, kind: str, **attributes) -> None:
-        response = requests.post(f"{self.api}/proxies/{proxy}/toxics", timeout=10,
-                                 json={"type": kind, "name": "bench", "attributes": attributes})
+        response = requests.post(
+            f"{self.api}/proxies/{proxy}/toxics",
+            timeout=10,
+            json={"type": kind, "name": "bench", "attributes": attributes},
+        )
         response.raise_for_status()
 
     def clear(self, proxy: str) -> None:
@@ -239,10 +250,20 @@ ROWS = [
     # key, label, target text, pass test, format
     ("added_p50_ms", "added latency, no toxic, p50", "< 0.2 ms", lambda v: v < 0.2, "{:.3f} ms"),
     ("added_p99_ms", "added latency, no toxic, p99", "(info)", None, "{:.3f} ms"),
-    ("latency_ms", "latency toxic 100 ms, measured", "100 +/- 5 ms",
-     lambda v: abs(v - 100) <= 5, "{:.1f} ms"),
-    ("bandwidth_kbs", "bandwidth toxic 100 KB/s, 1 MB", "100 +/- 10 %",
-     lambda v: abs(v - 100) <= 10, "{:.1f} KB/s"),
+    (
+        "latency_ms",
+        "latency toxic 100 ms, measured",
+        "100 +/- 5 ms",
+        lambda v: abs(v - 100) <= 5,
+        "{:.1f} ms",
+    ),
+    (
+        "bandwidth_kbs",
+        "bandwidth toxic 100 KB/s, 1 MB",
+        "100 +/- 10 %",
+        lambda v: abs(v - 100) <= 10,
+        "{:.1f} KB/s",
+    ),
     ("throughput_mbs", "throughput, no toxic", ">= 300 MB/s", lambda v: v >= 300, "{:.0f} MB/s"),
     ("direct_mbs", "  (direct, same run)", "", None, "{:.0f} MB/s"),
     ("conns_s", "1,000 conns through 200 ms", "< 1 s", lambda v: v < 1.0, "{:.3f} s"),
@@ -276,7 +297,10 @@ def start_ours() -> tuple[subprocess.Popen, str]:
     python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
     process = subprocess.Popen(
         [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     line = process.stdout.readline()
     address = line.rsplit(" ", 1)[-1].strip()
     if "listening" not in line:
@@ -286,15 +310,23 @@ def start_ours() -> tuple[subprocess.Popen, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.toxiproxy.bench",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m services.toxiproxy.bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--other", help="another Toxiproxy API to compare, e.g. http://host:8474")
-    parser.add_argument("--upstream-bind", default="127.0.0.1",
-                        help="address the bench's upstream binds (0.0.0.0 for a container)")
-    parser.add_argument("--upstream-host", default="127.0.0.1",
-                        help="host the other server's proxies use to reach the upstream")
-    parser.add_argument("--other-listen-host", default="127.0.0.1",
-                        help="host the other server's proxies listen on")
+    parser.add_argument(
+        "--upstream-bind",
+        default="127.0.0.1",
+        help="address the bench's upstream binds (0.0.0.0 for a container)",
+    )
+    parser.add_argument(
+        "--upstream-host",
+        default="127.0.0.1",
+        help="host the other server's proxies use to reach the upstream",
+    )
+    parser.add_argument(
+        "--other-listen-host", default="127.0.0.1", help="host the other server's proxies listen on"
+    )
     parser.add_argument("--serve-upstream", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_upstream:
@@ -302,9 +334,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     upstream = subprocess.Popen(
-        [sys.executable, "-m", "services.toxiproxy.bench", "--serve-upstream",
-         "--upstream-bind", args.upstream_bind],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "services.toxiproxy.bench",
+            "--serve-upstream",
+            "--upstream-bind",
+            args.upstream_bind,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     server, api = start_ours()
     try:
         echo_port, source_port = map(int, upstream.stdout.readline().split())

@@ -11,7 +11,7 @@ class ApiError(Exception):
         self.message = message
         self.status = status
 
-    def joined(self, detail: str) -> "ApiError":
+    def joined(self, detail: str) -> ApiError:
         """This error with a detail appended, like Toxiproxy's ``joinError``."""
         return ApiError(f"{self.message}: {detail}", self.status)
 

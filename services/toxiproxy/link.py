@@ -59,7 +59,7 @@ def connect(address: str):
 class Pipe:
     """One direction (``upstream``: client -> server, ``downstream``: server -> client)."""
 
-    def __init__(self, link: "Link", direction: str, src, dst):
+    def __init__(self, link: Link, direction: str, src, dst):
         self.link = link
         self.direction = direction
         self.src = src
@@ -133,8 +133,11 @@ class Pipe:
             if state["active"]:
                 nxt = index + 1
                 toxic.kind.pipe(
-                    toxic.attributes, state, data, ts,
-                    lambda piece, when: self._through(chain, nxt, piece, when),
+                    toxic.attributes,
+                    state,
+                    data,
+                    ts,
+                    lambda piece, when, nxt=nxt: self._through(chain, nxt, piece, when),
                 )
                 return
             index += 1

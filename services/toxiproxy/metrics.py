@@ -24,8 +24,10 @@ def proxy_metrics(proxies) -> list[str]:
         lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} counter"]
         for proxy in proxies:
             for direction, value in getattr(proxy, attr).items():
-                labels = (f'direction="{direction}",listener="{_escape(proxy.listen)}",'
-                          f'proxy="{_escape(proxy.name)}",upstream="{_escape(proxy.upstream)}"')
+                labels = (
+                    f'direction="{direction}",listener="{_escape(proxy.listen)}",'
+                    f'proxy="{_escape(proxy.name)}",upstream="{_escape(proxy.upstream)}"'
+                )
                 lines.append(f"{metric}{{{labels}}} {value}")
     return lines
 

@@ -8,7 +8,7 @@ import socket
 import gevent
 from gevent import socket as gsocket
 
-from .errors import ApiError, TOXIC_EXISTS, TOXIC_NOT_FOUND
+from .errors import TOXIC_EXISTS, TOXIC_NOT_FOUND, ApiError
 from .link import Link, split_host_port
 from .toxics import STREAMS, Toxic
 
@@ -30,8 +30,9 @@ def bind(listen: str):
     """
     try:
         host, port = split_host_port(listen) if listen else ("", 0)
-        infos = gsocket.getaddrinfo(host or "127.0.0.1", port, 0, socket.SOCK_STREAM, 0,
-                                    socket.AI_PASSIVE)
+        infos = gsocket.getaddrinfo(
+            host or "127.0.0.1", port, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+        )
         family, _, _, _, sockaddr = infos[0]
         sock = gsocket.socket(family, socket.SOCK_STREAM)
     except (OSError, ValueError, UnicodeError) as err:

@@ -54,8 +54,11 @@ class Registry:
         done: list[Proxy] = []
         for spec in specs:
             try:
-                done.append(self.add_or_replace(
-                    spec["name"], spec["listen"], spec["upstream"], spec["enabled"]))
+                done.append(
+                    self.add_or_replace(
+                        spec["name"], spec["listen"], spec["upstream"], spec["enabled"]
+                    )
+                )
             except ApiError as err:
                 return done, err
         return done, None

@@ -57,14 +57,20 @@ class QuietHandler(WSGIHandler):
         pass
 
 
-def serve(host: str, port: int, config: str | None = None, proxy_metrics: bool = False,
-          runtime_metrics: bool = False) -> None:
+def serve(
+    host: str,
+    port: int,
+    config: str | None = None,
+    proxy_metrics: bool = False,
+    runtime_metrics: bool = False,
+) -> None:
     """Run until SIGTERM or SIGINT."""
     limit = raise_fd_limit()
     registry = Registry()
     api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
-    server = NoDelayWSGIServer((host, port), api, handler_class=QuietHandler, log=None,
-                       error_log=sys.stderr)
+    server = NoDelayWSGIServer(
+        (host, port), api, handler_class=QuietHandler, log=None, error_log=sys.stderr
+    )
     try:
         server.start()
     except OSError as err:  # a clear line, not a traceback: the port is the usual culprit

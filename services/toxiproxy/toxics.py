@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import gevent
 
@@ -209,8 +209,16 @@ class SlowClose(Kind):
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
-    for kind in (Latency(), Bandwidth(), SlowClose(), Timeout(), ResetPeer(), Slicer(),
-                 LimitData(), Noop())
+    for kind in (
+        Latency(),
+        Bandwidth(),
+        SlowClose(),
+        Timeout(),
+        ResetPeer(),
+        Slicer(),
+        LimitData(),
+        Noop(),
+    )
 }
 
 STREAMS = ("upstream", "downstream")

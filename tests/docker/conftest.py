@@ -35,24 +35,39 @@ def engine_answers() -> bool:
 needs_engine = pytest.mark.skipif(
     os.environ.get("LAB_TEST_DOCKER") != "1" or not engine_answers(),
     reason="Docker backend tests: set LAB_TEST_DOCKER=1 with an engine running "
-           "(make test-docker does both)")
+    "(make test-docker does both)",
+)
 
 
 def docker_config(state_dir: str) -> LabConfig:
     """A Docker-backend config on ports free right now, with no latency."""
-    return LabConfig(backend="docker", toxiproxy_port=free_port(), httpbin_port=free_port(),
-                     httpbin_upstream_port=free_port(), dns_port=free_tcp_udp_port(),
-                     dns_control_port=free_port(), latency_ms=200, state_dir=state_dir)
+    return LabConfig(
+        backend="docker",
+        toxiproxy_port=free_port(),
+        httpbin_port=free_port(),
+        httpbin_upstream_port=free_port(),
+        dns_port=free_tcp_udp_port(),
+        dns_control_port=free_port(),
+        latency_ms=200,
+        state_dir=state_dir,
+    )
 
 
-def lab_cli(cfg: LabConfig, *args: str, compose: str = "", timeout: float = 300,
-            **env: str) -> subprocess.CompletedProcess:
+def lab_cli(
+    cfg: LabConfig, *args: str, compose: str = "", timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess:
     """``python -m lab ARGS`` for ``cfg`` (``compose``: LAB_COMPOSE), output captured."""
     full_env = {**os.environ, **cfg.to_env(), "TOXIPROXY_IMAGE": OWN_TOXIPROXY, **env}
     if compose:
         full_env["LAB_COMPOSE"] = compose
-    return subprocess.run([sys.executable, "-m", "lab", *args], cwd=REPO_ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args],
+        cwd=REPO_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 class Stack(NamedTuple):
@@ -66,11 +81,13 @@ class Stack(NamedTuple):
 
 
 @pytest.fixture(scope="session", params=["v2", "v1"])
-def docker_lab(request: pytest.FixtureRequest,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def docker_lab(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     """A running Docker stack (Compose ``request.param``); down at the end."""
-    stack = Stack(docker_config(str(tmp_path_factory.mktemp(f"docker-{request.param}"))),
-                  request.param)
+    stack = Stack(
+        docker_config(str(tmp_path_factory.mktemp(f"docker-{request.param}"))), request.param
+    )
     up = stack.cli("up")
     try:
         assert up.returncode == 0, f"lab up failed:\n{up.stdout}\n{up.stderr}"

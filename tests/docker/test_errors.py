@@ -6,8 +6,7 @@ import socket
 
 import pytest
 
-from lab.backends import choose_backend
-from lab.backends import compose
+from lab.backends import choose_backend, compose
 from tests.docker.conftest import docker_config, lab_cli, needs_engine
 
 

@@ -12,7 +12,6 @@ import sys
 import time
 
 import docker
-import pytest
 import requests
 from dnslib import QTYPE, DNSRecord
 
@@ -31,8 +30,10 @@ def _project_objects(cfg) -> tuple[list, list]:
 
     label = f"com.docker.compose.project={DockerBackend(cfg).project}"
     client = docker.from_env()
-    return (client.containers.list(all=True, filters={"label": label}),
-            client.networks.list(filters={"label": label}))
+    return (
+        client.containers.list(all=True, filters={"label": label}),
+        client.networks.list(filters={"label": label}),
+    )
 
 
 def test_status_shows_healthy_containers_and_answers(docker_lab):
@@ -73,8 +74,9 @@ def test_toxiproxy_python_drives_the_proxy(docker_lab):
         assert tp.version()
         proxy = tp.get_proxy("httpbin")
         assert proxy is not None and proxy.upstream == "httpbin:8081"
-        proxy.add_toxic(name="extra_latency", type="latency", stream="downstream",
-                        attributes={"latency": 400})
+        proxy.add_toxic(
+            name="extra_latency", type="latency", stream="downstream", attributes={"latency": 400}
+        )
         try:
             assert "extra_latency" in proxy.toxics()
             t0 = time.perf_counter()
@@ -96,13 +98,16 @@ def test_toxiproxy_python_drives_the_proxy(docker_lab):
 def test_dns_answers_the_zone_over_udp_and_tcp(docker_lab):
     cfg = docker_lab.cfg
     for tcp in (False, True):
-        reply = DNSRecord.parse(DNSRecord.question("github.com").send(
-            cfg.host, cfg.dns_port, tcp=tcp, timeout=10))
+        reply = DNSRecord.parse(
+            DNSRecord.question("github.com").send(cfg.host, cfg.dns_port, tcp=tcp, timeout=10)
+        )
         addresses = [str(rr.rdata) for rr in reply.rr if rr.rtype == QTYPE.A]
-        assert addresses and all(a.startswith(("192.0.2.", "198.51.100.", "203.0.113."))
-                                 for a in addresses), addresses
-    missing = DNSRecord.parse(DNSRecord.question("not-in-the-lab.example").send(
-        cfg.host, cfg.dns_port, timeout=10))
+        assert addresses and all(
+            a.startswith(("192.0.2.", "198.51.100.", "203.0.113.")) for a in addresses
+        ), addresses
+    missing = DNSRecord.parse(
+        DNSRecord.question("not-in-the-lab.example").send(cfg.host, cfg.dns_port, timeout=10)
+    )
     assert missing.header.rcode == 3  # NXDOMAIN
     r = requests.get(f"{cfg.dns_control_url}/delay", timeout=10)
     assert r.json() == {"delay_ms": 200}
@@ -116,9 +121,22 @@ def test_grader_passes_every_solution(docker_lab, tmp_path):
     this machine's addresses, live on the grader's own Toxiproxy: see side_proxy)."""
     env = {**os.environ, **docker_lab.cfg.to_env(), "LAB_COMPOSE": docker_lab.compose}
     out = subprocess.run(
-        [sys.executable, "-m", "tests.grader", "check", "--target", "solutions",
-         "--report-dir", str(tmp_path)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "tests.grader",
+            "check",
+            "--target",
+            "solutions",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     assert "No lab is running" not in out.stdout  # graded against this stack, not another
     report = json.loads((tmp_path / "grade.json").read_text())

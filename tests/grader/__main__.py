@@ -7,14 +7,18 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.grader",
-                                     description="Grade the gevent-lab exercises.")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.grader", description="Grade the gevent-lab exercises."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="grade exercises (all, or --ex NN)")
     c.add_argument("--ex", help="one exercise: 6, 06 or ex06_parallel_http")
-    c.add_argument("--target", default="exercises",
-                   help="exercises (default), solutions, or a package of modules to grade")
+    c.add_argument(
+        "--target",
+        default="exercises",
+        help="exercises (default), solutions, or a package of modules to grade",
+    )
     c.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
     c.add_argument("--report-dir", default="reports", help="where grade.json and junit.xml go")
 

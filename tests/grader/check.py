@@ -39,10 +39,15 @@ class GraderPlugin:
     def grade(self, stem: str) -> Outcome:
         try:
             outcome = self.grader.grade(stem)
-        except Exception as exc:  # noqa: BLE001 - one broken spec must not end the run
-            outcome = Outcome(stem[2:4], stem, stem, "failed", kind="grader-error",
-                              reason=f"grader error (not your fault): {type(exc).__name__}: "
-                                     f"{exc}")
+        except Exception as exc:
+            outcome = Outcome(
+                stem[2:4],
+                stem,
+                stem,
+                "failed",
+                kind="grader-error",
+                reason=f"grader error (not your fault): {type(exc).__name__}: {exc}",
+            )
         self.outcomes.append(outcome)
         print(report.outcome_line(outcome), flush=True)
         return outcome
@@ -54,15 +59,33 @@ class GraderPlugin:
     def pytest_sessionfinish(self, session):
         g = self.grader
         print(report.summary(self.outcomes, g.target), flush=True)
-        report.write_json(self.report_dir / "grade.json", self.outcomes, g.target, g.seed,
-                          time.monotonic() - self.started)
+        report.write_json(
+            self.report_dir / "grade.json",
+            self.outcomes,
+            g.target,
+            g.seed,
+            time.monotonic() - self.started,
+        )
 
 
 def run_pytest(plugin: GraderPlugin, report_dir: Path) -> int:
-    args = [str(GRADE_MODULE), "-p", "no:terminal", "-p", "no:cacheprovider",
-            "--noconftest", "-s", f"--junitxml={report_dir / 'junit.xml'}",
-            "-o", "junit_suite_name=gevent-lab", "-o", "junit_family=xunit2",
-            f"--rootdir={GRADE_MODULE.parent}", "-c", "/dev/null"]
+    args = [
+        str(GRADE_MODULE),
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:cacheprovider",
+        "--noconftest",
+        "-s",
+        f"--junitxml={report_dir / 'junit.xml'}",
+        "-o",
+        "junit_suite_name=gevent-lab",
+        "-o",
+        "junit_family=xunit2",
+        f"--rootdir={GRADE_MODULE.parent}",
+        "-c",
+        "/dev/null",
+    ]
     return pytest.main(args, plugins=[plugin])
 
 
@@ -71,7 +94,8 @@ def grade_all(cfg, target, stems: list[str], seed: int, report_dir: Path) -> int
     plugin = GraderPlugin(Grader(cfg, target, seed), stems, report_dir)
     run_pytest(plugin, report_dir)
     passed = len(plugin.outcomes) == len(stems) and all(
-        o.status == "passed" for o in plugin.outcomes)
+        o.status == "passed" for o in plugin.outcomes
+    )
     return 0 if passed else 1
 
 

@@ -91,13 +91,20 @@ class GradeContext:
         for toxic_name in p.toxics():
             p.destroy_toxic(toxic_name)
 
-    def add_toxic(self, type: str, attributes: dict, proxy: str = "httpbin",
-                  stream: str = "downstream", name: str | None = None,
-                  toxicity: float = 1.0) -> str:
+    def add_toxic(
+        self,
+        type: str,
+        attributes: dict,
+        proxy: str = "httpbin",
+        stream: str = "downstream",
+        name: str | None = None,
+        toxicity: float = 1.0,
+    ) -> str:
         """Add one toxic to ``proxy``; returns its name."""
         name = name or f"grader_{type}_{stream}"
-        self._proxy(proxy).add_toxic(type=type, stream=stream, name=name,
-                                     toxicity=toxicity, attributes=attributes)
+        self._proxy(proxy).add_toxic(
+            type=type, stream=stream, name=name, toxicity=toxicity, attributes=attributes
+        )
         return name
 
     def set_latency(self, ms: int, jitter: int = 0, proxy: str = "httpbin") -> None:
@@ -111,7 +118,8 @@ class GradeContext:
         picks; returns its listen address. ``restore()`` deletes it."""
         name = f"grader_extra_{next(_proxy_ids)}"
         proxy = self._toxiproxy(side_proxy.address()).create(
-            upstream=upstream, name=name, listen="127.0.0.1:0")
+            upstream=upstream, name=name, listen="127.0.0.1:0"
+        )
         self._extra_proxies.append(name)
         if latency_ms:
             self.set_latency(latency_ms, proxy=name)
@@ -125,8 +133,9 @@ class GradeContext:
 
     def set_dns_delay(self, ms: int) -> None:
         """How long the DNS server waits before each answer from now on."""
-        r = requests.put(f"{self.cfg.dns_control_url}/delay", json={"delay_ms": int(ms)},
-                         timeout=API_TIMEOUT)
+        r = requests.put(
+            f"{self.cfg.dns_control_url}/delay", json={"delay_ms": int(ms)}, timeout=API_TIMEOUT
+        )
         r.raise_for_status()
 
     def zone(self) -> dict[str, dict[str, list[str]]]:
@@ -147,8 +156,13 @@ class GradeContext:
         proxies = {}
         for name, proxy in self._toxiproxy().proxies().items():
             proxies[name] = [
-                {"type": t.type, "stream": t.stream, "name": t.name,
-                 "toxicity": t.toxicity, "attributes": t.attributes}
+                {
+                    "type": t.type,
+                    "stream": t.stream,
+                    "name": t.name,
+                    "toxicity": t.toxicity,
+                    "attributes": t.attributes,
+                }
                 for t in proxy.toxics().values()
             ]
         self._snapshot = {"toxics": proxies, "dns_delay": self.dns_delay()}

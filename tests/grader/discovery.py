@@ -59,7 +59,7 @@ def all_stems() -> list[str]:
 
 
 def number(stem: str) -> str:
-    """"ex06_parallel_http" -> "06"."""
+    """ "ex06_parallel_http" -> "06"."""
     return STEM.match(stem).group(1)
 
 

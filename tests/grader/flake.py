@@ -43,11 +43,24 @@ def busy_core():
 
 def grade_once(target: str, report_dir: Path) -> dict | None:
     """One full grading; its grade.json, or None if it did not finish in time."""
-    cmd = [sys.executable, "-m", "tests.grader", "check", "--target", target,
-           "--report-dir", str(report_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.grader",
+        "check",
+        "--target",
+        target,
+        "--report-dir",
+        str(report_dir),
+    ]
     try:
-        subprocess.run(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=RUN_TIMEOUT)
+        subprocess.run(
+            cmd,
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=RUN_TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         return None
     try:
@@ -80,8 +93,9 @@ class Tally:
             if ex["status"] == "passed":
                 self.passes[key] += 1
             else:
-                self.failures.append(f"{label} (seed {report['seed']}): {key}: "
-                                     f"{ex['reason'].splitlines()[0]}")
+                self.failures.append(
+                    f"{label} (seed {report['seed']}): {key}: {ex['reason'].splitlines()[0]}"
+                )
             margin = ex["details"].get("margin")
             if margin is not None:
                 self.margin[key] = min(margin, self.margin.get(key, margin))
@@ -94,9 +108,11 @@ class Tally:
         lines = [f"{'exercise':52} {'passes':>8} {'slowest margin':>15} {'of limit':>9}"]
         for key in sorted(self.seen):
             m, w = self.margin.get(key), self.worst.get(key)
-            lines.append(f"{key[:52]:52} {self.passes[key]:>4}/{self.seen[key]:<3} "
-                         f"{(f'{m:.2f} s' if m is not None else '-'):>15} "
-                         f"{(f'{w:.0%}' if w is not None else '-'):>9}")
+            lines.append(
+                f"{key[:52]:52} {self.passes[key]:>4}/{self.seen[key]:<3} "
+                f"{(f'{m:.2f} s' if m is not None else '-'):>15} "
+                f"{(f'{w:.0%}' if w is not None else '-'):>9}"
+            )
         return "\n".join(lines)
 
 
@@ -107,10 +123,14 @@ def measure(runs: int, target: str) -> Tally:
             with ctx() if ctx else _nothing():
                 for i in range(runs):
                     began = time.monotonic()
-                    ok = tally.add(grade_once(target, Path(tmp, f"{phase}-{i}")),
-                                   f"{phase} run {i + 1}")
-                    print(f"  {phase:9} run {i + 1:2}/{runs}: {'pass' if ok else 'FAIL'} "
-                          f"({time.monotonic() - began:.1f} s)", flush=True)
+                    ok = tally.add(
+                        grade_once(target, Path(tmp, f"{phase}-{i}")), f"{phase} run {i + 1}"
+                    )
+                    print(
+                        f"  {phase:9} run {i + 1:2}/{runs}: {'pass' if ok else 'FAIL'} "
+                        f"({time.monotonic() - began:.1f} s)",
+                        flush=True,
+                    )
     return tally
 
 
@@ -129,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         tally = measure(args.runs, args.target)
     print()
     print(tally.table())
-    print(f"\n{tally.passed_runs}/{tally.runs} runs passed every exercise "
-          f"({args.runs} idle + {args.runs} with one core busy), "
-          f"{time.monotonic() - began:.0f} s in all.")
+    print(
+        f"\n{tally.passed_runs}/{tally.runs} runs passed every exercise "
+        f"({args.runs} idle + {args.runs} with one core busy), "
+        f"{time.monotonic() - began:.0f} s in all."
+    )
     for failure in tally.failures[:20]:
         print(f"  {failure}")
     return 0 if tally.passed_runs == tally.runs else 1

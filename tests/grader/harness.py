@@ -50,20 +50,42 @@ class RunResult:
     returncode: int | None
 
 
-def run_isolated(cfg: LabConfig, target: Target, stem: str, case: dict,
-                 time_limit: float) -> RunResult:
+def run_isolated(
+    cfg: LabConfig, target: Target, stem: str, case: dict, time_limit: float
+) -> RunResult:
     """``python -m tests.grader.runner`` in its own process group, killed at the limit."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         case_file, out_file, log_file = (Path(tmp, n) for n in ("case.json", "out.json", "log"))
         case_file.write_text(json.dumps(case))
-        env = {**os.environ, **cfg.to_env(), "PYTHONUNBUFFERED": "1",
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        cmd = [sys.executable, "-m", "tests.grader.runner", "--target", target.package,
-               "--stem", stem, "--case", str(case_file), "--out", str(out_file)]
+        env = {
+            **os.environ,
+            **cfg.to_env(),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.grader.runner",
+            "--target",
+            target.package,
+            "--stem",
+            stem,
+            "--case",
+            str(case_file),
+            "--out",
+            str(out_file),
+        ]
         with open(log_file, "wb") as log:
-            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=REPO_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             timed_out = False
             try:
                 proc.wait(timeout=time_limit)
@@ -72,8 +94,7 @@ def run_isolated(cfg: LabConfig, target: Target, stem: str, case: dict,
             finally:
                 _kill_group(proc)
         output = log_file.read_text(errors="replace")
-        result = json.loads(out_file.read_text()) if out_file.is_file() and not timed_out \
-            else None
+        result = json.loads(out_file.read_text()) if out_file.is_file() and not timed_out else None
         return RunResult(result, output, timed_out, proc.returncode)
 
 
@@ -107,9 +128,13 @@ class Grader:
             if lab:
                 try:
                     ctx.snapshot()
-                except Exception as exc:  # noqa: BLE001 - the lab went away
-                    self._fail(outcome, "lab-error", f"the lab does not answer ({exc}); is "
-                               "it still running? `make lab-status` tells")
+                except Exception as exc:
+                    self._fail(
+                        outcome,
+                        "lab-error",
+                        f"the lab does not answer ({exc}); is "
+                        "it still running? `make lab-status` tells",
+                    )
                     return outcome
             self._grade(spec, ctx, stem, outcome)
         finally:
@@ -123,9 +148,11 @@ class Grader:
         """Put the learner's latency back; if that fails, say so without hiding the grade."""
         try:
             ctx.restore()
-        except Exception as exc:  # noqa: BLE001
-            outcome.details["warning"] = (f"could not restore the lab's latency settings "
-                                          f"({exc}): `make lab-status` shows what is left")
+        except Exception as exc:
+            outcome.details["warning"] = (
+                f"could not restore the lab's latency settings "
+                f"({exc}): `make lab-status` shows what is left"
+            )
 
     def _grade(self, spec, ctx: GradeContext, stem: str, outcome: Outcome) -> None:
         try:
@@ -139,9 +166,12 @@ class Grader:
         except GradeFailure as failure:
             self._fail(outcome, failure.kind, speed.explain(failure), failure)
             return
-        except Exception as exc:  # noqa: BLE001 - a spec bug must not crash the grader
-            self._fail(outcome, "grader-error",
-                       f"grader error (not your fault): {type(exc).__name__}: {exc}")
+        except Exception as exc:
+            self._fail(
+                outcome,
+                "grader-error",
+                f"grader error (not your fault): {type(exc).__name__}: {exc}",
+            )
             outcome.details["traceback"] = traceback.format_exc()
             return
         outcome.status = "passed"
@@ -153,28 +183,40 @@ class Grader:
         """The spec's observations, or None after recording why there are none."""
         if run.timed_out:
             tail = _tail(run.output)
-            self._fail(outcome, "timeout",
-                       f"timed out after {spec.TIME_LIMIT:g} s and was stopped: something "
-                       "waits forever (a join on a greenlet that never ends, a get() on a "
-                       "queue nobody fills, a switch to a greenlet that never switches "
-                       "back?) or loops without ever yielding to gevent (busy-waiting)"
-                       + (f"\nLast output:\n{tail}" if tail else ""))
+            self._fail(
+                outcome,
+                "timeout",
+                f"timed out after {spec.TIME_LIMIT:g} s and was stopped: something "
+                "waits forever (a join on a greenlet that never ends, a get() on a "
+                "queue nobody fills, a switch to a greenlet that never switches "
+                "back?) or loops without ever yielding to gevent (busy-waiting)"
+                + (f"\nLast output:\n{tail}" if tail else ""),
+            )
             return None
         result = run.result
         if result is None:
-            self._fail(outcome, "crash",
-                       f"the exercise's process ended without a result (exit code "
-                       f"{run.returncode}): did it call sys.exit() or crash the interpreter?"
-                       + (f"\nLast output:\n{_tail(run.output)}" if run.output.strip() else ""))
+            self._fail(
+                outcome,
+                "crash",
+                f"the exercise's process ended without a result (exit code "
+                f"{run.returncode}): did it call sys.exit() or crash the interpreter?"
+                + (f"\nLast output:\n{_tail(run.output)}" if run.output.strip() else ""),
+            )
             return None
         if result["status"] == "not-done":
-            outcome.status, outcome.kind, outcome.reason = "not-started", "not-done", \
-                result["reason"]
+            outcome.status, outcome.kind, outcome.reason = (
+                "not-started",
+                "not-done",
+                result["reason"],
+            )
             return None
         if result["status"] == "failed":
-            failure = GradeFailure(result["reason"], kind=result.get("kind", "crash"),
-                                   timeline=result.get("timeline"),
-                                   suggestion=result.get("suggestion", ""))
+            failure = GradeFailure(
+                result["reason"],
+                kind=result.get("kind", "crash"),
+                timeline=result.get("timeline"),
+                suggestion=result.get("suggestion", ""),
+            )
             reason = speed.explain(failure)
             if result.get("traceback"):
                 reason += "\n" + result["traceback"].rstrip()
@@ -183,8 +225,9 @@ class Grader:
         return result["observed"]
 
     @staticmethod
-    def _fail(outcome: Outcome, kind: str, reason: str,
-              failure: GradeFailure | None = None) -> None:
+    def _fail(
+        outcome: Outcome, kind: str, reason: str, failure: GradeFailure | None = None
+    ) -> None:
         outcome.status, outcome.kind, outcome.reason = "failed", kind, reason
         if failure is not None and failure.timeline:
             outcome.details["timeline"] = failure.timeline

@@ -33,8 +33,12 @@ def _save(path: Path, shown: dict[str, int]) -> None:
 
 def format_hint(i: int, total: int, pair: tuple[str, str]) -> str:
     en, vi = pair
-    wrap = lambda text: textwrap.fill(text, 92, initial_indent="    ",  # noqa: E731
-                                      subsequent_indent="    ")
+    wrap = lambda text: textwrap.fill(
+        text,
+        92,
+        initial_indent="    ",  # noqa: E731
+        subsequent_indent="    ",
+    )
     return f"Hint {i}/{total}:\n{wrap(en)}\n{wrap(vi)}"
 
 
@@ -59,19 +63,20 @@ def hint(ex: str | None, show_all: bool = False, reset: bool = False) -> int:
         print(f"Exercise {number(stem)} has no hints. Read its instructions again.")
         return 0
     print(f"Exercise {number(stem)}: {spec.TITLE}\n")
-    if show_all:
-        upto = len(hints)
-    else:
-        upto = min(shown.get(stem, 0) + 1, len(hints))
+    upto = len(hints) if show_all else min(shown.get(stem, 0) + 1, len(hints))
     for i in range(upto):
         if show_all or i == upto - 1:
             print(format_hint(i + 1, len(hints), hints[i]) + "\n")
     shown[stem] = max(shown.get(stem, 0), upto)
     _save(path, shown)
     if upto < len(hints):
-        print(f"Still stuck? `make hint EX={number(stem)}` again for the next one "
-              f"({len(hints) - upto} left). / Vẫn bí? Gõ lại lệnh để xem gợi ý tiếp theo.")
+        print(
+            f"Still stuck? `make hint EX={number(stem)}` again for the next one "
+            f"({len(hints) - upto} left). / Vẫn bí? Gõ lại lệnh để xem gợi ý tiếp theo."
+        )
     else:
-        print("That was the last hint. `--all` shows them all again; the reference solution "
-              f"is solutions/{stem}.py if you really need it.")
+        print(
+            "That was the last hint. `--all` shows them all again; the reference solution "
+            f"is solutions/{stem}.py if you really need it."
+        )
     return 0

@@ -33,10 +33,15 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
         yield cfg
         return
     if len(missing) < 3:
-        raise NoLab("The lab is only partly up; not answering: " + ", ".join(missing)
-                    + ".\nRestart it: make lab-down && make lab-up")
-    say("No lab is running: starting one for this check (`make lab-up` keeps one running "
-        "and makes checks faster)...")
+        raise NoLab(
+            "The lab is only partly up; not answering: "
+            + ", ".join(missing)
+            + ".\nRestart it: make lab-down && make lab-up"
+        )
+    say(
+        "No lab is running: starting one for this check (`make lab-up` keeps one running "
+        "and makes checks faster)..."
+    )
     try:
         lifecycle.up(cfg)
     except LabError as exc:

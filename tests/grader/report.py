@@ -34,17 +34,19 @@ def summary(outcomes: list[Outcome], target: Target) -> str:
     lines = [f"{done}/{total} done."]
     todo = next((o for o in outcomes if o.status != "passed"), None)
     if todo is None:
-        lines.append("Every graded exercise passes. Well done!" if total else
-                     "Nothing was graded.")
+        lines.append("Every graded exercise passes. Well done!" if total else "Nothing was graded.")
     else:
         verb = "Finish" if todo.status == "not-started" else "Fix"
-        lines.append(f"Next: {verb.lower()} {target.display(todo.slug)}, then "
-                     f"`make check EX={todo.number}`. Stuck? `make hint EX={todo.number}`.")
+        lines.append(
+            f"Next: {verb.lower()} {target.display(todo.slug)}, then "
+            f"`make check EX={todo.number}`. Stuck? `make hint EX={todo.number}`."
+        )
     return "\n".join(lines)
 
 
-def write_json(path: Path, outcomes: list[Outcome], target: Target, seed: int,
-               seconds: float) -> None:
+def write_json(
+    path: Path, outcomes: list[Outcome], target: Target, seed: int, seconds: float
+) -> None:
     """Points per exercise (1 for a pass), status, reason, seconds, seed."""
     data = {
         "target": target.package,
@@ -53,10 +55,17 @@ def write_json(path: Path, outcomes: list[Outcome], target: Target, seed: int,
         "max_points": len(outcomes),
         "seconds": round(seconds, 3),
         "exercises": [
-            {"number": o.number, "stem": o.slug, "title": o.title, "status": o.status,
-             "points": int(o.status == "passed"), "kind": o.kind, "reason": o.reason,
-             "seconds": o.seconds,
-             "details": {k: v for k, v in o.details.items() if k != "traceback"}}
+            {
+                "number": o.number,
+                "stem": o.slug,
+                "title": o.title,
+                "status": o.status,
+                "points": int(o.status == "passed"),
+                "kind": o.kind,
+                "reason": o.reason,
+                "seconds": o.seconds,
+                "details": {k: v for k, v in o.details.items() if k != "traceback"},
+            }
             for o in outcomes
         ],
     }

@@ -34,9 +34,13 @@ TRACEBACK_FRAMES = 5
 
 def learner_traceback(exc: BaseException) -> str:
     """The last few frames that are not the grader's, and the exception line."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith("<frozen ") and "importlib" not in f.filename
-              and not any(own in f.filename.replace(os.sep, "/") for own in _OWN_FILES)]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.startswith("<frozen ")
+        and "importlib" not in f.filename
+        and not any(own in f.filename.replace(os.sep, "/") for own in _OWN_FILES)
+    ]
     text = "".join(traceback.format_list(frames[-TRACEBACK_FRAMES:]))
     text = text.replace(f'"{os.getcwd()}{os.sep}', '"')  # repo-relative paths
     return text + "".join(traceback.format_exception_only(type(exc), exc))
@@ -60,15 +64,22 @@ def grade(target: str, stem: str, case: dict) -> dict:
     except NotImplementedError as exc:
         where = _todo_origin(exc)
         message = str(exc) or "TODO"
-        return {"status": "not-done",
-                "reason": f"not done yet: {message}" + (f" ({where})" if where else "")}
+        return {
+            "status": "not-done",
+            "reason": f"not done yet: {message}" + (f" ({where})" if where else ""),
+        }
     except AssertionError as exc:
         # GradeFailure is an AssertionError; a bare assert in the learner's code is a crash.
         if hasattr(exc, "kind"):
-            return {"status": "failed", "kind": exc.kind, "reason": exc.reason,
-                    "timeline": exc.timeline, "suggestion": exc.suggestion}
+            return {
+                "status": "failed",
+                "kind": exc.kind,
+                "reason": exc.reason,
+                "timeline": exc.timeline,
+                "suggestion": exc.suggestion,
+            }
         return _crash(exc)
-    except BaseException as exc:  # noqa: BLE001 - any learner error must become a report
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         return _crash(exc)
@@ -76,9 +87,12 @@ def grade(target: str, stem: str, case: dict) -> dict:
 
 
 def _crash(exc: BaseException) -> dict:
-    return {"status": "failed", "kind": "crash",
-            "reason": f"raised {type(exc).__name__}: {exc}",
-            "traceback": learner_traceback(exc)}
+    return {
+        "status": "failed",
+        "kind": "crash",
+        "reason": f"raised {type(exc).__name__}: {exc}",
+        "traceback": learner_traceback(exc),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,8 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = json.dumps(result)
     except (TypeError, ValueError) as exc:
-        text = json.dumps({"status": "failed", "kind": "crash",
-                           "reason": f"the results could not be read back: {exc}"})
+        text = json.dumps(
+            {
+                "status": "failed",
+                "kind": "crash",
+                "reason": f"the results could not be read back: {exc}",
+            }
+        )
     with open(args.out, "w") as f:
         f.write(text)
     sys.stdout.flush()

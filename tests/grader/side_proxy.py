@@ -28,8 +28,12 @@ def address() -> tuple[str, int]:
     if _server is None or _server.poll() is not None:
         _server = subprocess.Popen(
             [sys.executable, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
-            cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True)
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         line = _server.stdout.readline()
         match = _LISTENING.search(line)
         if not match:

@@ -48,8 +48,9 @@ class GradeFailure(AssertionError):
     "crash".
     """
 
-    def __init__(self, reason: str, kind: str = "wrong", timeline: list | None = None,
-                 suggestion: str = ""):
+    def __init__(
+        self, reason: str, kind: str = "wrong", timeline: list | None = None, suggestion: str = ""
+    ):
         super().__init__(reason)
         self.reason = reason
         self.kind = kind

@@ -44,9 +44,16 @@ def ceiling_for(floor: float, sequential: float) -> float:
     return floor + (sequential - floor) / 2
 
 
-def require_concurrent(elapsed: float, *, units: int, unit_cost: float, floor: float,
-                       timeline: list | None = None, suggestion: str = "",
-                       sequential: float | None = None) -> float:
+def require_concurrent(
+    elapsed: float,
+    *,
+    units: int,
+    unit_cost: float,
+    floor: float,
+    timeline: list | None = None,
+    suggestion: str = "",
+    sequential: float | None = None,
+) -> float:
     """Fail unless ``elapsed`` shows real concurrency; returns the margin in seconds.
 
     ``sequential`` overrides ``units * unit_cost`` when units cost different amounts.
@@ -57,23 +64,34 @@ def require_concurrent(elapsed: float, *, units: int, unit_cost: float, floor: f
     sequential = units * unit_cost if sequential is None else sequential
     ceiling = ceiling_for(floor, sequential)
     margin = ceiling - elapsed
-    CHECKS.append({"elapsed": round(elapsed, 4), "floor": round(floor, 4),
-                   "ceiling": round(ceiling, 4), "sequential": round(sequential, 4),
-                   "margin": round(margin, 4)})
+    CHECKS.append(
+        {
+            "elapsed": round(elapsed, 4),
+            "floor": round(floor, 4),
+            "ceiling": round(ceiling, 4),
+            "sequential": round(sequential, 4),
+            "margin": round(margin, 4),
+        }
+    )
     if elapsed < floor * TOO_FAST_FRACTION:
         raise GradeFailure(
             f"finished in {elapsed:.2f} s, faster than the injected latency allows "
             f"({floor:.2f} s at best): some of the work was skipped or faked",
-            kind="too-fast", timeline=timeline,
+            kind="too-fast",
+            timeline=timeline,
             suggestion="Every unit must really do its I/O through the lab (no cached or "
-                       "made-up answers).")
+            "made-up answers).",
+        )
     if elapsed > ceiling:
         raise GradeFailure(
             f"took {elapsed:.2f} s for {units} units; one after another would take "
             f"{sequential:.2f} s, concurrently about {floor:.2f} s: needs at most "
             f"{ceiling:.2f} s (at most {max_overlap(timeline) if timeline else '?'} "
             f"ran at once)",
-            kind="slow", timeline=timeline, suggestion=suggestion)
+            kind="slow",
+            timeline=timeline,
+            suggestion=suggestion,
+        )
     return margin
 
 
@@ -85,8 +103,9 @@ def explain(failure: GradeFailure) -> str:
     suggestion = failure.suggestion
     if not suggestion and failure.kind == "slow":
         ran_alone = failure.timeline and max_overlap(failure.timeline) <= 1
-        suggestion = SEQUENTIAL_HINT if ran_alone or not failure.timeline \
-            else PARTLY_CONCURRENT_HINT
+        suggestion = (
+            SEQUENTIAL_HINT if ran_alone or not failure.timeline else PARTLY_CONCURRENT_HINT
+        )
     if suggestion:
         parts.append(f"Likely cause: {suggestion}")
     return "\n".join(parts)

@@ -20,8 +20,15 @@ HINTS_01 = load_spec("ex01_greenlet_switch").HINTS
 
 def grader(*args: str, state_dir: Path, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "LAB_STATE_DIR": str(state_dir)}
-    return subprocess.run([sys.executable, "-m", "tests.grader", *args], cwd=REPO_ROOT,
-                          env=env, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.grader", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
+    )
 
 
 def test_hint_shows_one_more_each_time_in_both_languages(tmp_path):
@@ -33,7 +40,8 @@ def test_hint_shows_one_more_each_time_in_both_languages(tmp_path):
     last = grader("hint", "01", state_dir=tmp_path).stdout
     assert f"Hint {len(HINTS_01)}/{len(HINTS_01)}" in last and "last hint" in last
     assert json.loads((tmp_path / "hints.json").read_text()) == {
-        "ex01_greenlet_switch": len(HINTS_01)}
+        "ex01_greenlet_switch": len(HINTS_01)
+    }
 
 
 def test_hint_all_and_reset(tmp_path):
@@ -49,17 +57,24 @@ def test_hint_without_a_known_exercise_says_which(tmp_path):
 
 
 def test_crashing_code_is_a_readable_failure_not_a_grader_crash(tmp_path):
-    proc = grader("check", "--target", "tests.grader.fixtures.crashes",
-                  "--report-dir", str(tmp_path), state_dir=tmp_path)
+    proc = grader(
+        "check",
+        "--target",
+        "tests.grader.fixtures.crashes",
+        "--report-dir",
+        str(tmp_path),
+        state_dir=tmp_path,
+    )
     assert proc.returncode == 1
     assert "Traceback (most recent call last)" not in proc.stdout + proc.stderr
-    report = {e["stem"]: e for e in json.loads((tmp_path / "grade.json").read_text())[
-        "exercises"]}
+    report = {e["stem"]: e for e in json.loads((tmp_path / "grade.json").read_text())["exercises"]}
     switch = report["ex01_greenlet_switch"]
     assert switch["kind"] == "crash"
     assert "ZeroDivisionError" in switch["reason"]
-    assert "tests/grader/fixtures/crashes/ex01_greenlet_switch.py\", line 19, in task_b" \
+    assert (
+        'tests/grader/fixtures/crashes/ex01_greenlet_switch.py", line 19, in task_b'
         in switch["reason"]
+    )
     assert "runner.py" not in switch["reason"]
     assert "NameError" in report["ex02_greenlet_pingpong"]["reason"]
     assert "SystemExit" in report["ex03_greenlet_generator"]["reason"]
@@ -69,9 +84,23 @@ def test_watch_regrades_on_save_and_stops_on_ctrl_c(tmp_path):
     watched = REPO_ROOT / "tests/grader/fixtures/wrong/ex01_greenlet_switch.py"
     env = {**os.environ, "LAB_STATE_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.grader", "watch", "01", "--target",
-         "tests.grader.fixtures.wrong", "--interval", "0.1"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tests.grader",
+            "watch",
+            "01",
+            "--target",
+            "tests.grader.fixtures.wrong",
+            "--interval",
+            "0.1",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = []
 
@@ -101,7 +130,15 @@ def test_watch_regrades_on_save_and_stops_on_ctrl_c(tmp_path):
 
 def test_greenlet_exercises_need_no_lab(tmp_path):
     """Exercises 01-03 are graded without starting (or even looking for) a lab."""
-    proc = grader("check", "--target", "solutions", "--ex", "03", "--report-dir",
-                  str(tmp_path), state_dir=tmp_path)
+    proc = grader(
+        "check",
+        "--target",
+        "solutions",
+        "--ex",
+        "03",
+        "--report-dir",
+        str(tmp_path),
+        state_dir=tmp_path,
+    )
     assert proc.returncode == 0, proc.stdout
     assert "lab" not in proc.stdout.lower()

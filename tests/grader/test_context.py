@@ -24,8 +24,9 @@ def keep_toxiproxy_endpoint():
 
 def toxics(lab_cfg, proxy="httpbin"):
     with toxiproxy_at(lab_cfg) as tp:
-        return {t.name: (t.type, t.stream, t.attributes)
-                for t in tp.get_proxy(proxy).toxics().values()}
+        return {
+            t.name: (t.type, t.stream, t.attributes) for t in tp.get_proxy(proxy).toxics().values()
+        }
 
 
 def test_changes_are_undone_by_restore(lab_cfg):
@@ -36,14 +37,14 @@ def test_changes_are_undone_by_restore(lab_cfg):
     ctx.snapshot()
     try:
         ctx.set_latency(120, jitter=5)
-        assert toxics(lab_cfg) == {"grader_latency_downstream": (
-            "latency", "downstream", {"latency": 120, "jitter": 5})}
+        assert toxics(lab_cfg) == {
+            "grader_latency_downstream": ("latency", "downstream", {"latency": 120, "jitter": 5})
+        }
         ctx.add_toxic("bandwidth", {"rate": 50}, name="slow")
         assert set(toxics(lab_cfg)) == {"grader_latency_downstream", "slow"}
         ctx.set_dns_delay(40)
         assert ctx.dns_delay() == 40
-        listen = ctx.make_proxy(f"{lab_cfg.host}:{lab_cfg.httpbin_upstream_port}",
-                                latency_ms=30)
+        listen = ctx.make_proxy(f"{lab_cfg.host}:{lab_cfg.httpbin_upstream_port}", latency_ms=30)
         host, port = listen.rsplit(":", 1)
         assert requests.get(f"http://{host}:{port}/get", timeout=5).ok
     finally:
@@ -69,14 +70,16 @@ def test_zone_comes_from_the_dns_server_and_matches_the_zone_file(lab_cfg):
 
 def test_check_lab_names_what_does_not_answer(lab_cfg):
     assert check_lab(lab_cfg) == []
-    dead = LabConfig(toxiproxy_port=free_port(), httpbin_upstream_port=free_port(),
-                     dns_control_port=free_port())
+    dead = LabConfig(
+        toxiproxy_port=free_port(), httpbin_upstream_port=free_port(), dns_control_port=free_port()
+    )
     assert len(check_lab(dead)) == 3
 
 
 def test_a_lab_that_stopped_answering_is_a_lab_error_not_a_crash():
-    dead = LabConfig(toxiproxy_port=free_port(), httpbin_upstream_port=free_port(),
-                     dns_control_port=free_port())
+    dead = LabConfig(
+        toxiproxy_port=free_port(), httpbin_upstream_port=free_port(), dns_control_port=free_port()
+    )
     outcome = Grader(dead, resolve_target("solutions"), seed=1).grade("ex06_parallel_http")
     assert outcome.status == "failed" and outcome.kind == "lab-error"
     assert "make lab-status" in outcome.reason

@@ -45,16 +45,29 @@ def grade(lab_cfg, target: str, report_dir: Path, *extra: str) -> Graded:
     env = {**os.environ, **lab_cfg.to_env()}
     began = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.grader", "check", "--target", target,
-         "--report-dir", str(report_dir), *extra],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=CHECK_TIMEOUT)
+        [
+            sys.executable,
+            "-m",
+            "tests.grader",
+            "check",
+            "--target",
+            target,
+            "--report-dir",
+            str(report_dir),
+            *extra,
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHECK_TIMEOUT,
+    )
     seconds = time.monotonic() - began
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output, output
     report = json.loads((report_dir / "grade.json").read_text())
     junit = ET.parse(report_dir / "junit.xml").getroot()
-    return Graded(proc.returncode, output, report, junit, seconds,
-                  select(resolve_target(target)))
+    return Graded(proc.returncode, output, report, junit, seconds, select(resolve_target(target)))
 
 
 def graded_once(name: str, target: str):
@@ -98,8 +111,9 @@ def test_solutions_are_graded_within_a_minute(solutions):
 
 def test_speed_margins_are_reported(solutions):
     """Every exercise graded by tests.grader.speed reports its (positive) margin."""
-    margins = {stem: solutions.exercise(stem)["details"].get("margin")
-               for stem in gevent_stems(solutions)}
+    margins = {
+        stem: solutions.exercise(stem)["details"].get("margin") for stem in gevent_stems(solutions)
+    }
     assert margins.get("ex04_gevent_countdown") is not None
     for stem, margin in margins.items():
         assert margin is None or margin > 0, f"{stem}: margin {margin}"

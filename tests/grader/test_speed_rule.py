@@ -6,15 +6,16 @@ from tests.grader import speed
 from tests.grader.spec import GradeFailure
 from tests.grader.timeline import Timeline, max_overlap, render
 
-ONE_AFTER_ANOTHER = [{"label": f"unit {i}", "start": i * 0.2, "end": (i + 1) * 0.2}
-                     for i in range(10)]
-ALL_AT_ONCE = [{"label": f"unit {i}", "start": 0.01 * i, "end": 0.2 + 0.01 * i}
-               for i in range(10)]
+ONE_AFTER_ANOTHER = [
+    {"label": f"unit {i}", "start": i * 0.2, "end": (i + 1) * 0.2} for i in range(10)
+]
+ALL_AT_ONCE = [{"label": f"unit {i}", "start": 0.01 * i, "end": 0.2 + 0.01 * i} for i in range(10)]
 
 
 def check(elapsed, timeline=ALL_AT_ONCE, **kw):
-    return speed.require_concurrent(elapsed, units=10, unit_cost=0.2, floor=0.2,
-                                    timeline=timeline, **kw)
+    return speed.require_concurrent(
+        elapsed, units=10, unit_cost=0.2, floor=0.2, timeline=timeline, **kw
+    )
 
 
 def test_concurrent_time_passes_with_its_margin():
@@ -35,8 +36,9 @@ def test_sequential_time_fails_as_slow_with_bars_and_a_cause():
 
 
 def test_partly_concurrent_time_gets_another_cause():
-    pairs = [{"label": f"u{i}", "start": (i // 2) * 0.2, "end": (i // 2 + 1) * 0.2}
-             for i in range(10)]
+    pairs = [
+        {"label": f"u{i}", "start": (i // 2) * 0.2, "end": (i // 2 + 1) * 0.2} for i in range(10)
+    ]
     with pytest.raises(GradeFailure) as err:
         check(1.2, timeline=pairs)
     assert "fewer at once" in speed.explain(err.value)
@@ -57,8 +59,9 @@ def test_faster_than_the_latency_allows_fails_as_too_fast():
 
 def test_sequential_override_for_uneven_units():
     # units of 0.5 and 0.1 s: sequential is their sum, not units * unit_cost
-    assert speed.require_concurrent(0.5, units=2, unit_cost=0, floor=0.5, sequential=0.6,
-                                    timeline=[]) == pytest.approx(0.05)
+    assert speed.require_concurrent(
+        0.5, units=2, unit_cost=0, floor=0.5, sequential=0.6, timeline=[]
+    ) == pytest.approx(0.05)
 
 
 def test_render_draws_one_row_per_unit_on_a_shared_axis():
@@ -73,8 +76,9 @@ def test_render_marks_units_that_never_finished_and_caps_rows():
     rows = ALL_AT_ONCE + [{"label": "stuck", "start": 0.1, "end": None}]
     text = render(rows, max_rows=5)
     assert "... and 6 more" in text
-    assert "(never finished)" in render([{"label": "stuck", "start": 0.0, "end": None},
-                                         ALL_AT_ONCE[0]])
+    assert "(never finished)" in render(
+        [{"label": "stuck", "start": 0.0, "end": None}, ALL_AT_ONCE[0]]
+    )
 
 
 def test_max_overlap():

@@ -53,9 +53,9 @@ class Timeline:
 def render(entries: list[dict], width: int = 40, max_rows: int = 12) -> str:
     """Text bars, one row per unit, on a shared time axis::
 
-        0.00s                                   2.04s
-        fetch /bytes/10  |#####                                   |
-        fetch /bytes/20  |     #####                              |
+    0.00s                                   2.04s
+    fetch /bytes/10  |#####                                   |
+    fetch /bytes/20  |     #####                              |
     """
     if not entries:
         return ""

@@ -27,8 +27,12 @@ def mtime(path) -> float | None:
         return None
 
 
-def watch(ex: str | None, target_name: str = "exercises", interval: float = 0.5,
-          max_runs: int | None = None) -> int:
+def watch(
+    ex: str | None,
+    target_name: str = "exercises",
+    interval: float = 0.5,
+    max_runs: int | None = None,
+) -> int:
     """Grade now and after every save until Ctrl-C (or ``max_runs`` gradings, for tests)."""
     target = resolve_target(target_name)
     stems = select(target, ex) if ex else []
@@ -37,8 +41,7 @@ def watch(ex: str | None, target_name: str = "exercises", interval: float = 0.5,
         return 2
     stem = stems[0]
     path = target.file(stem)
-    cmd = [sys.executable, "-m", "tests.grader", "check", "--ex", stem,
-           "--target", target.package]
+    cmd = [sys.executable, "-m", "tests.grader", "check", "--ex", stem, "--target", target.package]
     lab = lab_for_grading(config.load()) if needs_lab(load_spec(stem)) else nullcontext()
     runs = 0
     try:
@@ -49,8 +52,11 @@ def watch(ex: str | None, target_name: str = "exercises", interval: float = 0.5,
                 if now != seen:
                     seen = now
                     runs += 1
-                    print(f"\n== {time.strftime('%H:%M:%S')} grading {target.display(stem)} "
-                          "(Ctrl-C to stop) ==", flush=True)
+                    print(
+                        f"\n== {time.strftime('%H:%M:%S')} grading {target.display(stem)} "
+                        "(Ctrl-C to stop) ==",
+                        flush=True,
+                    )
                     subprocess.run(cmd, cwd=REPO_ROOT)
                     print(f"Waiting for you to save {target.display(stem)}...", flush=True)
                 time.sleep(interval)

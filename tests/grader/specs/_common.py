@@ -61,19 +61,21 @@ def unfinished(timeline: list[dict]) -> list[str]:
     return [e["label"] for e in timeline if e["end"] is None]
 
 
-
 def require_dict_per_input(results, inputs: list, function: str, unit: str) -> None:
     """Fail unless ``results`` is a list of dicts, one per input, saying which one is not."""
     if not isinstance(results, list):
-        raise GradeFailure(f"{function} should return a list with one dict per {unit}, got "
-                           f"{type(results).__name__}: {results!r:.120}")
+        raise GradeFailure(
+            f"{function} should return a list with one dict per {unit}, got "
+            f"{type(results).__name__}: {results!r:.120}"
+        )
     if len(results) != len(inputs):
-        raise GradeFailure(f"{function} returned {len(results)} results for {len(inputs)} "
-                           f"{unit}s")
+        raise GradeFailure(f"{function} returned {len(results)} results for {len(inputs)} {unit}s")
     for given, result in zip(inputs, results):
         if result is None:
-            raise GradeFailure(f"the result for {given} is None: did its greenlet raise? A "
-                               "greenlet that dies with an exception has value None (gevent "
-                               "prints its traceback); catch the error and return a dict")
+            raise GradeFailure(
+                f"the result for {given} is None: did its greenlet raise? A "
+                "greenlet that dies with an exception has value None (gevent "
+                "prints its traceback); catch the error and return a dict"
+            )
         if not isinstance(result, dict):
             raise GradeFailure(f"the result for {given} should be a dict, got {result!r:.120}")

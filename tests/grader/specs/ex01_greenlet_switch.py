@@ -11,27 +11,35 @@ TITLE = "greenlet: two-way switch, both finish"
 TIME_LIMIT = 15
 NEEDS_LAB = False
 HINTS = [
-    ("Values travel through switch(): what you pass to worker_b.switch(v) is what task_b's "
-     "pending switch returns (or its argument, the first time). Write task_b first, as in "
-     "the source.",
-     "Giá trị đi qua switch(): thứ bạn truyền vào worker_b.switch(v) chính là giá trị mà lời "
-     "gọi switch đang chờ bên task_b trả về (hoặc là đối số của nó ở lần đầu). Hãy viết task_b "
-     "trước, giống tài liệu gốc."),
-    ("task_b stays suspended in its worker_a.switch(...) call. To finish it, someone must "
-     "switch back to worker_b once more: task_a, after printing, is the right place.",
-     "task_b bị treo ở lời gọi worker_a.switch(...). Muốn nó chạy xong, phải có ai đó chuyển "
-     "về worker_b thêm một lần: chỗ hợp lý là task_a, ngay sau khi in."),
-    ("When task_b's function returns, its return value goes to its PARENT greenlet. By "
-     "default that is the main greenlet (which created it), so start() would get None back "
-     "and worker_a would stay suspended.",
-     "Khi hàm của task_b trả về, giá trị trả về được gửi tới greenlet CHA. Mặc định đó là "
-     "greenlet chính (nơi tạo ra nó), nên start() sẽ nhận None còn worker_a thì bị treo."),
-    ("Create worker_b with parent=worker_a: greenlet(task_b, parent=worker_a). Then "
-     "worker_b.switch() inside task_a returns when task_b ends, and task_a can return "
-     "result + y to start().",
-     "Tạo worker_b với parent=worker_a: greenlet(task_b, parent=worker_a). Khi đó "
-     "worker_b.switch() bên trong task_a sẽ trả về lúc task_b kết thúc, và task_a có thể trả "
-     "result + y về cho start()."),
+    (
+        "Values travel through switch(): what you pass to worker_b.switch(v) is what task_b's "
+        "pending switch returns (or its argument, the first time). Write task_b first, as in "
+        "the source.",
+        "Giá trị đi qua switch(): thứ bạn truyền vào worker_b.switch(v) chính là giá trị mà lời "
+        "gọi switch đang chờ bên task_b trả về (hoặc là đối số của nó ở lần đầu). Hãy viết task_b "
+        "trước, giống tài liệu gốc.",
+    ),
+    (
+        "task_b stays suspended in its worker_a.switch(...) call. To finish it, someone must "
+        "switch back to worker_b once more: task_a, after printing, is the right place.",
+        "task_b bị treo ở lời gọi worker_a.switch(...). Muốn nó chạy xong, phải có ai đó chuyển "
+        "về worker_b thêm một lần: chỗ hợp lý là task_a, ngay sau khi in.",
+    ),
+    (
+        "When task_b's function returns, its return value goes to its PARENT greenlet. By "
+        "default that is the main greenlet (which created it), so start() would get None back "
+        "and worker_a would stay suspended.",
+        "Khi hàm của task_b trả về, giá trị trả về được gửi tới greenlet CHA. Mặc định đó là "
+        "greenlet chính (nơi tạo ra nó), nên start() sẽ nhận None còn worker_a thì bị treo.",
+    ),
+    (
+        "Create worker_b with parent=worker_a: greenlet(task_b, parent=worker_a). Then "
+        "worker_b.switch() inside task_a returns when task_b ends, and task_a can return "
+        "result + y to start().",
+        "Tạo worker_b với parent=worker_a: greenlet(task_b, parent=worker_a). Khi đó "
+        "worker_b.switch() bên trong task_a sẽ trả về lúc task_b kết thúc, và task_a có thể trả "
+        "result + y về cho start().",
+    ),
 ]
 
 
@@ -51,6 +59,7 @@ def run(module, case):
         def wrapped(*args):
             where[name] = getcurrent() is getattr(module, worker)
             return fn(*args)
+
         return wrapped
 
     module.task_a = watch("task_a", module.task_a, "worker_a")
@@ -75,18 +84,25 @@ def verify(ctx, case, observed):
             raise GradeFailure(f"start() must assign a greenlet to the module global {name}")
     for name in ("task_a", "task_b"):
         if not observed["ran_in_own_greenlet"].get(name):
-            raise GradeFailure(f"{name} did not run inside worker_{name[-1]} (start it with "
-                               f"worker_{name[-1]}.switch(...), not by calling {name} directly)")
+            raise GradeFailure(
+                f"{name} did not run inside worker_{name[-1]} (start it with "
+                f"worker_{name[-1]}.switch(...), not by calling {name} directly)"
+            )
     expected = [f"task_b xử lý: {x * 2}", f"task_a nhận giá trị: {x * 2 + 10}", "task_b xong"]
     if observed["lines"] != expected:
-        raise GradeFailure(f"with start({x}, {y}) the lines printed should be {expected}, "
-                           f"got {observed['lines']}")
+        raise GradeFailure(
+            f"with start({x}, {y}) the lines printed should be {expected}, got {observed['lines']}"
+        )
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
-        raise GradeFailure(f"{' and '.join(alive)} not finished (.dead is False): every "
-                           "greenlet must run to its end (when a greenlet's "
-                           "function returns, control and its return value go to its "
-                           "PARENT: which greenlet is that?)")
+        raise GradeFailure(
+            f"{' and '.join(alive)} not finished (.dead is False): every "
+            "greenlet must run to its end (when a greenlet's "
+            "function returns, control and its return value go to its "
+            "PARENT: which greenlet is that?)"
+        )
     if observed["returned"] != x * 2 + 10 + y:
-        raise GradeFailure(f"start({x}, {y}) should return {x * 2 + 10 + y} "
-                           f"(what task_a received + y), got {observed['returned']}")
+        raise GradeFailure(
+            f"start({x}, {y}) should return {x * 2 + 10 + y} "
+            f"(what task_a received + y), got {observed['returned']}"
+        )

@@ -12,24 +12,32 @@ TIME_LIMIT = 15
 NEEDS_LAB = False
 WORDS = ["user", "admin", "guest", "bot", "mod", "dev", "ops", "qa", "root", "anon"]
 HINTS = [
-    ("Start from the source's G2 and put a loop around it: fetch_data loops over the names, "
-     "parse_input loops until it receives END. Each switch hands one value to the other side.",
-     "Bắt đầu từ ví dụ G2 rồi thêm vòng lặp: fetch_data lặp qua các tên, parse_input lặp cho "
-     "tới khi nhận END. Mỗi lần switch trao một giá trị cho phía bên kia."),
-    ("In the parser, the value returned by fetcher.switch(parsed) IS the next label: "
-     "label = fetcher.switch(parse_label(label)).",
-     "Trong parser, giá trị trả về của fetcher.switch(parsed) CHÍNH LÀ nhãn tiếp theo: "
-     "label = fetcher.switch(parse_label(label))."),
-    ("After the loop, the fetcher must tell the parser that the input is over: "
-     "parser.switch(END). The parser leaves its loop, prints its last line and returns.",
-     "Sau vòng lặp, fetcher phải báo cho parser biết là hết dữ liệu: parser.switch(END). "
-     "Parser thoát vòng lặp, in dòng cuối và trả về."),
-    ("Where does control go when the parser's function returns? To its parent. Create it "
-     "with greenlet(parse_input, parent=fetcher) so that the fetcher resumes and can return "
-     "its results to pingpong().",
-     "Khi hàm của parser trả về thì quyền điều khiển đi đâu? Về greenlet cha. Hãy tạo nó "
-     "bằng greenlet(parse_input, parent=fetcher) để fetcher được tiếp tục và trả kết quả về "
-     "cho pingpong()."),
+    (
+        "Start from the source's G2 and put a loop around it: fetch_data loops over the names, "
+        "parse_input loops until it receives END. Each switch hands one value to the other side.",
+        "Bắt đầu từ ví dụ G2 rồi thêm vòng lặp: fetch_data lặp qua các tên, parse_input lặp cho "
+        "tới khi nhận END. Mỗi lần switch trao một giá trị cho phía bên kia.",
+    ),
+    (
+        "In the parser, the value returned by fetcher.switch(parsed) IS the next label: "
+        "label = fetcher.switch(parse_label(label)).",
+        "Trong parser, giá trị trả về của fetcher.switch(parsed) CHÍNH LÀ nhãn tiếp theo: "
+        "label = fetcher.switch(parse_label(label)).",
+    ),
+    (
+        "After the loop, the fetcher must tell the parser that the input is over: "
+        "parser.switch(END). The parser leaves its loop, prints its last line and returns.",
+        "Sau vòng lặp, fetcher phải báo cho parser biết là hết dữ liệu: parser.switch(END). "
+        "Parser thoát vòng lặp, in dòng cuối và trả về.",
+    ),
+    (
+        "Where does control go when the parser's function returns? To its parent. Create it "
+        "with greenlet(parse_input, parent=fetcher) so that the fetcher resumes and can return "
+        "its results to pingpong().",
+        "Khi hàm của parser trả về thì quyền điều khiển đi đâu? Về greenlet cha. Hãy tạo nó "
+        "bằng greenlet(parse_input, parent=fetcher) để fetcher được tiếp tục và trả kết quả về "
+        "cho pingpong().",
+    ),
 ]
 
 
@@ -40,8 +48,7 @@ def parse_label(label: str) -> str:
 
 def setup(ctx):
     count = ctx.rng.randint(3, 8)
-    return {"names": [f"{ctx.rng.choice(WORDS)}_{ctx.rng.randint(1, 999)}"
-                      for _ in range(count)]}
+    return {"names": [f"{ctx.rng.choice(WORDS)}_{ctx.rng.randint(1, 999)}" for _ in range(count)]}
 
 
 def run(module, case):
@@ -58,6 +65,7 @@ def run(module, case):
         def wrapped(*args):
             inside[name].append(getcurrent() is getattr(module, worker))
             return fn(*args)
+
         setattr(module, name, wrapped)
 
     watch("parse_label", "parser")
@@ -78,8 +86,11 @@ def run(module, case):
 def expected_lines(names):
     lines = []
     for name in names:
-        lines += [f"[{name}] bắt đầu lấy dữ liệu...", f"[PARSER] Nhận nhãn: {name.upper()}",
-                  f"[{name}] tiếp tục xử lý sau phân tích: {parse_label(name.upper())}"]
+        lines += [
+            f"[{name}] bắt đầu lấy dữ liệu...",
+            f"[PARSER] Nhận nhãn: {name.upper()}",
+            f"[{name}] tiếp tục xử lý sau phân tích: {parse_label(name.upper())}",
+        ]
     return lines + ["[PARSER] hết dữ liệu"]
 
 
@@ -90,29 +101,38 @@ def verify(ctx, case, observed):
             raise GradeFailure(f"pingpong() must assign a greenlet to the module global {name}")
     calls = observed["inside"]
     if len(calls["parse_label"]) != len(names):
-        raise GradeFailure(f"parse_label was called {len(calls['parse_label'])} times for "
-                           f"{len(names)} names: call it once per label, in the parser")
+        raise GradeFailure(
+            f"parse_label was called {len(calls['parse_label'])} times for "
+            f"{len(names)} names: call it once per label, in the parser"
+        )
     if not all(calls["parse_label"]):
-        raise GradeFailure("parse_label ran outside the parser greenlet: the parser must do "
-                           "the parsing")
+        raise GradeFailure(
+            "parse_label ran outside the parser greenlet: the parser must do the parsing"
+        )
     if calls["fetch_data"] != [True]:
-        raise GradeFailure("fetch_data must run once, inside the fetcher greenlet "
-                           "(start it with fetcher.switch(names))")
+        raise GradeFailure(
+            "fetch_data must run once, inside the fetcher greenlet "
+            "(start it with fetcher.switch(names))"
+        )
     want = expected_lines(names)
     got = observed["lines"]
     if got != want:
-        first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
-                     min(len(got), len(want)))
+        first = next(
+            (i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want))
+        )
         raise GradeFailure(
             f"for the names {names} the printed lines differ from line {first + 1}: "
             f"expected {want[first] if first < len(want) else '(nothing more)'!r}, "
-            f"got {got[first] if first < len(got) else '(nothing more)'!r}")
+            f"got {got[first] if first < len(got) else '(nothing more)'!r}"
+        )
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
-        raise GradeFailure(f"{' and '.join(alive)} not finished (.dead is False): both "
-                           "greenlets must run to their end (when a greenlet's "
-                           "function returns, control and its return value go to its "
-                           "PARENT: which greenlet is that?)")
+        raise GradeFailure(
+            f"{' and '.join(alive)} not finished (.dead is False): both "
+            "greenlets must run to their end (when a greenlet's "
+            "function returns, control and its return value go to its "
+            "PARENT: which greenlet is that?)"
+        )
     parsed = [parse_label(n.upper()) for n in names]
     if observed["returned"] != parsed:
         raise GradeFailure(f"pingpong() should return {parsed}, got {observed['returned']}")

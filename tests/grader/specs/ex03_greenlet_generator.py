@@ -12,28 +12,36 @@ TITLE = "greenlet: a generator made of a greenlet, close() and throw()"
 TIME_LIMIT = 15
 NEEDS_LAB = False
 HINTS = [
-    ("emit() runs inside the producer's greenlet: getcurrent() is that greenlet, and its "
-     ".parent is the consumer. emit(value) is one line: getcurrent().parent.switch(value).",
-     "emit() chạy bên trong greenlet sinh giá trị: getcurrent() là greenlet đó, còn .parent "
-     "của nó là bên tiêu thụ. emit(value) chỉ một dòng: getcurrent().parent.switch(value)."),
-    ("In __next__: set self._greenlet.parent = getcurrent(), then value = "
-     "self._greenlet.switch(). If self._greenlet.dead is now True, fn returned (the value is "
-     "its return value, not an emitted one): raise StopIteration.",
-     "Trong __next__: gán self._greenlet.parent = getcurrent(), rồi value = "
-     "self._greenlet.switch(). Nếu lúc này self._greenlet.dead là True thì fn đã trả về (value "
-     "là giá trị trả về của nó, không phải giá trị được trao): ném StopIteration."),
-    ("throw() is __next__ with self._greenlet.throw(exc) instead of switch(): write a small "
-     "helper that both use. Check .dead before switching too, so a finished generator keeps "
-     "raising StopIteration.",
-     "throw() giống __next__ nhưng dùng self._greenlet.throw(exc) thay cho switch(): hãy viết "
-     "một hàm phụ dùng chung. Kiểm tra .dead cả trước khi chuyển, để generator đã xong vẫn "
-     "tiếp tục ném StopIteration."),
-    ("close(): only a started, unfinished greenlet needs it (bool(g) is True exactly then). "
-     "Set its parent to getcurrent() and g.throw(GreenletExit): a greenlet killed by "
-     "GreenletExit hands the exception to its parent as a value, nothing is raised.",
-     "close(): chỉ greenlet đã chạy và chưa xong mới cần (bool(g) là True đúng lúc đó). Đặt "
-     "cha của nó là getcurrent() rồi g.throw(GreenletExit): greenlet chết vì GreenletExit "
-     "trao ngoại lệ cho cha dưới dạng giá trị, không có gì bị ném ra."),
+    (
+        "emit() runs inside the producer's greenlet: getcurrent() is that greenlet, and its "
+        ".parent is the consumer. emit(value) is one line: getcurrent().parent.switch(value).",
+        "emit() chạy bên trong greenlet sinh giá trị: getcurrent() là greenlet đó, còn .parent "
+        "của nó là bên tiêu thụ. emit(value) chỉ một dòng: getcurrent().parent.switch(value).",
+    ),
+    (
+        "In __next__: set self._greenlet.parent = getcurrent(), then value = "
+        "self._greenlet.switch(). If self._greenlet.dead is now True, fn returned (the value is "
+        "its return value, not an emitted one): raise StopIteration.",
+        "Trong __next__: gán self._greenlet.parent = getcurrent(), rồi value = "
+        "self._greenlet.switch(). Nếu lúc này self._greenlet.dead là True thì fn đã trả về (value "
+        "là giá trị trả về của nó, không phải giá trị được trao): ném StopIteration.",
+    ),
+    (
+        "throw() is __next__ with self._greenlet.throw(exc) instead of switch(): write a small "
+        "helper that both use. Check .dead before switching too, so a finished generator keeps "
+        "raising StopIteration.",
+        "throw() giống __next__ nhưng dùng self._greenlet.throw(exc) thay cho switch(): hãy viết "
+        "một hàm phụ dùng chung. Kiểm tra .dead cả trước khi chuyển, để generator đã xong vẫn "
+        "tiếp tục ném StopIteration.",
+    ),
+    (
+        "close(): only a started, unfinished greenlet needs it (bool(g) is True exactly then). "
+        "Set its parent to getcurrent() and g.throw(GreenletExit): a greenlet killed by "
+        "GreenletExit hands the exception to its parent as a value, nothing is raised.",
+        "close(): chỉ greenlet đã chạy và chưa xong mới cần (bool(g) là True đúng lúc đó). Đặt "
+        "cha của nó là getcurrent() rồi g.throw(GreenletExit): greenlet chết vì GreenletExit "
+        "trao ngoại lệ cho cha dưới dạng giá trị, không có gì bị ném ra.",
+    ),
 ]
 
 
@@ -69,7 +77,7 @@ def run(module, case):
             return ["ok", fn()]
         except NotImplementedError:
             raise
-        except BaseException as exc:  # noqa: BLE001 - we report whatever came out
+        except BaseException as exc:
             return ["raised", f"{type(exc).__name__}: {exc}"]
 
     def producer(log, consumer=None):
@@ -126,8 +134,9 @@ def run(module, case):
     log = []
     gen = Gen(producer, log)
     first = next(gen)
-    obs["throw_caught"] = attempt(lambda: [first, gen.throw(ValueError(case["message"])),
-                                           next(gen)])
+    obs["throw_caught"] = attempt(
+        lambda: [first, gen.throw(ValueError(case["message"])), next(gen)]
+    )
     obs["throw_uncaught"] = attempt(lambda: gen.throw(KeyError("boom")))
     obs["after_uncaught"] = attempt(lambda: next(gen))
     obs["throw_log"] = list(log)
@@ -141,37 +150,60 @@ def verify(ctx, case, observed):
         if observed[key] != want:
             raise GradeFailure(f"{what}: expected {_show(want)}, got {_show(observed[key])}")
 
-    expect("fibonacci", ["ok", fib_below(case["limit"])],
-           f"list(GreenletGenerator(fibonacci, {case['limit']}))")
+    expect(
+        "fibonacci",
+        ["ok", fib_below(case["limit"])],
+        f"list(GreenletGenerator(fibonacci, {case['limit']}))",
+    )
     expect("iterate", ["ok", values], f"iterating a producer that emits {values}")
     if observed["iterate_log"][:1] != ["own greenlet"]:
-        raise GradeFailure("the producing function ran in the consumer's greenlet: it must "
-                           "run in the generator's own greenlet")
-    expect("iterate_again", ["raised", "StopIteration: "],
-           "next() on a generator that has finished")
-    expect("other_consumer", ["ok", values],
-           "iterating from inside another greenlet (emitted values must go to whoever "
-           "called next(): set the parent in __next__)")
+        raise GradeFailure(
+            "the producing function ran in the consumer's greenlet: it must "
+            "run in the generator's own greenlet"
+        )
+    expect(
+        "iterate_again", ["raised", "StopIteration: "], "next() on a generator that has finished"
+    )
+    expect(
+        "other_consumer",
+        ["ok", values],
+        "iterating from inside another greenlet (emitted values must go to whoever "
+        "called next(): set the parent in __next__)",
+    )
     expect("close", ["ok", None], "close() after taking some values")
-    expect("close_taken", values[:case["take"]], "the values taken before close()")
-    expect("close_log", ["own greenlet", "GreenletExit", "finally"],
-           "what the producer saw when closed (GreenletExit raised inside it, its "
-           "finally: ran)")
+    expect("close_taken", values[: case["take"]], "the values taken before close()")
+    expect(
+        "close_log",
+        ["own greenlet", "GreenletExit", "finally"],
+        "what the producer saw when closed (GreenletExit raised inside it, its finally: ran)",
+    )
     expect("after_close", ["raised", "StopIteration: "], "next() after close()")
     expect("close_twice", ["ok", None], "close() a second time")
     expect("close_unstarted", ["ok", None], "close() on a generator never started")
     expect("unstarted_log", [], "what a never-started producer did when closed (nothing)")
-    expect("drop_log", ["own greenlet", "GreenletExit", "finally"],
-           "what the producer saw when its generator was dropped (del + gc): GreenletExit. "
-           "Keep __init__'s closure: a reference cycle keeps the greenlet alive")
+    expect(
+        "drop_log",
+        ["own greenlet", "GreenletExit", "finally"],
+        "what the producer saw when its generator was dropped (del + gc): GreenletExit. "
+        "Keep __init__'s closure: a reference cycle keeps the greenlet alive",
+    )
     v0 = values[0]
-    expect("throw_caught", ["ok", [v0, f"recovered:{case['message']}", values[1]]],
-           "next(), throw(ValueError(...)) caught by the producer (returns what it emits "
-           "next), next()")
-    expect("throw_uncaught", ["raised", "KeyError: 'boom'"],
-           "throw(KeyError('boom')) the producer does not catch (it must come out)")
-    expect("after_uncaught", ["raised", "StopIteration: "],
-           "next() after an uncaught exception ended the producer")
+    expect(
+        "throw_caught",
+        ["ok", [v0, f"recovered:{case['message']}", values[1]]],
+        "next(), throw(ValueError(...)) caught by the producer (returns what it emits "
+        "next), next()",
+    )
+    expect(
+        "throw_uncaught",
+        ["raised", "KeyError: 'boom'"],
+        "throw(KeyError('boom')) the producer does not catch (it must come out)",
+    )
+    expect(
+        "after_uncaught",
+        ["raised", "StopIteration: "],
+        "next() after an uncaught exception ended the producer",
+    )
 
 
 def _show(v) -> str:

@@ -18,27 +18,32 @@ COUNT = 6
 STEPS = (5, 6)
 DELAY = 0.1
 HINTS = [
-    ("countdown is the source's E1 function with the delay as a parameter: a for loop over "
-     "range(n, 0, -1), a print, and gevent.sleep(delay). Not time.sleep: it would block "
-     "every greenlet at once.",
-     "countdown chính là hàm trong ví dụ E1, chỉ thêm tham số delay: một vòng for trên "
-     "range(n, 0, -1), một lệnh print, và gevent.sleep(delay). Đừng dùng time.sleep: nó chặn "
-     "tất cả greenlet cùng lúc."),
-    ("run_countdowns: build a list of greenlets with gevent.spawn(countdown, label, n, delay), "
-     "one per task, then wait for all of them with gevent.joinall(list).",
-     "run_countdowns: tạo một danh sách greenlet bằng gevent.spawn(countdown, label, n, "
-     "delay), mỗi task một cái, rồi chờ tất cả bằng gevent.joinall(danh_sách)."),
-    ("Spawn them ALL first, join afterwards. gevent.spawn(...).join() inside the loop waits "
-     "for each countdown before starting the next: correct output, sequential time.",
-     "Hãy spawn TẤT CẢ trước, rồi mới join. Gọi gevent.spawn(...).join() trong vòng lặp sẽ "
-     "chờ từng bộ đếm xong mới bắt đầu bộ tiếp theo: kết quả đúng nhưng thời gian tuần tự."),
+    (
+        "countdown is the source's E1 function with the delay as a parameter: a for loop over "
+        "range(n, 0, -1), a print, and gevent.sleep(delay). Not time.sleep: it would block "
+        "every greenlet at once.",
+        "countdown chính là hàm trong ví dụ E1, chỉ thêm tham số delay: một vòng for trên "
+        "range(n, 0, -1), một lệnh print, và gevent.sleep(delay). Đừng dùng time.sleep: nó chặn "
+        "tất cả greenlet cùng lúc.",
+    ),
+    (
+        "run_countdowns: build a list of greenlets with gevent.spawn(countdown, label, n, delay), "
+        "one per task, then wait for all of them with gevent.joinall(list).",
+        "run_countdowns: tạo một danh sách greenlet bằng gevent.spawn(countdown, label, n, "
+        "delay), mỗi task một cái, rồi chờ tất cả bằng gevent.joinall(danh_sách).",
+    ),
+    (
+        "Spawn them ALL first, join afterwards. gevent.spawn(...).join() inside the loop waits "
+        "for each countdown before starting the next: correct output, sequential time.",
+        "Hãy spawn TẤT CẢ trước, rồi mới join. Gọi gevent.spawn(...).join() trong vòng lặp sẽ "
+        "chờ từng bộ đếm xong mới bắt đầu bộ tiếp theo: kết quả đúng nhưng thời gian tuần tự.",
+    ),
 ]
 
 
 def setup(ctx):
     letters = ctx.rng.sample("ABCDEFGHIJKLMNOPQRSTUVWXYZ", COUNT)
-    return {"tasks": [[f"Tác vụ {c}", ctx.rng.randint(*STEPS)] for c in letters],
-            "delay": DELAY}
+    return {"tasks": [[f"Tác vụ {c}", ctx.rng.randint(*STEPS)] for c in letters], "delay": DELAY}
 
 
 def run(module, case):
@@ -56,8 +61,11 @@ def run(module, case):
         began = time.perf_counter()
         module.run_countdowns(tasks, case["delay"])
         elapsed = time.perf_counter() - began
-    return {"lines": out.getvalue().splitlines(), "elapsed": elapsed,
-            "timeline": timeline.entries()}
+    return {
+        "lines": out.getvalue().splitlines(),
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+    }
 
 
 def verify(ctx, case, observed):
@@ -71,19 +79,27 @@ def verify(ctx, case, observed):
             raise GradeFailure(f"countdown({label!r}, {n}) should print {want}, got {got}")
     called = sorted(e["label"] for e in observed["timeline"])
     if called != sorted(labels):
-        raise GradeFailure("call countdown(label, n, delay) once per task (the grader times "
-                           f"each call): it was called for {called}")
+        raise GradeFailure(
+            "call countdown(label, n, delay) once per task (the grader times "
+            f"each call): it was called for {called}"
+        )
     steps = [n for _, n in tasks]
     require_concurrent(
-        observed["elapsed"], units=len(tasks), unit_cost=sum(steps) * delay / len(tasks),
-        sequential=sum(steps) * delay, floor=max(steps) * delay,
+        observed["elapsed"],
+        units=len(tasks),
+        unit_cost=sum(steps) * delay / len(tasks),
+        sequential=sum(steps) * delay,
+        floor=max(steps) * delay,
         timeline=observed["timeline"],
         suggestion="Spawn every countdown before joining any (no .join() inside the loop), "
-                   "and sleep with gevent.sleep, not time.sleep.")
+        "and sleep with gevent.sleep, not time.sleep.",
+    )
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.
     firsts = {f"{label}: {n}" for label, n in tasks}
-    head = set(lines[:len(tasks)])
+    head = set(lines[: len(tasks)])
     if head != firsts:
-        raise GradeFailure(f"the output does not interleave: the first {len(tasks)} lines "
-                           f"should be every countdown's first number, got "
-                           f"{lines[:len(tasks)]}")
+        raise GradeFailure(
+            f"the output does not interleave: the first {len(tasks)} lines "
+            f"should be every countdown's first number, got "
+            f"{lines[: len(tasks)]}"
+        )

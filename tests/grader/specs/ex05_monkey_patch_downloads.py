@@ -24,25 +24,35 @@ SIZES = (30_000, 50_000)
 EXTENSIONS = ("pdf", "json", "tar.gz", "csv", "log", "zip")
 
 HINTS = [
-    ("Write download_all first: gevent.spawn(download_file, name, url) for every file, "
-     "then gevent.joinall(jobs), then collect job.value.",
-     "Viết download_all trước: gevent.spawn(download_file, name, url) cho mỗi tệp, rồi "
-     "gevent.joinall(jobs), rồi lấy job.value."),
-    ("If the downloads still run one after another, urllib is using the blocking socket: "
-     "gevent only switches greenlets when the code waits through gevent.",
-     "Nếu các lượt tải vẫn chạy lần lượt, urllib đang dùng socket kiểu chặn: gevent chỉ "
-     "chuyển greenlet khi mã chờ thông qua gevent."),
-    ("Put `from gevent import monkey` and `monkey.patch_all()` as the very first lines of "
-     "the module, above `import urllib.request` and every other import.",
-     "Đặt `from gevent import monkey` và `monkey.patch_all()` ở ngay những dòng đầu tiên của "
-     "module, phía trên `import urllib.request` và mọi lệnh import khác."),
-    ("Return a dict {name: bytes} with one entry per file, the bytes exactly as downloaded.",
-     "Trả về dict {tên: bytes}, mỗi tệp một mục, đúng nguyên các byte đã tải về."),
+    (
+        "Write download_all first: gevent.spawn(download_file, name, url) for every file, "
+        "then gevent.joinall(jobs), then collect job.value.",
+        "Viết download_all trước: gevent.spawn(download_file, name, url) cho mỗi tệp, rồi "
+        "gevent.joinall(jobs), rồi lấy job.value.",
+    ),
+    (
+        "If the downloads still run one after another, urllib is using the blocking socket: "
+        "gevent only switches greenlets when the code waits through gevent.",
+        "Nếu các lượt tải vẫn chạy lần lượt, urllib đang dùng socket kiểu chặn: gevent chỉ "
+        "chuyển greenlet khi mã chờ thông qua gevent.",
+    ),
+    (
+        "Put `from gevent import monkey` and `monkey.patch_all()` as the very first lines of "
+        "the module, above `import urllib.request` and every other import.",
+        "Đặt `from gevent import monkey` và `monkey.patch_all()` ở ngay những dòng đầu tiên của "
+        "module, phía trên `import urllib.request` và mọi lệnh import khác.",
+    ),
+    (
+        "Return a dict {name: bytes} with one entry per file, the bytes exactly as downloaded.",
+        "Trả về dict {tên: bytes}, mỗi tệp một mục, đúng nguyên các byte đã tải về.",
+    ),
 ]
 
-SUGGESTION = ("The downloads ran one after another: is `monkey.patch_all()` the first "
-              "statement of the module, before `import urllib.request`? And did you spawn "
-              "every download before joining?")
+SUGGESTION = (
+    "The downloads ran one after another: is `monkey.patch_all()` the first "
+    "statement of the module, before `import urllib.request`? And did you spawn "
+    "every download before joining?"
+)
 
 
 def setup(ctx):
@@ -72,16 +82,20 @@ def run(module, case):
     results = module.download_all(urls)
     elapsed = time.perf_counter() - start
     if not isinstance(results, dict):
-        raise GradeFailure(f"download_all should return a dict {{name: bytes}}, got "
-                           f"{type(results).__name__}")
+        raise GradeFailure(
+            f"download_all should return a dict {{name: bytes}}, got {type(results).__name__}"
+        )
     return {
         "elapsed": elapsed,
         "timeline": timeline.entries(),
-        "results": {str(name): {"type": type(data).__name__,
-                                "size": len(data) if isinstance(data, bytes) else None,
-                                "sha256": hashlib.sha256(data).hexdigest()
-                                if isinstance(data, bytes) else None}
-                    for name, data in results.items()},
+        "results": {
+            str(name): {
+                "type": type(data).__name__,
+                "size": len(data) if isinstance(data, bytes) else None,
+                "sha256": hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else None,
+            }
+            for name, data in results.items()
+        },
     }
 
 
@@ -96,12 +110,20 @@ def verify(ctx, case, observed):
             raise GradeFailure(f"{name}: expected the downloaded bytes, got a {got['type']}")
         served = fetch_direct(ctx, blob_path(spec))
         if got["size"] != len(served) or got["sha256"] != sha256(served):
-            raise GradeFailure(f"{name}: got {got['size']} bytes (sha256 {got['sha256'][:12]}"
-                               f"...), httpbin served {len(served)} bytes (sha256 "
-                               f"{sha256(served)[:12]}...)")
+            raise GradeFailure(
+                f"{name}: got {got['size']} bytes (sha256 {got['sha256'][:12]}"
+                f"...), httpbin served {len(served)} bytes (sha256 "
+                f"{sha256(served)[:12]}...)"
+            )
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
     largest = max(spec["size"] for spec in files.values())
-    require_concurrent(observed["elapsed"], units=len(files), unit_cost=max(costs),
-                       sequential=sum(costs), floor=max(latency, largest / rate),
-                       timeline=observed["timeline"], suggestion=SUGGESTION)
+    require_concurrent(
+        observed["elapsed"],
+        units=len(files),
+        unit_cost=max(costs),
+        sequential=sum(costs),
+        floor=max(latency, largest / rate),
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )

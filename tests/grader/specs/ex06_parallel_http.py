@@ -25,25 +25,35 @@ STATUS_URLS = 6
 ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
 
 HINTS = [
-    ("fetch_url: call requests.get(url, timeout=timeout) inside try: ... except "
-     "requests.RequestException as exc: return {'url': url, 'error': str(exc)}.",
-     "fetch_url: gọi requests.get(url, timeout=timeout) trong try: ... except "
-     "requests.RequestException as exc: return {'url': url, 'error': str(exc)}."),
-    ("A 404 or 503 is not an exception for requests: return its status_code and "
-     "len(response.content) like a 200. Do not call raise_for_status() here.",
-     "404 hay 503 không phải ngoại lệ đối với requests: trả về status_code và "
-     "len(response.content) như với 200. Đừng gọi raise_for_status() ở đây."),
-    ("fetch_all: spawn every greenlet first, then join them all once: "
-     "jobs = [gevent.spawn(fetch_url, u, timeout) for u in urls]; gevent.joinall(jobs).",
-     "fetch_all: tạo tất cả greenlet trước, rồi join tất cả một lần: "
-     "jobs = [gevent.spawn(fetch_url, u, timeout) for u in urls]; gevent.joinall(jobs)."),
-    ("Return [job.value for job in jobs]: the same order as urls, one dict per URL.",
-     "Trả về [job.value for job in jobs]: cùng thứ tự với urls, mỗi URL một dict."),
+    (
+        "fetch_url: call requests.get(url, timeout=timeout) inside try: ... except "
+        "requests.RequestException as exc: return {'url': url, 'error': str(exc)}.",
+        "fetch_url: gọi requests.get(url, timeout=timeout) trong try: ... except "
+        "requests.RequestException as exc: return {'url': url, 'error': str(exc)}.",
+    ),
+    (
+        "A 404 or 503 is not an exception for requests: return its status_code and "
+        "len(response.content) like a 200. Do not call raise_for_status() here.",
+        "404 hay 503 không phải ngoại lệ đối với requests: trả về status_code và "
+        "len(response.content) như với 200. Đừng gọi raise_for_status() ở đây.",
+    ),
+    (
+        "fetch_all: spawn every greenlet first, then join them all once: "
+        "jobs = [gevent.spawn(fetch_url, u, timeout) for u in urls]; gevent.joinall(jobs).",
+        "fetch_all: tạo tất cả greenlet trước, rồi join tất cả một lần: "
+        "jobs = [gevent.spawn(fetch_url, u, timeout) for u in urls]; gevent.joinall(jobs).",
+    ),
+    (
+        "Return [job.value for job in jobs]: the same order as urls, one dict per URL.",
+        "Trả về [job.value for job in jobs]: cùng thứ tự với urls, mỗi URL một dict.",
+    ),
 ]
 
-SUGGESTION = ("The requests ran one after another: did you spawn them all before joining "
-              "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
-              "statement, before `import requests`?")
+SUGGESTION = (
+    "The requests ran one after another: did you spawn them all before joining "
+    "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
+    "statement, before `import requests`?"
+)
 
 
 def setup(ctx):
@@ -88,9 +98,11 @@ def run(module, case):
     results = module.fetch_all(list(case["urls"]), case["timeout"])
     elapsed = time.perf_counter() - start
     require_dict_per_input(results, case["urls"], "fetch_all", "URL")
-    return {"elapsed": elapsed, "timeline": timeline.entries(),
-            "results": [{k: r.get(k) for k in ("url", "status", "size", "error")}
-                        for r in results]}
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
+    }
 
 
 def verify(ctx, case, observed):
@@ -99,30 +111,44 @@ def verify(ctx, case, observed):
     urls, kinds, results = case["urls"], case["kinds"], observed["results"]
     for url, result in zip(urls, results):
         if result["url"] != url:
-            raise GradeFailure(f"results must be in the order of urls: expected the result "
-                               f"of {url} there, got one for {result['url']}")
+            raise GradeFailure(
+                f"results must be in the order of urls: expected the result "
+                f"of {url} there, got one for {result['url']}"
+            )
         check_result(ctx, url, kinds[url], result)
     slowest = max(LATENCY_MS / 1000, case["timeout"])
-    require_concurrent(observed["elapsed"], units=len(urls) - 2, unit_cost=LATENCY_MS / 1000,
-                       sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
-                       floor=slowest, timeline=observed["timeline"], suggestion=SUGGESTION)
+    require_concurrent(
+        observed["elapsed"],
+        units=len(urls) - 2,
+        unit_cost=LATENCY_MS / 1000,
+        sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
+        floor=slowest,
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )
 
 
 def check_result(ctx, url: str, kind: dict, result: dict) -> None:
     """One URL's result against what it really is."""
     if kind["kind"] in ("refused", "timeout"):
-        why = "nothing listens there" if kind["kind"] == "refused" else \
-            "it answers after the timeout"
+        why = (
+            "nothing listens there" if kind["kind"] == "refused" else "it answers after the timeout"
+        )
         if not result["error"] or result["status"] is not None:
             raise GradeFailure(f"{url} ({why}) should give {{'url', 'error'}}, got {result}")
         return
     if result["error"] is not None:
-        raise GradeFailure(f"{url} answered, so its result needs its status and size, not an "
-                           f"error: got error {result['error']!r:.200}")
+        raise GradeFailure(
+            f"{url} answered, so its result needs its status and size, not an "
+            f"error: got error {result['error']!r:.200}"
+        )
     served = direct(ctx, kind["path"])
     if result["status"] != served.status_code:
-        raise GradeFailure(f"{url}: status {result['status']}, httpbin answers "
-                           f"{served.status_code}")
+        raise GradeFailure(
+            f"{url}: status {result['status']}, httpbin answers {served.status_code}"
+        )
     if result["size"] != len(served.content):
-        raise GradeFailure(f"{url}: size {result['size']}, httpbin serves "
-                           f"{len(served.content)} bytes (len(response.content))")
+        raise GradeFailure(
+            f"{url}: size {result['size']}, httpbin serves "
+            f"{len(served.content)} bytes (len(response.content))"
+        )

@@ -20,30 +20,40 @@ KNOWN = 9
 UNKNOWN = 3
 
 HINTS = [
-    ("resolve_host: return {'domain': domain, 'ip': socket.gethostbyname(domain)} inside "
-     "try/except socket.gaierror, returning {'domain': domain, 'error': 'lỗi DNS'} there.",
-     "resolve_host: trả về {'domain': domain, 'ip': socket.gethostbyname(domain)} trong "
-     "try/except socket.gaierror, và trả về {'domain': domain, 'error': 'lỗi DNS'} ở nhánh "
-     "except."),
-    ("resolve_all: jobs = [gevent.spawn(resolve_host, d) for d in domains], then "
-     "gevent.joinall(jobs), then [job.value for job in jobs].",
-     "resolve_all: jobs = [gevent.spawn(resolve_host, d) for d in domains], rồi "
-     "gevent.joinall(jobs), rồi [job.value for job in jobs]."),
-    ("Keep the first lines as they are: use_lab_dns() must run before gevent starts, and "
-     "the socket module must be patched before `import socket`.",
-     "Giữ nguyên mấy dòng đầu: use_lab_dns() phải chạy trước khi gevent khởi động, và module "
-     "socket phải được vá trước `import socket`."),
-    ("If a name from the lab resolves to another address, check that you return what "
-     "gethostbyname returned for *that* name (not a shared variable overwritten by "
-     "another greenlet).",
-     "Nếu một tên của lab ra địa chỉ khác, hãy kiểm tra bạn trả về đúng kết quả "
-     "gethostbyname của *chính* tên đó (không phải một biến dùng chung bị greenlet khác "
-     "ghi đè)."),
+    (
+        "resolve_host: return {'domain': domain, 'ip': socket.gethostbyname(domain)} inside "
+        "try/except socket.gaierror, returning {'domain': domain, 'error': 'lỗi DNS'} there.",
+        "resolve_host: trả về {'domain': domain, 'ip': socket.gethostbyname(domain)} trong "
+        "try/except socket.gaierror, và trả về {'domain': domain, 'error': 'lỗi DNS'} ở nhánh "
+        "except.",
+    ),
+    (
+        "resolve_all: jobs = [gevent.spawn(resolve_host, d) for d in domains], then "
+        "gevent.joinall(jobs), then [job.value for job in jobs].",
+        "resolve_all: jobs = [gevent.spawn(resolve_host, d) for d in domains], rồi "
+        "gevent.joinall(jobs), rồi [job.value for job in jobs].",
+    ),
+    (
+        "Keep the first lines as they are: use_lab_dns() must run before gevent starts, and "
+        "the socket module must be patched before `import socket`.",
+        "Giữ nguyên mấy dòng đầu: use_lab_dns() phải chạy trước khi gevent khởi động, và module "
+        "socket phải được vá trước `import socket`.",
+    ),
+    (
+        "If a name from the lab resolves to another address, check that you return what "
+        "gethostbyname returned for *that* name (not a shared variable overwritten by "
+        "another greenlet).",
+        "Nếu một tên của lab ra địa chỉ khác, hãy kiểm tra bạn trả về đúng kết quả "
+        "gethostbyname của *chính* tên đó (không phải một biến dùng chung bị greenlet khác "
+        "ghi đè).",
+    ),
 ]
 
-SUGGESTION = ("The look-ups ran one after another: did you spawn them all before joining? "
-              "Are use_lab_dns() and monkey.patch_socket() still the first statements, "
-              "before `import socket`?")
+SUGGESTION = (
+    "The look-ups ran one after another: did you spawn them all before joining? "
+    "Are use_lab_dns() and monkey.patch_socket() still the first statements, "
+    "before `import socket`?"
+)
 
 
 def setup(ctx):
@@ -51,8 +61,10 @@ def setup(ctx):
     zone = ctx.zone()
     names = sorted(name for name, records in zone.items() if records.get("A"))
     known = ctx.rng.sample(names, KNOWN)
-    unknown = [f"{token(ctx.rng, 8)}.{ctx.rng.choice(['lab.test', 'example', 'invalid'])}"
-               for _ in range(UNKNOWN)]
+    unknown = [
+        f"{token(ctx.rng, 8)}.{ctx.rng.choice(['lab.test', 'example', 'invalid'])}"
+        for _ in range(UNKNOWN)
+    ]
     domains = known + unknown
     ctx.rng.shuffle(domains)
     return {"domains": domains, "answers": {n: zone[n]["A"] for n in known}}
@@ -69,8 +81,11 @@ def run(module, case):
     results = module.resolve_all(list(case["domains"]))
     elapsed = time.perf_counter() - start
     require_dict_per_input(results, case["domains"], "resolve_all", "name")
-    return {"elapsed": elapsed, "timeline": timeline.entries(),
-            "results": [{k: r.get(k) for k in ("domain", "ip", "error")} for r in results]}
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": [{k: r.get(k) for k in ("domain", "ip", "error")} for r in results],
+    }
 
 
 def verify(ctx, case, observed):
@@ -79,16 +94,28 @@ def verify(ctx, case, observed):
     domains, answers, results = case["domains"], case["answers"], observed["results"]
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
-            raise GradeFailure(f"results must be in the order of domains: expected {domain} "
-                               f"there, got {result['domain']}")
+            raise GradeFailure(
+                f"results must be in the order of domains: expected {domain} "
+                f"there, got {result['domain']}"
+            )
         if domain in answers:
             if result["ip"] not in answers[domain]:
-                raise GradeFailure(f"{domain} resolved to {result['ip']!r} (error "
-                                   f"{result['error']!r}); the lab's zone says "
-                                   f"{' or '.join(answers[domain])}")
+                raise GradeFailure(
+                    f"{domain} resolved to {result['ip']!r} (error "
+                    f"{result['error']!r}); the lab's zone says "
+                    f"{' or '.join(answers[domain])}"
+                )
         elif result["ip"] is not None or not result["error"]:
-            raise GradeFailure(f"{domain} does not exist: expected {{'domain': ..., "
-                               f"'error': 'lỗi DNS'}}, got {result}")
+            raise GradeFailure(
+                f"{domain} does not exist: expected {{'domain': ..., "
+                f"'error': 'lỗi DNS'}}, got {result}"
+            )
     delay = DNS_DELAY_MS / 1000
-    require_concurrent(observed["elapsed"], units=len(domains), unit_cost=delay, floor=delay,
-                       timeline=observed["timeline"], suggestion=SUGGESTION)
+    require_concurrent(
+        observed["elapsed"],
+        units=len(domains),
+        unit_cost=delay,
+        floor=delay,
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )

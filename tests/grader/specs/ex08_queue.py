@@ -23,47 +23,66 @@ NEEDS_LAB = False
 MAXSIZE = 2
 
 HINTS = [
-    ("queue.empty() only says 'nothing right now'. Let the producer say 'nothing ever "
-     "again': after the last item, put one end marker (StopIteration) per consumer.",
-     "queue.empty() chỉ có nghĩa 'lúc này chưa có gì'. Hãy để producer nói 'sẽ không còn gì "
-     "nữa': sau phần tử cuối, đưa vào mỗi consumer một dấu kết thúc (StopIteration)."),
-    ("In the consumer, `for item in queue:` waits for each item with get() and stops by "
-     "itself when it takes StopIteration. Call process(name, item, delay) for each item.",
-     "Trong consumer, `for item in queue:` chờ từng phần tử bằng get() và tự dừng khi lấy "
-     "được StopIteration. Gọi process(name, item, delay) cho mỗi phần tử."),
-    ("Backpressure: measure each put with t = time.perf_counter() before and after "
-     "queue.put(item); append the difference to a list the producer returns.",
-     "Áp lực ngược: đo mỗi lần put bằng t = time.perf_counter() trước và sau "
-     "queue.put(item); thêm hiệu số vào một danh sách mà producer trả về."),
-    ("run_pipeline: feeder = gevent.spawn(producer, queue, items, producer_delay, "
-     "n_consumers); workers = [gevent.spawn(consumer, queue, f'consumer-{i}', "
-     "consumer_delay, consumed) for i in range(n_consumers)]; gevent.joinall(...); return "
-     "{'consumed': consumed, 'put_waits': feeder.value}.",
-     "run_pipeline: feeder = gevent.spawn(producer, queue, items, producer_delay, "
-     "n_consumers); workers = [gevent.spawn(consumer, queue, f'consumer-{i}', "
-     "consumer_delay, consumed) for i in range(n_consumers)]; gevent.joinall(...); trả về "
-     "{'consumed': consumed, 'put_waits': feeder.value}."),
+    (
+        "queue.empty() only says 'nothing right now'. Let the producer say 'nothing ever "
+        "again': after the last item, put one end marker (StopIteration) per consumer.",
+        "queue.empty() chỉ có nghĩa 'lúc này chưa có gì'. Hãy để producer nói 'sẽ không còn gì "
+        "nữa': sau phần tử cuối, đưa vào mỗi consumer một dấu kết thúc (StopIteration).",
+    ),
+    (
+        "In the consumer, `for item in queue:` waits for each item with get() and stops by "
+        "itself when it takes StopIteration. Call process(name, item, delay) for each item.",
+        "Trong consumer, `for item in queue:` chờ từng phần tử bằng get() và tự dừng khi lấy "
+        "được StopIteration. Gọi process(name, item, delay) cho mỗi phần tử.",
+    ),
+    (
+        "Backpressure: measure each put with t = time.perf_counter() before and after "
+        "queue.put(item); append the difference to a list the producer returns.",
+        "Áp lực ngược: đo mỗi lần put bằng t = time.perf_counter() trước và sau "
+        "queue.put(item); thêm hiệu số vào một danh sách mà producer trả về.",
+    ),
+    (
+        "run_pipeline: feeder = gevent.spawn(producer, queue, items, producer_delay, "
+        "n_consumers); workers = [gevent.spawn(consumer, queue, f'consumer-{i}', "
+        "consumer_delay, consumed) for i in range(n_consumers)]; gevent.joinall(...); return "
+        "{'consumed': consumed, 'put_waits': feeder.value}.",
+        "run_pipeline: feeder = gevent.spawn(producer, queue, items, producer_delay, "
+        "n_consumers); workers = [gevent.spawn(consumer, queue, f'consumer-{i}', "
+        "consumer_delay, consumed) for i in range(n_consumers)]; gevent.joinall(...); trả về "
+        "{'consumed': consumed, 'put_waits': feeder.value}.",
+    ),
 ]
 
 LOOP_EXIT_HELP = (
     "gevent stopped with LoopExit: every greenlet was waiting and nothing could wake them. "
     "Either the consumers quit while the producer still had items (did a consumer decide it "
     "was finished with queue.empty()?) so the producer blocked on the full queue, or a "
-    "consumer waits for an end marker that never comes (one StopIteration per consumer).")
+    "consumer waits for an end marker that never comes (one StopIteration per consumer)."
+)
 
 
 def setup(ctx):
     def items(n):
         return [f"{token(ctx.rng, 5)}_{i}" for i in range(n)]
 
-    return {"scenarios": [
-        {"name": "consumers faster than the producer", "items": items(ctx.rng.randint(8, 12)),
-         "n_consumers": ctx.rng.randint(2, 4), "producer_delay": 0.03,
-         "consumer_delay": ctx.rng.choice([0.005, 0.01])},
-        {"name": "consumers slower than the producer", "items": items(ctx.rng.randint(25, 32)),
-         "n_consumers": ctx.rng.choice([6, 8]), "producer_delay": 0.001,
-         "consumer_delay": 0.05},
-    ]}
+    return {
+        "scenarios": [
+            {
+                "name": "consumers faster than the producer",
+                "items": items(ctx.rng.randint(8, 12)),
+                "n_consumers": ctx.rng.randint(2, 4),
+                "producer_delay": 0.03,
+                "consumer_delay": ctx.rng.choice([0.005, 0.01]),
+            },
+            {
+                "name": "consumers slower than the producer",
+                "items": items(ctx.rng.randint(25, 32)),
+                "n_consumers": ctx.rng.choice([6, 8]),
+                "producer_delay": 0.001,
+                "consumer_delay": 0.05,
+            },
+        ]
+    }
 
 
 def watched_queue_class():
@@ -82,8 +101,13 @@ def watched_queue_class():
             was_full = self.full()
             start = time.perf_counter()
             super().put(item, block, timeout)
-            self.puts.append({"item": item if isinstance(item, str) else None,
-                              "waited": time.perf_counter() - start, "was_full": was_full})
+            self.puts.append(
+                {
+                    "item": item if isinstance(item, str) else None,
+                    "waited": time.perf_counter() - start,
+                    "was_full": was_full,
+                }
+            )
 
         def get(self, block=True, timeout=None):
             item = super().get(block, timeout)
@@ -108,23 +132,35 @@ def run(module, case):
         queue = queue_class(MAXSIZE)
         start = time.perf_counter()
         try:
-            result = module.run_pipeline(queue, list(scenario["items"]),
-                                         scenario["n_consumers"], scenario["producer_delay"],
-                                         scenario["consumer_delay"])
+            result = module.run_pipeline(
+                queue,
+                list(scenario["items"]),
+                scenario["n_consumers"],
+                scenario["producer_delay"],
+                scenario["consumer_delay"],
+            )
         except LoopExit:
-            raise GradeFailure(f"{scenario['name']}: {LOOP_EXIT_HELP} Consumed before it "
-                               f"stopped: {len(queue.gets)} of {len(scenario['items'])}.",
-                               timeline=timeline.entries()) from None
+            raise GradeFailure(
+                f"{scenario['name']}: {LOOP_EXIT_HELP} Consumed before it "
+                f"stopped: {len(queue.gets)} of {len(scenario['items'])}.",
+                timeline=timeline.entries(),
+            ) from None
         elapsed = time.perf_counter() - start
         if not isinstance(result, dict) or not {"consumed", "put_waits"} <= set(result):
-            raise GradeFailure("run_pipeline should return {'consumed': [...], "
-                               f"'put_waits': [...]}}, got {result!r:.200}")
-        observed.append({
-            "elapsed": elapsed, "timeline": timeline.entries(),
-            "consumed": [[str(n), str(i)] for n, i in result["consumed"]],
-            "put_waits": [float(w) for w in result["put_waits"] or []],
-            "puts": queue.puts, "gets": queue.gets,
-        })
+            raise GradeFailure(
+                "run_pipeline should return {'consumed': [...], "
+                f"'put_waits': [...]}}, got {result!r:.200}"
+            )
+        observed.append(
+            {
+                "elapsed": elapsed,
+                "timeline": timeline.entries(),
+                "consumed": [[str(n), str(i)] for n, i in result["consumed"]],
+                "put_waits": [float(w) for w in result["put_waits"] or []],
+                "puts": queue.puts,
+                "gets": queue.gets,
+            }
+        )
         module.process = module.process.__wrapped__
     return {"scenarios": observed}
 
@@ -147,25 +183,34 @@ def check_exactly_once(scenario: dict, seen: dict) -> None:
     twice = [i for i, n in counts.items() if n > 1]
     strangers = [i for i in counts if i not in set(items)]
     if missing:
-        raise GradeFailure(f"{name}: {len(missing)} of {len(items)} items never consumed "
-                           f"(e.g. {missing[0]}): a consumer stopped too early?",
-                           timeline=seen["timeline"])
+        raise GradeFailure(
+            f"{name}: {len(missing)} of {len(items)} items never consumed "
+            f"(e.g. {missing[0]}): a consumer stopped too early?",
+            timeline=seen["timeline"],
+        )
     if twice:
-        raise GradeFailure(f"{name}: {twice[0]} consumed {counts[twice[0]]} times; every item "
-                           "must be consumed exactly once")
+        raise GradeFailure(
+            f"{name}: {twice[0]} consumed {counts[twice[0]]} times; every item "
+            "must be consumed exactly once"
+        )
     if strangers:
-        raise GradeFailure(f"{name}: consumed {strangers[0]!r}, which the producer never "
-                           "made (an end marker recorded as an item?)")
+        raise GradeFailure(
+            f"{name}: consumed {strangers[0]!r}, which the producer never "
+            "made (an end marker recorded as an item?)"
+        )
 
 
 def check_through_queue(scenario: dict, seen: dict) -> None:
     put_items = [p["item"] for p in seen["puts"] if p["item"] is not None]
     got_items = [g for g in seen["gets"] if g is not None]
     if sorted(put_items) != sorted(scenario["items"]) or sorted(got_items) != sorted(
-            scenario["items"]):
-        raise GradeFailure(f"{scenario['name']}: every item must go through the queue given "
-                           f"to run_pipeline once (put {len(put_items)}, got "
-                           f"{len(got_items)} of {len(scenario['items'])} items)")
+        scenario["items"]
+    ):
+        raise GradeFailure(
+            f"{scenario['name']}: every item must go through the queue given "
+            f"to run_pipeline once (put {len(put_items)}, got "
+            f"{len(got_items)} of {len(scenario['items'])} items)"
+        )
 
 
 def check_backpressure(scenario: dict, seen: dict) -> None:
@@ -174,17 +219,23 @@ def check_backpressure(scenario: dict, seen: dict) -> None:
     blocked = [p for p in item_puts if p["was_full"]]
     measured = sum(p["waited"] for p in item_puts)
     if not blocked or measured < scenario["consumer_delay"]:
-        raise GradeFailure(f"{scenario['name']}: the producer never waited on the full queue "
-                           f"(maxsize {MAXSIZE}); put() must block while it is full (a put "
-                           "with block=False or a bigger queue hides the backpressure)")
+        raise GradeFailure(
+            f"{scenario['name']}: the producer never waited on the full queue "
+            f"(maxsize {MAXSIZE}); put() must block while it is full (a put "
+            "with block=False or a bigger queue hides the backpressure)"
+        )
     reported = seen["put_waits"]
     if len(reported) != len(scenario["items"]):
-        raise GradeFailure(f"{scenario['name']}: the producer should report one put wait per "
-                           f"item ({len(scenario['items'])}), it reported {len(reported)}")
+        raise GradeFailure(
+            f"{scenario['name']}: the producer should report one put wait per "
+            f"item ({len(scenario['items'])}), it reported {len(reported)}"
+        )
     if sum(reported) < measured / 2:
-        raise GradeFailure(f"{scenario['name']}: the producer's puts waited {measured:.2f} s in "
-                           f"all, but its put_waits add up to {sum(reported):.2f} s: time "
-                           "each queue.put() call itself")
+        raise GradeFailure(
+            f"{scenario['name']}: the producer's puts waited {measured:.2f} s in "
+            f"all, but its put_waits add up to {sum(reported):.2f} s: time "
+            "each queue.put() call itself"
+        )
 
 
 def check_consumers_share(scenario: dict, seen: dict) -> None:
@@ -193,10 +244,18 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
     n, c, d = len(scenario["items"]), scenario["n_consumers"], scenario["consumer_delay"]
     names = {name for name, _ in seen["consumed"]}
     if len(names) < 2:
-        raise GradeFailure(f"{scenario['name']}: only {len(names)} consumer did all the work; "
-                           f"run {c} consumers on the same queue", kind="slow",
-                           timeline=seen["timeline"])
-    require_concurrent(seen["elapsed"], units=n, unit_cost=d, floor=-(-n // c) * d,
-                       timeline=seen["timeline"],
-                       suggestion=f"the {c} consumers did not work at the same time: spawn "
-                                  "them all before joining, and sleep with gevent.sleep")
+        raise GradeFailure(
+            f"{scenario['name']}: only {len(names)} consumer did all the work; "
+            f"run {c} consumers on the same queue",
+            kind="slow",
+            timeline=seen["timeline"],
+        )
+    require_concurrent(
+        seen["elapsed"],
+        units=n,
+        unit_cost=d,
+        floor=-(-n // c) * d,
+        timeline=seen["timeline"],
+        suggestion=f"the {c} consumers did not work at the same time: spawn "
+        "them all before joining, and sleep with gevent.sleep",
+    )

@@ -21,22 +21,30 @@ URLS = 30
 POOL_SIZES = (5, 6, 8)
 
 HINTS = [
-    ("fetch_one: response = requests.get(url, timeout=10); response.raise_for_status(); "
-     "return url, response.text.",
-     "fetch_one: response = requests.get(url, timeout=10); response.raise_for_status(); "
-     "return url, response.text."),
-    ("fetch_all: pool = gevent.pool.Pool(k). A pool is not a list of k greenlets made by "
-     "hand: pool.spawn() waits for a free slot, so never more than k run.",
-     "fetch_all: pool = gevent.pool.Pool(k). Pool không phải là k greenlet tự tạo bằng tay: "
-     "pool.spawn() chờ tới khi có chỗ trống, nên không bao giờ có quá k cái chạy."),
-    ("pool.imap_unordered(fetch_one, urls) runs fetch_one over the URLs, k at a time, and "
-     "yields each (url, text) as soon as it is done: dict(...) of it is the answer.",
-     "pool.imap_unordered(fetch_one, urls) chạy fetch_one cho các URL, k cái một lúc, và trả "
-     "ra từng cặp (url, text) ngay khi xong: dict(...) của nó chính là kết quả."),
-    ("Too slow with the right answers? Check the pool is made once, outside any loop, with "
-     "size k (not 1), and that nothing joins inside the loop.",
-     "Đúng kết quả mà chậm? Kiểm tra pool được tạo một lần, ngoài mọi vòng lặp, với kích thước "
-     "k (không phải 1), và không có join nào bên trong vòng lặp."),
+    (
+        "fetch_one: response = requests.get(url, timeout=10); response.raise_for_status(); "
+        "return url, response.text.",
+        "fetch_one: response = requests.get(url, timeout=10); response.raise_for_status(); "
+        "return url, response.text.",
+    ),
+    (
+        "fetch_all: pool = gevent.pool.Pool(k). A pool is not a list of k greenlets made by "
+        "hand: pool.spawn() waits for a free slot, so never more than k run.",
+        "fetch_all: pool = gevent.pool.Pool(k). Pool không phải là k greenlet tự tạo bằng tay: "
+        "pool.spawn() chờ tới khi có chỗ trống, nên không bao giờ có quá k cái chạy.",
+    ),
+    (
+        "pool.imap_unordered(fetch_one, urls) runs fetch_one over the URLs, k at a time, and "
+        "yields each (url, text) as soon as it is done: dict(...) of it is the answer.",
+        "pool.imap_unordered(fetch_one, urls) chạy fetch_one cho các URL, k cái một lúc, và trả "
+        "ra từng cặp (url, text) ngay khi xong: dict(...) của nó chính là kết quả.",
+    ),
+    (
+        "Too slow with the right answers? Check the pool is made once, outside any loop, with "
+        "size k (not 1), and that nothing joins inside the loop.",
+        "Đúng kết quả mà chậm? Kiểm tra pool được tạo một lần, ngoài mọi vòng lặp, với kích thước "
+        "k (không phải 1), và không có join nào bên trong vòng lặp.",
+    ),
 ]
 
 
@@ -54,16 +62,20 @@ def run(module, case):
     from tests.grader.timeline import Timeline
 
     timeline = Timeline()
-    module.fetch_one = timeline.wrap(module.fetch_one,
-                                     lambda url, *a, **kw: str(url).rsplit("/", 1)[-1])
+    module.fetch_one = timeline.wrap(
+        module.fetch_one, lambda url, *a, **kw: str(url).rsplit("/", 1)[-1]
+    )
     urls = [case["base"] + p for p in case["paths"]]
     start = time.perf_counter()
     texts = module.fetch_all(urls, case["k"])
     elapsed = time.perf_counter() - start
     if not isinstance(texts, dict):
         raise GradeFailure(f"fetch_all should return a dict {{url: text}}, got {texts!r:.200}")
-    return {"elapsed": elapsed, "timeline": timeline.entries(),
-            "texts": {str(u): t if isinstance(t, str) else repr(t) for u, t in texts.items()}}
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "texts": {str(u): t if isinstance(t, str) else repr(t) for u, t in texts.items()},
+    }
 
 
 def verify(ctx, case, observed):
@@ -80,14 +92,25 @@ def verify(ctx, case, observed):
     timeline = observed["timeline"]
     at_once = max_overlap(timeline)
     if at_once > k:
-        raise GradeFailure(f"{at_once} requests ran at the same time; the limit was k = {k}: "
-                           "use a Pool(k) instead of spawning them all", timeline=timeline)
+        raise GradeFailure(
+            f"{at_once} requests ran at the same time; the limit was k = {k}: "
+            "use a Pool(k) instead of spawning them all",
+            timeline=timeline,
+        )
     latency = LATENCY_MS / 1000
-    require_concurrent(observed["elapsed"], units=len(urls), unit_cost=latency,
-                       floor=-(-len(urls) // k) * latency, timeline=timeline,
-                       suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
-                                  "let it start the next request as soon as one finishes")
+    require_concurrent(
+        observed["elapsed"],
+        units=len(urls),
+        unit_cost=latency,
+        floor=-(-len(urls) // k) * latency,
+        timeline=timeline,
+        suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
+        "let it start the next request as soon as one finishes",
+    )
     if at_once < k:
-        raise GradeFailure(f"never more than {at_once} requests ran at the same time; k = {k} "
-                           f"were allowed: the pool should keep {k} busy", kind="slow",
-                           timeline=timeline)
+        raise GradeFailure(
+            f"never more than {at_once} requests ran at the same time; k = {k} "
+            f"were allowed: the pool should keep {k} busy",
+            kind="slow",
+            timeline=timeline,
+        )

@@ -28,23 +28,31 @@ KILL_GRACE_S = 0.05  # time given to kills sent without blocking before looking 
 SLOW_PROXIES_MS = (2500, 6000)
 
 HINTS = [
-    ("fetch_one: response = requests.get(url); response.raise_for_status(); return "
-     "response.text. result_of wraps it in try/except requests.RequestException.",
-     "fetch_one: response = requests.get(url); response.raise_for_status(); return "
-     "response.text. result_of bọc nó trong try/except requests.RequestException."),
-    ("Spawn result_of for every URL first, then wait for all of them under ONE timeout: "
-     "`with gevent.Timeout(deadline, False): gevent.joinall(jobs)`.",
-     "Tạo greenlet result_of cho mọi URL trước, rồi chờ tất cả dưới MỘT timeout: "
-     "`with gevent.Timeout(deadline, False): gevent.joinall(jobs)`."),
-    ("After the block, job.ready() tells which ones finished. The others are still running: "
-     "gevent.killall(those) stops them (and waits until they are dead).",
-     "Sau khối lệnh, job.ready() cho biết cái nào đã xong. Những cái còn lại vẫn đang chạy: "
-     "gevent.killall(chúng) sẽ dừng chúng (và chờ tới khi chúng chết hẳn)."),
-    ("Build the dict: job.value for the finished ones, {'status': 'timed out'} for the "
-     "killed ones. A per-request timeout is not the deadline: the whole call must return "
-     "by it.",
-     "Tạo dict: job.value cho những cái đã xong, {'status': 'timed out'} cho những cái bị "
-     "dừng. Timeout cho từng yêu cầu không phải là hạn chót: cả lời gọi phải trả về trước nó."),
+    (
+        "fetch_one: response = requests.get(url); response.raise_for_status(); return "
+        "response.text. result_of wraps it in try/except requests.RequestException.",
+        "fetch_one: response = requests.get(url); response.raise_for_status(); return "
+        "response.text. result_of bọc nó trong try/except requests.RequestException.",
+    ),
+    (
+        "Spawn result_of for every URL first, then wait for all of them under ONE timeout: "
+        "`with gevent.Timeout(deadline, False): gevent.joinall(jobs)`.",
+        "Tạo greenlet result_of cho mọi URL trước, rồi chờ tất cả dưới MỘT timeout: "
+        "`with gevent.Timeout(deadline, False): gevent.joinall(jobs)`.",
+    ),
+    (
+        "After the block, job.ready() tells which ones finished. The others are still running: "
+        "gevent.killall(those) stops them (and waits until they are dead).",
+        "Sau khối lệnh, job.ready() cho biết cái nào đã xong. Những cái còn lại vẫn đang chạy: "
+        "gevent.killall(chúng) sẽ dừng chúng (và chờ tới khi chúng chết hẳn).",
+    ),
+    (
+        "Build the dict: job.value for the finished ones, {'status': 'timed out'} for the "
+        "killed ones. A per-request timeout is not the deadline: the whole call must return "
+        "by it.",
+        "Tạo dict: job.value cho những cái đã xong, {'status': 'timed out'} cho những cái bị "
+        "dừng. Timeout cho từng yêu cầu không phải là hạn chót: cả lời gọi phải trả về trước nó.",
+    ),
 ]
 
 
@@ -52,8 +60,10 @@ def setup(ctx):
     ctx.set_latency(LATENCY_MS)
     upstream = f"{ctx.cfg.host}:{ctx.cfg.httpbin_upstream_port}"
     slow_hosts = [ctx.make_proxy(upstream, ms) for ms in SLOW_PROXIES_MS]
-    fast = {ctx.httpbin_url + b64_path(token(ctx.rng, ctx.rng.randint(6, 30))): "fast"
-            for _ in range(FAST_URLS)}
+    fast = {
+        ctx.httpbin_url + b64_path(token(ctx.rng, ctx.rng.randint(6, 30))): "fast"
+        for _ in range(FAST_URLS)
+    }
     slow = {f"http://{host}{b64_path(token(ctx.rng, 12))}": "slow" for host in slow_hosts}
     slow[f"{ctx.httpbin_url}/delay/{ctx.rng.randint(3, 6)}?{token(ctx.rng, 4)}"] = "slow"
     kinds = {**fast, **slow}
@@ -83,11 +93,16 @@ def run(module, case):
     elapsed = time.perf_counter() - start
     gevent.sleep(KILL_GRACE_S)
     if not isinstance(results, dict):
-        raise GradeFailure(f"fetch_before should return a dict {{url: result}}, got "
-                           f"{results!r:.200}")
-    return {"elapsed": elapsed, "timeline": timeline.entries(),
-            "results": {str(u): r if isinstance(r, dict) else {"status": repr(r)}
-                        for u, r in results.items()}}
+        raise GradeFailure(
+            f"fetch_before should return a dict {{url: result}}, got {results!r:.200}"
+        )
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": {
+            str(u): r if isinstance(r, dict) else {"status": repr(r)} for u, r in results.items()
+        },
+    }
 
 
 def verify(ctx, case, observed):
@@ -96,43 +111,57 @@ def verify(ctx, case, observed):
     missing = [u for u in case["urls"] if u not in results]
     if missing:
         raise GradeFailure(f"no result for {len(missing)} URL(s), e.g. {missing[0]}")
-    late = [u for u, kind in case["kinds"].items()
-            if kind == "fast" and results[u].get("status") != "ok"]
+    late = [
+        u
+        for u, kind in case["kinds"].items()
+        if kind == "fast" and results[u].get("status") != "ok"
+    ]
     if late:
         raise GradeFailure(
             f"{len(late)} fast URL(s) (each answers in {LATENCY_MS} ms) did not come back "
             f"ok by the {deadline:g} s deadline, e.g. {late[0]}: {results[late[0]]}",
-            kind="slow", timeline=timeline,
+            kind="slow",
+            timeline=timeline,
             suggestion="fetch them all at the same time: spawn every greenlet first, then "
-                       "wait for them together under one gevent.Timeout")
+            "wait for them together under one gevent.Timeout",
+        )
     for url, kind in case["kinds"].items():
         check_result(ctx, url, kind, results[url])
     if elapsed < deadline * 0.95:
-        raise GradeFailure(f"returned after {elapsed:.2f} s, before the {deadline:g} s "
-                           "deadline: the slow URLs were given up on too early (wait until "
-                           "the deadline, they might still have answered)", kind="too-fast",
-                           timeline=timeline)
+        raise GradeFailure(
+            f"returned after {elapsed:.2f} s, before the {deadline:g} s "
+            "deadline: the slow URLs were given up on too early (wait until "
+            "the deadline, they might still have answered)",
+            kind="too-fast",
+            timeline=timeline,
+        )
     if elapsed > deadline + DEADLINE_SLACK:
-        raise GradeFailure(f"returned after {elapsed:.2f} s; the deadline was {deadline:g} s: "
-                           "the whole call must end by the deadline", kind="slow",
-                           timeline=timeline,
-                           suggestion="one gevent.Timeout around the join of all greenlets, "
-                                      "not one per request")
+        raise GradeFailure(
+            f"returned after {elapsed:.2f} s; the deadline was {deadline:g} s: "
+            "the whole call must end by the deadline",
+            kind="slow",
+            timeline=timeline,
+            suggestion="one gevent.Timeout around the join of all greenlets, not one per request",
+        )
     still = unfinished(timeline)
     if still:
-        raise GradeFailure(f"{len(still)} fetch_one call(s) were still running after "
-                           f"fetch_before returned (e.g. {still[0]}): kill the greenlets that "
-                           "missed the deadline (gevent.killall)", timeline=timeline)
+        raise GradeFailure(
+            f"{len(still)} fetch_one call(s) were still running after "
+            f"fetch_before returned (e.g. {still[0]}): kill the greenlets that "
+            "missed the deadline (gevent.killall)",
+            timeline=timeline,
+        )
 
 
 def check_result(ctx, url: str, kind: str, result: dict) -> None:
     if kind == "slow":
         if result != {"status": "timed out"}:
-            raise GradeFailure(f"{url} answers long after the deadline: expected "
-                               f"{{'status': 'timed out'}}, got {result!r:.200}")
+            raise GradeFailure(
+                f"{url} answers long after the deadline: expected "
+                f"{{'status': 'timed out'}}, got {result!r:.200}"
+            )
         return
     path = url.split(ctx.httpbin_url, 1)[1]
     served = fetch_direct(ctx, path).decode()
     if result.get("text") != served:
-        raise GradeFailure(f"{url}: text {result.get('text')!r:.60}, httpbin serves "
-                           f"{served!r:.60}")
+        raise GradeFailure(f"{url}: text {result.get('text')!r:.60}, httpbin serves {served!r:.60}")

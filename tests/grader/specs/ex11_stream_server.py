@@ -24,29 +24,39 @@ REQUESTS = 3
 REPLY_TIMEOUT_S = 10  # per answer: a server that never answers fails readably, not by limit
 
 HINTS = [
-    ("answer: gevent.sleep(delay) first (never time.sleep: unpatched, it stops every "
-     "client), then command, _, argument = line.partition(' ') and one branch per command.",
-     "answer: gevent.sleep(delay) trước (đừng dùng time.sleep: chưa được vá, nó chặn mọi "
-     "client), rồi command, _, argument = line.partition(' ') và mỗi lệnh một nhánh."),
-    ("SUM: str(sum(int(n) for n in argument.split())), inside try/except ValueError that "
-     "answers 'ERR ...'. Anything unknown answers 'ERR unknown command'.",
-     "SUM: str(sum(int(n) for n in argument.split())), trong try/except ValueError trả lời "
-     "'ERR ...'. Lệnh lạ trả lời 'ERR unknown command'."),
-    ("handle: f = sock.makefile('rwb'); for raw in iter(f.readline, b''): reply = "
-     "answer(raw.decode().rstrip('\\r\\n'), delay); f.write(reply.encode() + b'\\n'); "
-     "f.flush().",
-     "handle: f = sock.makefile('rwb'); for raw in iter(f.readline, b''): reply = "
-     "answer(raw.decode().rstrip('\\r\\n'), delay); f.write(reply.encode() + b'\\n'); "
-     "f.flush()."),
-    ("make_server: return StreamServer((host, port), functools.partial(handle, "
-     "delay=delay)). Do not call start() or serve_forever() there.",
-     "make_server: return StreamServer((host, port), functools.partial(handle, "
-     "delay=delay)). Đừng gọi start() hay serve_forever() ở đó."),
+    (
+        "answer: gevent.sleep(delay) first (never time.sleep: unpatched, it stops every "
+        "client), then command, _, argument = line.partition(' ') and one branch per command.",
+        "answer: gevent.sleep(delay) trước (đừng dùng time.sleep: chưa được vá, nó chặn mọi "
+        "client), rồi command, _, argument = line.partition(' ') và mỗi lệnh một nhánh.",
+    ),
+    (
+        "SUM: str(sum(int(n) for n in argument.split())), inside try/except ValueError that "
+        "answers 'ERR ...'. Anything unknown answers 'ERR unknown command'.",
+        "SUM: str(sum(int(n) for n in argument.split())), trong try/except ValueError trả lời "
+        "'ERR ...'. Lệnh lạ trả lời 'ERR unknown command'.",
+    ),
+    (
+        "handle: f = sock.makefile('rwb'); for raw in iter(f.readline, b''): reply = "
+        "answer(raw.decode().rstrip('\\r\\n'), delay); f.write(reply.encode() + b'\\n'); "
+        "f.flush().",
+        "handle: f = sock.makefile('rwb'); for raw in iter(f.readline, b''): reply = "
+        "answer(raw.decode().rstrip('\\r\\n'), delay); f.write(reply.encode() + b'\\n'); "
+        "f.flush().",
+    ),
+    (
+        "make_server: return StreamServer((host, port), functools.partial(handle, "
+        "delay=delay)). Do not call start() or serve_forever() there.",
+        "make_server: return StreamServer((host, port), functools.partial(handle, "
+        "delay=delay)). Đừng gọi start() hay serve_forever() ở đó.",
+    ),
 ]
 
-SUGGESTION = ("requests were served one at a time: does answer() wait with gevent.sleep "
-              "(time.sleep blocks every greenlet)? Does the server limit its connections "
-              "(StreamServer(..., spawn=1))?")
+SUGGESTION = (
+    "requests were served one at a time: does answer() wait with gevent.sleep "
+    "(time.sleep blocks every greenlet)? Does the server limit its connections "
+    "(StreamServer(..., spawn=1))?"
+)
 
 
 def setup(ctx):
@@ -55,8 +65,13 @@ def setup(ctx):
     port = free_port(ctx.cfg.host)
     proxy = ctx.make_proxy(f"{ctx.cfg.host}:{port}", LATENCY_MS)
     clients = [[request_line(ctx.rng, i) for i in range(REQUESTS)] for _ in range(CLIENTS)]
-    return {"host": ctx.cfg.host, "port": port, "proxy": proxy, "delay": DELAY_S,
-            "clients": clients}
+    return {
+        "host": ctx.cfg.host,
+        "port": port,
+        "proxy": proxy,
+        "delay": DELAY_S,
+        "clients": clients,
+    }
 
 
 def request_line(rng, i: int) -> str:
@@ -119,9 +134,13 @@ def run(module, case):
         elapsed = time.perf_counter() - start
     finally:
         server.stop(timeout=1)
-    return {"elapsed": elapsed, "timeline": timeline.entries(),
-            "answers": [job.value if job.successful() else f"client failed: {job.exception!r}"
-                        for job in jobs]}
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "answers": [
+            job.value if job.successful() else f"client failed: {job.exception!r}" for job in jobs
+        ],
+    }
 
 
 def verify(ctx, case, observed):
@@ -133,8 +152,14 @@ def verify(ctx, case, observed):
         for line, got in zip(lines, answers):
             check_answer(line, got)
     per_client = REQUESTS * (case["delay"] + LATENCY_MS / 1000)
-    require_concurrent(observed["elapsed"], units=CLIENTS * REQUESTS, unit_cost=case["delay"],
-                       floor=per_client, timeline=observed["timeline"], suggestion=SUGGESTION)
+    require_concurrent(
+        observed["elapsed"],
+        units=CLIENTS * REQUESTS,
+        unit_cost=case["delay"],
+        floor=per_client,
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )
 
 
 def check_answer(line: str, got: str | None) -> None:
@@ -145,5 +170,7 @@ def check_answer(line: str, got: str | None) -> None:
         if not got.startswith("ERR"):
             raise GradeFailure(f"{line!r} should be answered 'ERR ...', got {got!r}")
     elif got != want:
-        raise GradeFailure(f"{line!r} should be answered {want!r}, got {got!r}"
-                           + (" (did the client close before an answer?)" if not got else ""))
+        raise GradeFailure(
+            f"{line!r} should be answered {want!r}, got {got!r}"
+            + (" (did the client close before an answer?)" if not got else "")
+        )

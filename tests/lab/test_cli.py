@@ -29,8 +29,14 @@ def lab(cfg: LabConfig, *args: str, timeout: float = 90) -> subprocess.Completed
     """Run ``python -m lab ARGS`` against ``cfg`` (only its LAB_* variables, no .env ones)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
     env.update(cfg.to_env())
-    return subprocess.run([sys.executable, "-m", "lab", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def status_json(cfg: LabConfig) -> tuple[int, dict]:
@@ -102,8 +108,9 @@ def test_up_status_restart_latency_down(cfg):
     assert code == 0, report
     second = pids(report)
     assert second["httpbin"] != first["httpbin"]
-    assert {k: v for k, v in second.items() if k != "httpbin"} == \
-        {k: v for k, v in first.items() if k != "httpbin"}
+    assert {k: v for k, v in second.items() if k != "httpbin"} == {
+        k: v for k, v in first.items() if k != "httpbin"
+    }
 
     # latency 150: one toxic (replaced, not stacked), DNS delay, felt by real requests
     r = lab(cfg, "latency", "150")
@@ -178,8 +185,12 @@ def test_a_recorded_pid_that_is_not_ours_is_never_signalled(cfg):
     stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         record = processes.Record(
-            name="httpbin", pid=stranger.pid, log="",
-            cmd=processes.python_command("services.httpbin", "--port", "1"), started_at=0)
+            name="httpbin",
+            pid=stranger.pid,
+            log="",
+            cmd=processes.python_command("services.httpbin", "--port", "1"),
+            started_at=0,
+        )
         path = processes.state_file(cfg.state_path, "httpbin")
         path.parent.mkdir(parents=True)
         path.write_text(json.dumps(record.__dict__))

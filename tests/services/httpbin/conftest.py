@@ -40,8 +40,9 @@ def start_httpbin(log_dir: Path, *extra: str) -> HttpbinService:
     """Start ``python -m services.httpbin`` on a free port; wait for its "listening" line."""
     port = free_port(HOST)
     args = ["--host", HOST, "--port", str(port), *extra]
-    return HttpbinService(start_service("services.httpbin", args,
-                                        log_dir / f"httpbin-{port}.log"), port)
+    return HttpbinService(
+        start_service("services.httpbin", args, log_dir / f"httpbin-{port}.log"), port
+    )
 
 
 @pytest.fixture(scope="module")

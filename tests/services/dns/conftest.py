@@ -33,7 +33,9 @@ class DNSService:
     def control_url(self) -> str:
         return f"http://{HOST}:{self.control_port}"
 
-    def query(self, name: str, qtype: str = "A", tcp: bool = False, timeout: float = 3.0) -> DNSRecord:
+    def query(
+        self, name: str, qtype: str = "A", tcp: bool = False, timeout: float = 3.0
+    ) -> DNSRecord:
         """Ask the server one question; the parsed reply."""
         wire = DNSRecord.question(name, qtype).send(HOST, self.port, tcp=tcp, timeout=timeout)
         return DNSRecord.parse(wire)

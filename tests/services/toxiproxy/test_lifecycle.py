@@ -13,9 +13,9 @@ import requests
 
 from lab.config import REPO_ROOT
 from lab.net import free_port, port_open
-from tests.toxiproxy_server.conftest import start_server, stop_server
-from tests.toxiproxy_server.test_toxics import add_toxic, proxy_to, round_trip
-from tests.toxiproxy_server.upstreams import connect, echo_server
+from tests.services.toxiproxy.conftest import start_server, stop_server
+from tests.services.toxiproxy.test_toxics import add_toxic, proxy_to, round_trip
+from tests.services.toxiproxy.upstreams import connect, echo_server
 
 
 def test_disable_drops_live_connections_and_enable_listens_again(api):
@@ -50,8 +50,7 @@ def test_new_upstream_restarts_on_the_same_port(api):
         listen = proxy_to(api, first.address)
         with connect(listen) as sock:
             round_trip(sock)
-        response = requests.post(api + "/proxies/p", json={"upstream": second.address},
-                                 timeout=5)
+        response = requests.post(api + "/proxies/p", json={"upstream": second.address}, timeout=5)
         assert response.json()["listen"] == listen
         with connect(listen) as sock:
             round_trip(sock)
@@ -72,11 +71,19 @@ def test_refused_upstream_accepts_then_closes(api):
 def test_config_file_at_start_and_metrics_off_by_default(tmp_config):
     with echo_server() as up:
         port = free_port()
-        path = tmp_config(json.dumps([
-            {"name": "fromfile", "listen": f"127.0.0.1:{port}", "upstream": up.address},
-            {"name": "disabled", "listen": "127.0.0.1:0", "upstream": up.address,
-             "enabled": False},
-        ]))
+        path = tmp_config(
+            json.dumps(
+                [
+                    {"name": "fromfile", "listen": f"127.0.0.1:{port}", "upstream": up.address},
+                    {
+                        "name": "disabled",
+                        "listen": "127.0.0.1:0",
+                        "upstream": up.address,
+                        "enabled": False,
+                    },
+                ]
+            )
+        )
         server = start_server("-config", str(path))
         try:
             proxies = requests.get(server.url + "/proxies", timeout=5).json()
@@ -101,11 +108,21 @@ def test_sigint_exits_cleanly_and_flags():
         server.process.send_signal(signal.SIGINT)
         assert server.process.wait(timeout=5) == 0
         server.process.stdout.close()
-    version = subprocess.run([sys.executable, "-m", "services.toxiproxy", "-version"],
-                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    version = subprocess.run(
+        [sys.executable, "-m", "services.toxiproxy", "-version"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert version.stdout.strip() == "toxiproxy-server version 2.12.0"
-    helped = subprocess.run([sys.executable, "-m", "services.toxiproxy", "--help"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    helped = subprocess.run(
+        [sys.executable, "-m", "services.toxiproxy", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert helped.returncode == 0 and "-proxy-metrics" in helped.stdout
 
 
@@ -135,6 +152,10 @@ def test_api_port_in_use_is_a_clear_error():
         port = holder.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "services.toxiproxy", "-port", str(port)],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert result.returncode == 1
     assert f"listen tcp 127.0.0.1:{port}: bind: address already in use" in result.stderr

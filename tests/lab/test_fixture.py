@@ -20,8 +20,9 @@ def test_lab_cfg_runs_a_lab_on_free_ports_without_latency(lab_cfg: LabConfig):
     assert all(c.answers for c in health.probe(lab_cfg).values())
     assert requests.get(f"{lab_cfg.toxiproxy_url}/proxies/httpbin/toxics", timeout=5).json() == []
     assert requests.get(f"{lab_cfg.dns_control_url}/delay", timeout=5).json()["delay_ms"] == 0
-    reply = DNSRecord.parse(DNSRecord.question("google.com").send(
-        lab_cfg.host, lab_cfg.dns_port, timeout=5))
+    reply = DNSRecord.parse(
+        DNSRecord.question("google.com").send(lab_cfg.host, lab_cfg.dns_port, timeout=5)
+    )
     assert reply.rr, "the lab's DNS server answers the source material's names"
 
 

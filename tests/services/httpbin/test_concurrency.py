@@ -49,12 +49,17 @@ def test_concurrent_seeded_streams_get_their_own_bytes(httpbin):
     result, not that the race would have struck.)
     """
     seeds = [1, 2, 3, 4] * 4
-    expected = {s: requests.get(f"{httpbin.url}/bytes/30000", params={"seed": s}).content
-                for s in set(seeds)}
+    expected = {
+        s: requests.get(f"{httpbin.url}/bytes/30000", params={"seed": s}).content
+        for s in set(seeds)
+    }
 
     def fetch(i):
-        r = requests.get(f"{httpbin.url}/stream-bytes/30000",
-                         params={"seed": seeds[i], "chunk_size": 500}, timeout=30)
+        r = requests.get(
+            f"{httpbin.url}/stream-bytes/30000",
+            params={"seed": seeds[i], "chunk_size": 500},
+            timeout=30,
+        )
         return r.content
 
     _, bodies = run_parallel(len(seeds), fetch)

@@ -32,10 +32,11 @@ class Upstream:
         self.server = server
         self.port = server.server_address[1]
         self.address = f"127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
-    def __enter__(self) -> "Upstream":
+    def __enter__(self) -> Upstream:
         self._thread.start()
         return self
 

@@ -18,8 +18,17 @@ def answers(reply: DNSRecord) -> list[str]:
 
 
 @TRANSPORTS
-@pytest.mark.parametrize("name", ["google.com", "www.github.com", "python.org", "httpbin.lab.test",
-                                  "w00.lab.test", "w63.lab.test"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "google.com",
+        "www.github.com",
+        "python.org",
+        "httpbin.lab.test",
+        "w00.lab.test",
+        "w63.lab.test",
+    ],
+)
 def test_a_and_aaaa_match_the_zone(dns, name, tcp):
     for qtype in ("A", "AAAA"):
         reply = dns.query(name, qtype, tcp=tcp)
@@ -56,8 +65,9 @@ def test_nxdomain_carries_the_zone_soa(dns):
     assert [(str(rr.rname), QTYPE[rr.rtype]) for rr in reply.auth] == [("lab.test.", "SOA")]
 
 
-@pytest.mark.parametrize("name,qtype", [("v4only.lab.test", "AAAA"), ("google.com", "MX"),
-                                        ("httpbin.lab.test", "TXT")])
+@pytest.mark.parametrize(
+    "name,qtype", [("v4only.lab.test", "AAAA"), ("google.com", "MX"), ("httpbin.lab.test", "TXT")]
+)
 def test_known_name_without_that_type_is_noerror_without_answers(dns, name, qtype):
     reply = dns.query(name, qtype)
     assert reply.header.rcode == RCODE.NOERROR and not reply.rr

@@ -11,8 +11,12 @@ from services.dns.zone import Zone
 DOC_V4 = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 DOC_V6 = ipaddress.ip_network("2001:db8::/32")
 SOURCE_NAMES = ["google.com", "github.com", "python.org"]
-REQUIRED = (SOURCE_NAMES + [f"www.{n}" for n in SOURCE_NAMES]
-            + ["httpbin.lab.test", "dns.lab.test"] + [f"w{i:02d}.lab.test" for i in range(64)])
+REQUIRED = (
+    SOURCE_NAMES
+    + [f"www.{n}" for n in SOURCE_NAMES]
+    + ["httpbin.lab.test", "dns.lab.test"]
+    + [f"w{i:02d}.lab.test" for i in range(64)]
+)
 
 
 @pytest.fixture(scope="module")

@@ -37,8 +37,13 @@ def test_fractional_delay(httpbin, delay):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_delay_takes_every_method(httpbin, method):
-    r = requests.request(method, httpbin.url + "/delay/0.1", data=b"x=1", timeout=10,
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = requests.request(
+        method,
+        httpbin.url + "/delay/0.1",
+        data=b"x=1",
+        timeout=10,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 200 and r.json()["form"] == {"x": "1"}
 
 
@@ -158,8 +163,13 @@ def test_taken_port_is_a_clear_error(httpbin):
 
     from .conftest import SERVICE_PYTHON
 
-    proc = subprocess.run([SERVICE_PYTHON, "-m", "services.httpbin", "--port", str(httpbin.port)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [SERVICE_PYTHON, "-m", "services.httpbin", "--port", str(httpbin.port)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode != 0
     assert f"cannot listen on 127.0.0.1:{httpbin.port}" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -26,9 +26,21 @@ def test_taken_port_is_a_clear_error():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
         holder.bind((HOST, 0))
         port = holder.getsockname()[1]
-        proc = subprocess.run([SERVICE_PYTHON, "-m", "services.dns", "--port", str(port),
-                               "--control-port", str(free_port())], cwd=REPO_ROOT,
-                              capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            [
+                SERVICE_PYTHON,
+                "-m",
+                "services.dns",
+                "--port",
+                str(port),
+                "--control-port",
+                str(free_port()),
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert proc.returncode != 0
     assert "cannot listen" in proc.stderr and str(port) in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -1,7 +1,7 @@
 """Resolve names with gevent's c-ares resolver; print what happened as one JSON line.
 
     GEVENT_RESOLVER=ares GEVENTARES_SERVERS=127.0.0.1 GEVENTARES_UDP_PORT=PORT \
-        python -m tests.dns_server.ares_probe NAME [NAME ...]
+        python -m tests.services.dns.ares_probe NAME [NAME ...]
 
 Run in a fresh process by ``test_gevent_ares.py``: gevent reads those variables when it
 creates its hub, so they must be set before gevent starts. All names are looked up at once,
@@ -33,8 +33,15 @@ def main(names):
     gevent.joinall(jobs, raise_error=True)
     elapsed = time.perf_counter() - start
     resolver = type(gevent.get_hub().resolver)
-    print(json.dumps({"resolver": resolver.__module__ + "." + resolver.__name__,
-                      "elapsed": elapsed, "results": [j.value for j in jobs]}))
+    print(
+        json.dumps(
+            {
+                "resolver": resolver.__module__ + "." + resolver.__name__,
+                "elapsed": elapsed,
+                "results": [j.value for j in jobs],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

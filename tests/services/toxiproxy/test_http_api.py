@@ -22,8 +22,9 @@ def error_of(response) -> dict:
 
 
 def make(api, name="p", upstream="127.0.0.1:9", **extra):
-    response = post(api, "/proxies", {"name": name, "upstream": upstream,
-                                      "listen": "127.0.0.1:0", **extra})
+    response = post(
+        api, "/proxies", {"name": name, "upstream": upstream, "listen": "127.0.0.1:0", **extra}
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -39,27 +40,36 @@ def test_version_and_empty_index(api):
 
 
 def test_create_shapes_and_listen_rules(api):
-    response = post(api, "/proxies", {"name": "p", "upstream": "example:1",
-                                      "listen": "localhost:0", "unknown": [1]})
+    response = post(
+        api,
+        "/proxies",
+        {"name": "p", "upstream": "example:1", "listen": "localhost:0", "unknown": [1]},
+    )
     assert response.status_code == 201
     body = response.json()
     assert list(body) == ["name", "listen", "upstream", "enabled", "toxics"]
     assert body["listen"].startswith("127.0.0.1:") and not body["listen"].endswith(":0")
     assert body["upstream"] == "example:1" and body["enabled"] is True and body["toxics"] == []
     assert not response.text.endswith("\n")
-    off = post(api, "/proxies", {"name": "off", "upstream": "x:1", "listen": "localhost:0",
-                                 "enabled": False}).json()
+    off = post(
+        api,
+        "/proxies",
+        {"name": "off", "upstream": "x:1", "listen": "localhost:0", "enabled": False},
+    ).json()
     assert off["listen"] == "localhost:0" and off["enabled"] is False
 
 
-@pytest.mark.parametrize("body, status, message", [
-    ({"upstream": "x:1"}, 400, "missing required field: name"),
-    ({}, 400, "missing required field: name"),
-    ({"name": "n"}, 400, "missing required field: upstream"),
-    ({"name": 5, "upstream": "x:1"}, 400, "bad request body: "),
-    ({"name": "n", "upstream": "x:1", "enabled": "yes"}, 400, "bad request body: "),
-    ([1, 2], 400, "bad request body: "),
-])
+@pytest.mark.parametrize(
+    "body, status, message",
+    [
+        ({"upstream": "x:1"}, 400, "missing required field: name"),
+        ({}, 400, "missing required field: name"),
+        ({"name": "n"}, 400, "missing required field: upstream"),
+        ({"name": 5, "upstream": "x:1"}, 400, "bad request body: "),
+        ({"name": "n", "upstream": "x:1", "enabled": "yes"}, 400, "bad request body: "),
+        ([1, 2], 400, "bad request body: "),
+    ],
+)
 def test_create_errors(api, body, status, message):
     response = post(api, "/proxies", body)
     assert response.status_code == status
@@ -83,8 +93,9 @@ def test_duplicate_and_bind_error(api):
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         taken = holder.getsockname()[1]
-        response = post(api, "/proxies", {"name": "b", "upstream": "x:1",
-                                          "listen": f"127.0.0.1:{taken}"})
+        response = post(
+            api, "/proxies", {"name": "b", "upstream": "x:1", "listen": f"127.0.0.1:{taken}"}
+        )
         assert response.status_code == 500
         assert "address already in use" in error_of(response)["error"]
     assert "b" not in requests.get(api + "/proxies", timeout=5).json()
@@ -115,12 +126,16 @@ def test_routing_errors(api):
     for path in ("/nothing", "/proxies/", "/proxies/p/toxics/t/x", "/metrics/x"):
         response = requests.get(api + path, timeout=5)
         assert (response.status_code, response.text) == (404, "404 page not found\n")
-    for method, path in (("GET", "/reset"), ("PUT", "/proxies"), ("DELETE", "/version"),
-                         ("GET", "/populate"), ("PUT", "/proxies/p/toxics")):
+    for method, path in (
+        ("GET", "/reset"),
+        ("PUT", "/proxies"),
+        ("DELETE", "/version"),
+        ("GET", "/populate"),
+        ("PUT", "/proxies/p/toxics"),
+    ):
         response = requests.request(method, api + path, timeout=5)
         assert (response.status_code, response.text) == (405, ""), (method, path)
-    browser = requests.get(api + "/proxies", headers={"User-Agent": "Mozilla/5.0 (X11)"},
-                           timeout=5)
+    browser = requests.get(api + "/proxies", headers={"User-Agent": "Mozilla/5.0 (X11)"}, timeout=5)
     assert (browser.status_code, browser.text) == (403, "User agent not allowed\n")
 
 
@@ -135,16 +150,19 @@ def test_reset_re_enables_and_clears_toxics(api):
 
 
 def test_populate_semantics(api):
-    spec = [{"name": "a", "upstream": "127.0.0.1:9", "listen": f"127.0.0.1:{free_port()}"},
-            {"name": "b", "upstream": "127.0.0.1:9", "listen": f"127.0.0.1:{free_port()}"}]
+    spec = [
+        {"name": "a", "upstream": "127.0.0.1:9", "listen": f"127.0.0.1:{free_port()}"},
+        {"name": "b", "upstream": "127.0.0.1:9", "listen": f"127.0.0.1:{free_port()}"},
+    ]
     first = post(api, "/populate", spec)
     assert first.status_code == 201
     assert [p["name"] for p in first.json()["proxies"]] == ["a", "b"]
     post(api, "/proxies/a/toxics", {"type": "noop"})
     again = post(api, "/populate", spec)  # unchanged: toxics stay
     assert again.status_code == 201
-    assert [t["name"] for t in requests.get(api + "/proxies/a/toxics", timeout=5).json()] == \
-        ["noop_downstream"]
+    assert [t["name"] for t in requests.get(api + "/proxies/a/toxics", timeout=5).json()] == [
+        "noop_downstream"
+    ]
     changed = [dict(spec[0], upstream="127.0.0.1:10")]
     post(api, "/populate", changed)  # replaced: toxics gone, b kept
     proxies = requests.get(api + "/proxies", timeout=5).json()
@@ -154,8 +172,11 @@ def test_populate_semantics(api):
     assert (empty.status_code, empty.json()) == (201, {"proxies": None})
     invalid = post(api, "/populate", [{"name": "c", "upstream": "x:1"}, {"upstream": "x:1"}])
     assert invalid.status_code == 400
-    assert invalid.json() == {"error": "missing required field: name at proxy 2",
-                              "status": 400, "proxies": None}
+    assert invalid.json() == {
+        "error": "missing required field: name at proxy 2",
+        "status": 400,
+        "proxies": None,
+    }
     assert "c" not in requests.get(api + "/proxies", timeout=5).json()
     assert post(api, "/populate", data=b"{").status_code == 400
 
@@ -165,11 +186,15 @@ def test_populate_bind_error_reports_proxies_made_before(api):
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         taken = holder.getsockname()[1]
-        response = post(api, "/populate", [
-            {"name": "ok", "upstream": "x:1", "listen": "127.0.0.1:0"},
-            {"name": "bad", "upstream": "x:1", "listen": f"127.0.0.1:{taken}"},
-            {"name": "never", "upstream": "x:1", "listen": "127.0.0.1:0"},
-        ])
+        response = post(
+            api,
+            "/populate",
+            [
+                {"name": "ok", "upstream": "x:1", "listen": "127.0.0.1:0"},
+                {"name": "bad", "upstream": "x:1", "listen": f"127.0.0.1:{taken}"},
+                {"name": "never", "upstream": "x:1", "listen": "127.0.0.1:0"},
+            ],
+        )
     assert response.status_code == 500
     body = response.json()
     assert body["status"] == 500 and [p["name"] for p in body["proxies"]] == ["ok"]
@@ -181,31 +206,52 @@ def test_toxic_create_defaults_and_errors(api):
     url = "/proxies/p/toxics"
     created = post(api, url, {"type": "latency", "stream": "UpStream"})
     assert created.status_code == 200
-    assert created.json() == {"attributes": {"latency": 0, "jitter": 0},
-                              "name": "latency_UpStream", "type": "latency",
-                              "stream": "UpStream", "toxicity": 1}
-    defaults = {"slow_close": {"delay": 0}, "reset_peer": {"timeout": 0},
-                "slicer": {"average_size": 0, "size_variation": 0, "delay": 0},
-                "bandwidth": {"rate": 0}, "timeout": {"timeout": 0},
-                "limit_data": {"bytes": 0}, "noop": {}}
+    assert created.json() == {
+        "attributes": {"latency": 0, "jitter": 0},
+        "name": "latency_UpStream",
+        "type": "latency",
+        "stream": "UpStream",
+        "toxicity": 1,
+    }
+    defaults = {
+        "slow_close": {"delay": 0},
+        "reset_peer": {"timeout": 0},
+        "slicer": {"average_size": 0, "size_variation": 0, "delay": 0},
+        "bandwidth": {"rate": 0},
+        "timeout": {"timeout": 0},
+        "limit_data": {"bytes": 0},
+        "noop": {},
+    }
     for kind, attributes in defaults.items():
         assert post(api, url, {"type": kind}).json()["attributes"] == attributes
     cases = [
         ({"type": "nope"}, 400, "invalid toxic type"),
         ({}, 400, "invalid toxic type"),
-        ({"type": "latency", "stream": "sideways"}, 400,
-         "stream was invalid, can be either upstream or downstream"),
-        ({"type": "latency", "stream": ""}, 400,
-         "stream was invalid, can be either upstream or downstream"),
+        (
+            {"type": "latency", "stream": "sideways"},
+            400,
+            "stream was invalid, can be either upstream or downstream",
+        ),
+        (
+            {"type": "latency", "stream": ""},
+            400,
+            "stream was invalid, can be either upstream or downstream",
+        ),
         ({"type": "bandwidth", "name": "latency_UpStream"}, 409, "toxic already exists"),
-        ({"type": "latency", "name": "x", "attributes": {"latency": "1"}}, 400,
-         "bad request body: "),
+        (
+            {"type": "latency", "name": "x", "attributes": {"latency": "1"}},
+            400,
+            "bad request body: ",
+        ),
         ({"type": "latency", "name": "x", "toxicity": "high"}, 400, "bad request body: "),
         # JSON first, then stream, then type, then duplicates, then attributes:
         ({"type": "nope", "stream": "bad"}, 400, "stream was invalid"),
         ({"type": "nope", "name": "latency_UpStream"}, 400, "invalid toxic type"),
-        ({"type": "latency", "name": "latency_UpStream", "attributes": {"latency": "x"}},
-         409, "toxic already exists"),
+        (
+            {"type": "latency", "name": "latency_UpStream", "attributes": {"latency": "x"}},
+            409,
+            "toxic already exists",
+        ),
     ]
     for body, status, message in cases:
         response = post(api, url, body)
@@ -216,8 +262,11 @@ def test_toxic_create_defaults_and_errors(api):
 
 def test_toxic_update_merges_and_delete(api):
     make(api)
-    post(api, "/proxies/p/toxics", {"type": "latency", "toxicity": 0.5,
-                                    "attributes": {"latency": 100, "jitter": 10}})
+    post(
+        api,
+        "/proxies/p/toxics",
+        {"type": "latency", "toxicity": 0.5, "attributes": {"latency": 100, "jitter": 10}},
+    )
     url = "/proxies/p/toxics/latency_downstream"
     updated = post(api, url, {"attributes": {"jitter": 3}})
     assert updated.status_code == 200
@@ -237,8 +286,12 @@ def test_toxic_update_merges_and_delete(api):
 
 def test_toxic_listing_order(api):
     make(api)
-    for name, stream in (("d1", "downstream"), ("u1", "upstream"), ("d2", "downstream"),
-                         ("u2", "upstream")):
+    for name, stream in (
+        ("d1", "downstream"),
+        ("u1", "upstream"),
+        ("d2", "downstream"),
+        ("u2", "upstream"),
+    ):
         post(api, "/proxies/p/toxics", {"type": "noop", "name": name, "stream": stream})
     names = [t["name"] for t in requests.get(api + "/proxies/p/toxics", timeout=5).json()]
     assert names == ["u1", "u2", "d1", "d2"]

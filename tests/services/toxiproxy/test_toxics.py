@@ -12,18 +12,27 @@ import time
 import pytest
 import requests
 
-from tests.toxiproxy_server.upstreams import connect, echo_server, http_server, recv_exactly
+from tests.services.toxiproxy.upstreams import connect, echo_server, http_server, recv_exactly
 
 
 def proxy_to(api: str, upstream: str, name: str = "p") -> str:
-    response = requests.post(api + "/proxies", json={"name": name, "upstream": upstream,
-                                                     "listen": "127.0.0.1:0"}, timeout=5)
+    response = requests.post(
+        api + "/proxies",
+        json={"name": name, "upstream": upstream, "listen": "127.0.0.1:0"},
+        timeout=5,
+    )
     assert response.status_code == 201, response.text
     return response.json()["listen"]
 
 
-def add_toxic(api: str, kind: str, stream: str = "downstream", name: str | None = None,
-              toxicity: float = 1.0, **attributes) -> None:
+def add_toxic(
+    api: str,
+    kind: str,
+    stream: str = "downstream",
+    name: str | None = None,
+    toxicity: float = 1.0,
+    **attributes,
+) -> None:
     body = {"type": kind, "stream": stream, "toxicity": toxicity, "attributes": attributes}
     if name:
         body["name"] = name
@@ -63,6 +72,7 @@ def test_toxic_added_to_live_keep_alive_http_connection(api):
         listen = proxy_to(api, up.address)
         request = b"GET / HTTP/1.1\r\nHost: lab\r\n\r\n"
         with connect(listen) as sock:
+
             def get() -> float:
                 start = time.monotonic()
                 sock.sendall(request)
@@ -186,8 +196,11 @@ def test_updating_a_toxic_reaches_a_live_connection(api, echo):
     add_toxic(api, "latency", latency=100)
     with connect(echo) as sock:
         assert round_trip(sock) >= 0.095
-        response = requests.post(api + "/proxies/p/toxics/latency_downstream",
-                                 json={"attributes": {"latency": 500}}, timeout=5)
+        response = requests.post(
+            api + "/proxies/p/toxics/latency_downstream",
+            json={"attributes": {"latency": 500}},
+            timeout=5,
+        )
         assert response.json()["attributes"] == {"latency": 500, "jitter": 0}
         assert round_trip(sock) >= 0.49
 

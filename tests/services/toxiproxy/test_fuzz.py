@@ -15,23 +15,79 @@ import socket
 import requests
 
 SEED = 20261125
-FIELDS = ["name", "listen", "upstream", "enabled", "type", "stream", "toxicity",
-          "attributes", "latency", "jitter", "rate", "delay", "timeout", "bytes",
-          "average_size", "size_variation", "Name", "TYPE"]
-TYPES = ["latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer",
-         "limit_data", "noop", "Latency", "", "nope"]
+FIELDS = [
+    "name",
+    "listen",
+    "upstream",
+    "enabled",
+    "type",
+    "stream",
+    "toxicity",
+    "attributes",
+    "latency",
+    "jitter",
+    "rate",
+    "delay",
+    "timeout",
+    "bytes",
+    "average_size",
+    "size_variation",
+    "Name",
+    "TYPE",
+]
+TYPES = [
+    "latency",
+    "bandwidth",
+    "slow_close",
+    "timeout",
+    "reset_peer",
+    "slicer",
+    "limit_data",
+    "noop",
+    "Latency",
+    "",
+    "nope",
+]
 # Listen values that never reach a real port outside the ephemeral range.
-LISTENS = ["127.0.0.1:0", "localhost:0", "", ":", "x", "127.0.0.1:99999", "[::1", "nohost:0",
-           "127.0.0.1:-1", "256.0.0.1:0"]
+LISTENS = [
+    "127.0.0.1:0",
+    "localhost:0",
+    "",
+    ":",
+    "x",
+    "127.0.0.1:99999",
+    "[::1",
+    "nohost:0",
+    "127.0.0.1:-1",
+    "256.0.0.1:0",
+]
 METHODS = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS", "BREW"]
 
 
 def scalar(rng: random.Random):
-    return rng.choice([
-        None, True, False, 0, -1, 2**63, -(2**64), 1.5, 1e308, "", "x" * rng.randint(1, 300),
-        rng.choice(TYPES), rng.choice(LISTENS), "upstream", "downstream", "UPSTREAM",
-        "\u00e9\u4e2d\ud83d\ude00", rng.randint(-10**6, 10**6), rng.random(),
-    ])
+    return rng.choice(
+        [
+            None,
+            True,
+            False,
+            0,
+            -1,
+            2**63,
+            -(2**64),
+            1.5,
+            1e308,
+            "",
+            "x" * rng.randint(1, 300),
+            rng.choice(TYPES),
+            rng.choice(LISTENS),
+            "upstream",
+            "downstream",
+            "UPSTREAM",
+            "\u00e9\u4e2d\ud83d\ude00",
+            rng.randint(-(10**6), 10**6),
+            rng.random(),
+        ]
+    )
 
 
 def value(rng: random.Random, depth: int = 0):
@@ -39,8 +95,9 @@ def value(rng: random.Random, depth: int = 0):
     if depth > 3 or roll < 0.5:
         return scalar(rng)
     if roll < 0.8:
-        return {rng.choice(FIELDS + ["junk"]): value(rng, depth + 1)
-                for _ in range(rng.randint(0, 6))}
+        return {
+            rng.choice(FIELDS + ["junk"]): value(rng, depth + 1) for _ in range(rng.randint(0, 6))
+        }
     return [value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
 
 
@@ -56,21 +113,36 @@ def body(rng: random.Random) -> bytes:
     if roll < 0.85:
         return b"[" * rng.choice([10, 1000, 100_000])  # deep nesting
     if roll < 0.9:
-        return json.dumps({"name": "p", "upstream": "127.0.0.1:9",
-                           "listen": rng.choice(LISTENS)}).encode()
+        return json.dumps(
+            {"name": "p", "upstream": "127.0.0.1:9", "listen": rng.choice(LISTENS)}
+        ).encode()
     return b"NaN" if roll < 0.95 else b'{"name": "\xff\xfe", "upstream": Infinity}'
 
 
 def path(rng: random.Random) -> str:
     name = rng.choice(["p", "q", "%20", "%2F", "..", "x" * 3000, "\u00e9", "%ff", "a%00b"])
     toxic = rng.choice(["latency_downstream", "t", "%", "noop_upstream"])
-    return rng.choice([
-        "/proxies", f"/proxies/{name}", f"/proxies/{name}/toxics",
-        f"/proxies/{name}/toxics/{toxic}", "/proxies/p/toxics", "/proxies/p/toxics/t",
-        "/populate", "/reset", "/version", "/metrics", "/", "//proxies", "/proxies/",
-        "/" + "a/" * rng.randint(1, 50), "/" + "z" * rng.choice([10, 9000]),
-        "/proxies?x=" + "%" * 20, "/" + rng.randbytes(20).hex(),
-    ])
+    return rng.choice(
+        [
+            "/proxies",
+            f"/proxies/{name}",
+            f"/proxies/{name}/toxics",
+            f"/proxies/{name}/toxics/{toxic}",
+            "/proxies/p/toxics",
+            "/proxies/p/toxics/t",
+            "/populate",
+            "/reset",
+            "/version",
+            "/metrics",
+            "/",
+            "//proxies",
+            "/proxies/",
+            "/" + "a/" * rng.randint(1, 50),
+            "/" + "z" * rng.choice([10, 9000]),
+            "/proxies?x=" + "%" * 20,
+            "/" + rng.randbytes(20).hex(),
+        ]
+    )
 
 
 def acceptable(status: int, text: str) -> bool:
@@ -80,8 +152,11 @@ def acceptable(status: int, text: str) -> bool:
 def test_fuzz_http_then_working_call(api):
     rng = random.Random(SEED)
     session = requests.Session()
-    session.post(api + "/proxies", json={"name": "p", "upstream": "127.0.0.1:9",
-                                          "listen": "127.0.0.1:0"}, timeout=5)
+    session.post(
+        api + "/proxies",
+        json={"name": "p", "upstream": "127.0.0.1:9", "listen": "127.0.0.1:0"},
+        timeout=5,
+    )
     statuses: dict[int, int] = {}
     for i in range(1200):
         method, url, data = rng.choice(METHODS), api + path(rng), body(rng)
@@ -90,15 +165,21 @@ def test_fuzz_http_then_working_call(api):
             headers["User-Agent"] = "Mozilla/5.0"
         response = session.request(method, url, data=data, headers=headers, timeout=10)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        assert acceptable(response.status_code, response.text), (i, method, url, data[:200],
-                                                                  response.text)
+        assert acceptable(response.status_code, response.text), (
+            i,
+            method,
+            url,
+            data[:200],
+            response.text,
+        )
         if response.status_code == 500:
             assert path  # documented bind error: the server must still answer below
     assert len(statuses) >= 5, statuses  # the generator really reaches many outcomes
     assert statuses.get(200, 0) + statuses.get(201, 0) + statuses.get(204, 0) > 0
     assert requests.get(api + "/version", timeout=5).status_code == 200
-    created = requests.post(api + "/proxies", json={"name": "after-fuzz",
-                                                    "upstream": "127.0.0.1:9"}, timeout=5)
+    created = requests.post(
+        api + "/proxies", json={"name": "after-fuzz", "upstream": "127.0.0.1:9"}, timeout=5
+    )
     assert created.status_code == 201
 
 
@@ -122,22 +203,26 @@ def test_fuzz_raw_garbage_then_working_call(api, server):
         elif kind < 0.7:  # a request line with one broken part
             parts = [b"GET", b"/proxies", b"HTTP/1.1"]
             broken = rng.randrange(3)
-            parts[broken] = rng.choice([
-                [b"G\x00T", b"\xff", b"GET GET"],
-                [b"proxies", b"/\x00", b"/" + b"a" * 10000, b"/a b c"],
-                [b"HTTP/9.9", b"HTTP/1", b"SPDY", b"HTTP/1.1 x"],
-            ][broken])
+            parts[broken] = rng.choice(
+                [
+                    [b"G\x00T", b"\xff", b"GET GET"],
+                    [b"proxies", b"/\x00", b"/" + b"a" * 10000, b"/a b c"],
+                    [b"HTTP/9.9", b"HTTP/1", b"SPDY", b"HTTP/1.1 x"],
+                ][broken]
+            )
             payload = b" ".join(parts) + b"\r\n\r\n"
         else:  # bad headers or bodies
             lenient = True
-            payload = rng.choice([
-                b"POST /proxies HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
-                b"POST /proxies HTTP/1.1\r\nContent-Length: abc\r\n\r\n{}",
-                b"POST /proxies HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-                b"GET /version HTTP/1.1\r\n" + b"X: " + b"y" * 70000 + b"\r\n\r\n",
-                b"GET /version HTTP/1.1\r\nBad Header Line\r\n\r\n",
-                b"POST /populate HTTP/1.1\r\nContent-Length: 3\r\n\r\n[{",
-            ])
+            payload = rng.choice(
+                [
+                    b"POST /proxies HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+                    b"POST /proxies HTTP/1.1\r\nContent-Length: abc\r\n\r\n{}",
+                    b"POST /proxies HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                    b"GET /version HTTP/1.1\r\n" + b"X: " + b"y" * 70000 + b"\r\n\r\n",
+                    b"GET /version HTTP/1.1\r\nBad Header Line\r\n\r\n",
+                    b"POST /populate HTTP/1.1\r\nContent-Length: 3\r\n\r\n[{",
+                ]
+            )
         answer = raw_exchange(server.host, server.port, payload)
         if not answer:
             continue  # the server may simply drop a connection that is not HTTP at all

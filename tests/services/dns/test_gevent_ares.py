@@ -21,10 +21,21 @@ ZONE = Zone.from_file().addresses()
 
 
 def probe(dns, *names: str) -> dict:
-    env = {**os.environ, "GEVENT_RESOLVER": "ares", "GEVENTARES_SERVERS": "127.0.0.1",
-           "GEVENTARES_UDP_PORT": str(dns.port), "GEVENTARES_TCP_PORT": str(dns.port)}
-    proc = subprocess.run([SERVICE_PYTHON, "-m", "tests.dns_server.ares_probe", *names],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "GEVENT_RESOLVER": "ares",
+        "GEVENTARES_SERVERS": "127.0.0.1",
+        "GEVENTARES_UDP_PORT": str(dns.port),
+        "GEVENTARES_TCP_PORT": str(dns.port),
+    }
+    proc = subprocess.run(
+        [SERVICE_PYTHON, "-m", "tests.services.dns.ares_probe", *names],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["resolver"].startswith("gevent.resolver.ares"), report["resolver"]

@@ -47,11 +47,26 @@ def test_put_and_post_change_the_delay(dns, delay_reset):
     assert control.get_delay(dns.control_url) == 17
 
 
-@pytest.mark.parametrize("body", [b"", b"{", b"not json", b"\xff\xfe", b"[]", b"300",
-                                  b'{"delay": 5}', b'{"delay_ms": -1}', b'{"delay_ms": 60001}',
-                                  b'{"delay_ms": 1.5}', b'{"delay_ms": "100"}',
-                                  b'{"delay_ms": true}', b'{"delay_ms": null}',
-                                  b'{"delay_ms": NaN}', b'{"delay_ms": 1e999}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b"not json",
+        b"\xff\xfe",
+        b"[]",
+        b"300",
+        b'{"delay": 5}',
+        b'{"delay_ms": -1}',
+        b'{"delay_ms": 60001}',
+        b'{"delay_ms": 1.5}',
+        b'{"delay_ms": "100"}',
+        b'{"delay_ms": true}',
+        b'{"delay_ms": null}',
+        b'{"delay_ms": NaN}',
+        b'{"delay_ms": 1e999}',
+    ],
+)
 def test_malformed_input_is_a_400_json_error_and_changes_nothing(dns, body, delay_reset):
     control.set_delay(dns.control_url, 40)
     status, reply, ctype = http(dns.control_url + "/delay", "PUT", body)
@@ -159,10 +174,25 @@ def test_initial_delay_from_the_command_line(tmp_path):
 def test_bad_initial_delay_is_refused(tmp_path):
     import subprocess
 
-    from .conftest import SERVICE_PYTHON
     from lab.config import REPO_ROOT
 
-    proc = subprocess.run([SERVICE_PYTHON, "-m", "services.dns", "--port", "0", "--control-port",
-                           "0", "--delay-ms", "-3"], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=30)
+    from .conftest import SERVICE_PYTHON
+
+    proc = subprocess.run(
+        [
+            SERVICE_PYTHON,
+            "-m",
+            "services.dns",
+            "--port",
+            "0",
+            "--control-port",
+            "0",
+            "--delay-ms",
+            "-3",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode != 0 and "between 0 and 60000" in proc.stderr

@@ -7,7 +7,7 @@ from toxiproxy import Toxiproxy
 from toxiproxy.exceptions import NotFound, ProxyExists
 
 from lab.net import port_open
-from tests.toxiproxy_server.upstreams import connect, echo_server
+from tests.services.toxiproxy.upstreams import connect, echo_server
 
 
 def _port(listen: str) -> int:
@@ -67,10 +67,12 @@ def test_down_context_stops_listening_then_restores(api):
 
 def test_populate_reset_destroy_all_version_running(api):
     client = Toxiproxy()
-    made = client.populate([
-        {"name": "one", "upstream": "127.0.0.1:9", "listen": "127.0.0.1:0"},
-        {"name": "two", "upstream": "127.0.0.1:10", "listen": "127.0.0.1:0"},
-    ])
+    made = client.populate(
+        [
+            {"name": "one", "upstream": "127.0.0.1:9", "listen": "127.0.0.1:0"},
+            {"name": "two", "upstream": "127.0.0.1:10", "listen": "127.0.0.1:0"},
+        ]
+    )
     assert [p.name for p in made] == ["one", "two"]
     one = client.get_proxy("one")
     one.add_toxic(type="timeout", attributes={"timeout": 10})

@@ -39,7 +39,11 @@ def start_server(*args: str) -> Server:
     python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
     process = subprocess.Popen(
         [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0", *args],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     line = process.stdout.readline()
     match = LISTENING.search(line)
     if not match:
@@ -82,4 +86,5 @@ def tmp_config(tmp_path: Path):
         path = tmp_path / "toxiproxy.json"
         path.write_text(text)
         return path
+
     return write
