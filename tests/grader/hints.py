@@ -33,12 +33,15 @@ def _save(path: Path, shown: dict[str, int]) -> None:
 
 def format_hint(i: int, total: int, pair: tuple[str, str]) -> str:
     en, vi = pair
-    wrap = lambda text: textwrap.fill(
-        text,
-        92,
-        initial_indent="    ",  # noqa: E731
-        subsequent_indent="    ",
-    )
+
+    def wrap(text):
+        return textwrap.fill(
+            text,
+            92,
+            initial_indent="    ",
+            subsequent_indent="    ",
+        )
+
     return f"Hint {i}/{total}:\n{wrap(en)}\n{wrap(vi)}"
 
 
