@@ -1,4 +1,7 @@
-"""``python -m lab up|down|status|latency|run``: the lab's command line (wrapped by make).
+"""``gevent-lab`` (``python -m lab``): the one command line of the lab; make wraps it.
+
+Lab commands: up, down, status, latency, run. Learner commands: check, hint, watch, reset,
+trace (lab.grading.commands).
 
 Every command reads the config from the environment and ``.env`` (lab.config). Errors are
 one sentence and what to do next, never a traceback (``LAB_DEBUG=1`` shows it).
@@ -14,8 +17,10 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from lab import config, latency, lifecycle
+from lab import config, lifecycle
+from lab.control import LabControl, parse_ms
 from lab.errors import LabError
+from lab.grading import commands as learner
 from lab.runner import run_exercise
 
 # Wide enough for the status table when the output is a file or a pipe (make, tests).
@@ -102,14 +107,20 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_latency(cfg: config.LabConfig, args: argparse.Namespace) -> int:
-    ms = latency.parse_ms(args.ms)
-    jitter = latency.parse_ms(args.jitter, "jitter")
+    if args.ms is None:
+        raise LabError(
+            "How much latency? Give it in milliseconds.",
+            "For example: make latency MS=250 (0 removes it)",
+        )
+    ms = parse_ms(args.ms)
+    jitter = parse_ms(args.jitter, "jitter")
     target, _ = lifecycle.active(cfg)
+    lab = LabControl(target)
     if not args.dns_only:
-        latency.set_http(target, ms, jitter)
+        lab.set_latency(ms, jitter)
     if not args.http_only:
-        latency.set_dns(target, ms)
-    _print_latency(latency.proxies_with_toxics(target), latency.get_dns(target))
+        lab.set_dns_delay(ms)
+    _print_latency(lab.proxies_or_none(), lab.dns_delay_or_none())
     return 0
 
 
@@ -141,14 +152,14 @@ def _print_latency(proxies: dict | None, dns_delay: int | None) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m lab", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="gevent-lab", description="The gevent-lab command line.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("up", help="start the lab (idempotent) and apply LAB_LATENCY_MS")
     sub.add_parser("down", help="stop everything `up` started")
     st = sub.add_parser("status", help="each service, whether it answers, toxics, DNS delay")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     lat = sub.add_parser("latency", help="set the httpbin proxy's latency and the DNS delay")
-    lat.add_argument("ms", metavar="MS", help="milliseconds (0 removes the latency)")
+    lat.add_argument("ms", metavar="MS", nargs="?", help="milliseconds (0 removes the latency)")
     lat.add_argument("--jitter", default="0", metavar="MS", help="latency jitter (HTTP only)")
     only = lat.add_mutually_exclusive_group()
     only.add_argument("--dns-only", action="store_true", help="change only the DNS delay")
@@ -157,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "exercise", metavar="EX", nargs="?", default="", help="exercise number, e.g. 06 or 6"
     )
+    learner.add_parsers(sub)
     return p
 
 
@@ -172,6 +184,8 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command in learner.COMMANDS:
+            return learner.COMMANDS[args.command](args)
         cfg = config.load()
         return COMMANDS[args.command](cfg, args)
     except LabError as e:

@@ -6,9 +6,10 @@ The command line (lab.cli) only presents what these functions return, and the te
 
 from __future__ import annotations
 
-from lab import health, latency, ports, state
+from lab import health, ports, state
 from lab.backends import backend_named, choose_backend
 from lab.config import LabConfig
+from lab.control import LabControl
 from lab.errors import LabError
 
 
@@ -29,10 +30,10 @@ def up(cfg: LabConfig) -> dict:
     state.save(cfg, backend.name)
     applied = {}
     if services["toxiproxy"]["action"] != "running":
-        latency.set_http(cfg, cfg.latency_ms)
+        LabControl(cfg).set_latency(cfg.latency_ms)
         applied["http_ms"] = cfg.latency_ms
     if services["dns"]["action"] != "running":
-        latency.set_dns(cfg, cfg.latency_ms)
+        LabControl(cfg).set_dns_delay(cfg.latency_ms)
         applied["dns_ms"] = cfg.latency_ms
     return {
         "backend": backend.name,
@@ -80,8 +81,8 @@ def status(cfg: LabConfig) -> dict:
         "backend": backend.name,
         "ok": all(s["answers"] for s in services.values()),
         "services": services,
-        "proxies": latency.proxies_with_toxics(target),
-        "dns_delay_ms": latency.get_dns(target),
+        "proxies": LabControl(target).proxies_or_none(),
+        "dns_delay_ms": LabControl(target).dns_delay_or_none(),
         "config": target.to_env(),
     }
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import requests
-
 from lab.config import PROXIES_FILE, LabConfig
-from lab.errors import LabError
 
 
 def load(path: Path = PROXIES_FILE) -> list[dict]:
@@ -52,20 +49,7 @@ def write(proxies: list[dict], path: Path) -> Path:
 
 
 def populate(cfg: LabConfig, proxies: list[dict]) -> None:
-    """``POST /populate``: creates missing proxies, keeps existing ones and their toxics.
+    """``POST /populate`` through the lab's control client (see lab.control)."""
+    from lab.control import LabControl
 
-    (toxiproxy-python's ``populate()`` re-creates proxies one by one instead of calling
-    this endpoint, so we call it directly.)
-    """
-    try:
-        r = requests.post(f"{cfg.toxiproxy_url}/populate", json=proxies, timeout=10)
-    except requests.RequestException as e:
-        raise LabError(
-            f"Could not reach the Toxiproxy API at {cfg.toxiproxy_url} ({e}).",
-            "Check its log, or run `make lab-down` then `make lab-up`.",
-        ) from None
-    if r.status_code != 201:
-        raise LabError(
-            f"Toxiproxy refused the proxy list: {r.status_code} {r.text.strip()}",
-            "Check services/toxiproxy/toxiproxy.json and the Toxiproxy log.",
-        )
+    LabControl(cfg).populate(proxies)

@@ -20,7 +20,7 @@ for the session (and restores the previous values), for code that calls
 ``lab.config.load()`` or ``lab.endpoints`` in-process. Child processes can get the same
 variables with ``{**os.environ, **lab_cfg.to_env()}``.
 
-``toxiproxy_at(cfg)`` (re-exported from lab.toxiproxy_client) points toxiproxy-python's
+``toxiproxy_at(cfg)`` (re-exported from lab.control) points toxiproxy-python's
 global ``APIConsumer`` at ``cfg`` inside a ``with`` block and restores it afterwards.
 """
 
@@ -33,8 +33,8 @@ import pytest
 
 from lab import lifecycle
 from lab.config import LabConfig
+from lab.control import toxiproxy_at
 from lab.net import free_port, free_tcp_udp_port
-from lab.toxiproxy_client import toxiproxy_at
 
 __all__ = ["free_lab_config", "toxiproxy_at"]
 

@@ -16,7 +16,7 @@ import requests
 from dnslib import QTYPE, DNSRecord
 
 from lab.config import REPO_ROOT
-from lab.toxiproxy_client import toxiproxy_at
+from lab.control import toxiproxy_at
 from tests.docker.conftest import OWN_TOXIPROXY, needs_engine
 
 pytestmark = needs_engine

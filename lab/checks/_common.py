@@ -1,0 +1,81 @@
+"""Small helpers shared by the specs of exercises 05-11.
+
+Like every spec module this imports nothing heavy at module level: specs are imported in the
+learner's subprocess right after the learner's module, and must not import socket, ssl,
+requests or gevent before the learner's monkey patching could have happened.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import string
+
+from lab.grading.contract import GradeFailure
+
+# Grader-side HTTP calls go straight to httpbin on localhost; more than this means the lab
+# is wedged, not that the learner is slow.
+DIRECT_TIMEOUT = 10.0
+
+
+def token(rng, length: int = 10) -> str:
+    """A random lowercase word: inputs nobody can hard-code."""
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(length))
+
+
+def b64_path(text: str) -> str:
+    """httpbin's ``/base64/<value>`` path, which answers with ``text`` decoded."""
+    return "/base64/" + base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def direct(ctx, path: str):
+    """httpbin's own answer to ``path`` (no proxy, no latency): the reference. A Response."""
+    import requests
+
+    return requests.get(ctx.httpbin_direct_url + path, timeout=DIRECT_TIMEOUT)
+
+
+def fetch_direct(ctx, path: str) -> bytes:
+    """The body httpbin itself serves at ``path``; an error status is a grader error."""
+    response = direct(ctx, path)
+    response.raise_for_status()
+    return response.content
+
+
+def require_results_for(expected_keys, results: dict, what: str) -> None:
+    """Fail unless ``results`` has exactly one entry per expected key."""
+    missing = [k for k in expected_keys if k not in results]
+    extra = [k for k in results if k not in set(expected_keys)]
+    if missing:
+        raise GradeFailure(f"no result for {len(missing)} {what}(s), e.g. {missing[0]!r}")
+    if extra:
+        raise GradeFailure(f"results for {what}(s) that were not asked for, e.g. {extra[0]!r}")
+
+
+def unfinished(timeline: list[dict]) -> list[str]:
+    """Labels of units that had not returned when the learner's call did."""
+    return [e["label"] for e in timeline if e["end"] is None]
+
+
+def require_dict_per_input(results, inputs: list, function: str, unit: str) -> None:
+    """Fail unless ``results`` is a list of dicts, one per input, saying which one is not."""
+    if not isinstance(results, list):
+        raise GradeFailure(
+            f"{function} should return a list with one dict per {unit}, got "
+            f"{type(results).__name__}: {results!r:.120}"
+        )
+    if len(results) != len(inputs):
+        raise GradeFailure(f"{function} returned {len(results)} results for {len(inputs)} {unit}s")
+    for given, result in zip(inputs, results):
+        if result is None:
+            raise GradeFailure(
+                f"the result for {given} is None: did its greenlet raise? A "
+                "greenlet that dies with an exception has value None (gevent "
+                "prints its traceback); catch the error and return a dict"
+            )
+        if not isinstance(result, dict):
+            raise GradeFailure(f"the result for {given} should be a dict, got {result!r:.120}")

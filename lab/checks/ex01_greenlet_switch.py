@@ -1,0 +1,73 @@
+"""Grading spec of exercise 01: a two-way greenlet switch where both greenlets finish.
+
+Graded on behaviour, not time: the printed lines and their order, the value handed back,
+both greenlets dead, and each task running inside its own greenlet. x and y are random, so
+printing the source's numbers (10, 20) does not pass.
+"""
+
+from lab.grading.contract import GradeFailure
+
+
+def setup(ctx):
+    return {"x": ctx.rng.randint(11, 9999), "y": ctx.rng.randint(11, 9999)}
+
+
+def run(module, case):
+    import contextlib
+    import io
+
+    from greenlet import getcurrent, greenlet
+
+    where = {}
+
+    def watch(name, fn, worker):
+        def wrapped(*args):
+            where[name] = getcurrent() is getattr(module, worker)
+            return fn(*args)
+
+        return wrapped
+
+    module.task_a = watch("task_a", module.task_a, "worker_a")
+    module.task_b = watch("task_b", module.task_b, "worker_b")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        returned = module.start(case["x"], case["y"])
+    workers = {name: getattr(module, name) for name in ("worker_a", "worker_b")}
+    return {
+        "lines": [ln for ln in out.getvalue().splitlines() if ln.startswith("task_")],
+        "returned": returned if isinstance(returned, int) else repr(returned),
+        "greenlets": {n: isinstance(g, greenlet) for n, g in workers.items()},
+        "dead": {n: bool(getattr(g, "dead", False)) for n, g in workers.items()},
+        "ran_in_own_greenlet": where,
+    }
+
+
+def verify(ctx, case, observed):
+    x, y = case["x"], case["y"]
+    for name, ok in observed["greenlets"].items():
+        if not ok:
+            raise GradeFailure(f"start() must assign a greenlet to the module global {name}")
+    for name in ("task_a", "task_b"):
+        if not observed["ran_in_own_greenlet"].get(name):
+            raise GradeFailure(
+                f"{name} did not run inside worker_{name[-1]} (start it with "
+                f"worker_{name[-1]}.switch(...), not by calling {name} directly)"
+            )
+    expected = [f"task_b xử lý: {x * 2}", f"task_a nhận giá trị: {x * 2 + 10}", "task_b xong"]
+    if observed["lines"] != expected:
+        raise GradeFailure(
+            f"with start({x}, {y}) the lines printed should be {expected}, got {observed['lines']}"
+        )
+    alive = [n for n, dead in observed["dead"].items() if not dead]
+    if alive:
+        raise GradeFailure(
+            f"{' and '.join(alive)} not finished (.dead is False): every "
+            "greenlet must run to its end (when a greenlet's "
+            "function returns, control and its return value go to its "
+            "PARENT: which greenlet is that?)"
+        )
+    if observed["returned"] != x * 2 + 10 + y:
+        raise GradeFailure(
+            f"start({x}, {y}) should return {x * 2 + 10 + y} "
+            f"(what task_a received + y), got {observed['returned']}"
+        )

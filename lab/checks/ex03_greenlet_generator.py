@@ -1,0 +1,177 @@
+"""Grading spec of exercise 03: a generator built from a greenlet.
+
+Graded on behaviour with random values: what iteration yields (also when the consumer is
+another greenlet), StopIteration at the end and after, close() and dropping the generator
+both raising GreenletExit inside the producer (its finally: runs), throw() caught (returns
+the next value) and uncaught (propagates, then the generator is over).
+"""
+
+from lab.grading.contract import GradeFailure
+
+
+def fib_below(limit):
+    out, a, b = [], 0, 1
+    while a < limit:
+        out.append(a)
+        a, b = b, a + b
+    return out
+
+
+def setup(ctx):
+    rng = ctx.rng
+    return {
+        "limit": rng.randint(50, 10**6),
+        "values": [rng.randint(-1000, 1000) for _ in range(rng.randint(4, 9))],
+        "take": rng.randint(1, 3),
+        "message": f"bad-{rng.randint(1000, 9999)}",
+    }
+
+
+def run(module, case):
+    import gc
+
+    from greenlet import GreenletExit, getcurrent, greenlet
+
+    Gen = module.GreenletGenerator
+    values = case["values"]
+
+    def attempt(fn):
+        """("ok", value) or ("raised", "Type: message"); TODOs still raise through."""
+        try:
+            return ["ok", fn()]
+        except NotImplementedError:
+            raise
+        except BaseException as exc:
+            return ["raised", f"{type(exc).__name__}: {exc}"]
+
+    def producer(log, consumer=None):
+        """Emits the values from a nested call; records what happens to it."""
+        log.append("own greenlet" if getcurrent() is not consumer else "consumer's greenlet")
+        try:
+            for v in values:
+                try:
+                    (lambda: module.emit(v))()  # emit from a nested call: greenlets allow it
+                except ValueError as exc:
+                    module.emit(f"recovered:{exc}")
+        except GreenletExit:
+            log.append("GreenletExit")
+            raise
+        finally:
+            log.append("finally")
+        log.append("returned")
+        return "the return value is not an emitted value"
+
+    obs = {}
+    obs["fibonacci"] = attempt(lambda: list(Gen(module.fibonacci, case["limit"])))
+
+    log = []
+    gen = Gen(producer, log, getcurrent())
+    obs["iterate"] = attempt(lambda: list(gen))
+    obs["iterate_again"] = attempt(lambda: next(gen))
+    obs["iterate_log"] = log
+
+    log = []
+    in_other = []
+    consumer = greenlet(lambda: in_other.extend(Gen(producer, log)))
+    obs["other_consumer"] = attempt(lambda: (consumer.switch(), in_other)[1])
+
+    log = []
+    gen = Gen(producer, log)
+    taken = [next(gen) for _ in range(case["take"])]
+    obs["close"] = attempt(gen.close)
+    obs["close_taken"] = taken
+    obs["close_log"] = list(log)
+    obs["after_close"] = attempt(lambda: next(gen))
+    obs["close_twice"] = attempt(gen.close)
+
+    log = []
+    obs["close_unstarted"] = attempt(Gen(producer, log).close)
+    obs["unstarted_log"] = list(log)
+
+    log = []
+    gen = Gen(producer, log)
+    next(gen)
+    del gen
+    gc.collect()
+    obs["drop_log"] = list(log)
+
+    log = []
+    gen = Gen(producer, log)
+    first = next(gen)
+    obs["throw_caught"] = attempt(
+        lambda: [first, gen.throw(ValueError(case["message"])), next(gen)]
+    )
+    obs["throw_uncaught"] = attempt(lambda: gen.throw(KeyError("boom")))
+    obs["after_uncaught"] = attempt(lambda: next(gen))
+    obs["throw_log"] = list(log)
+    return obs
+
+
+def verify(ctx, case, observed):
+    values = case["values"]
+
+    def expect(key, want, what):
+        if observed[key] != want:
+            raise GradeFailure(f"{what}: expected {_show(want)}, got {_show(observed[key])}")
+
+    expect(
+        "fibonacci",
+        ["ok", fib_below(case["limit"])],
+        f"list(GreenletGenerator(fibonacci, {case['limit']}))",
+    )
+    expect("iterate", ["ok", values], f"iterating a producer that emits {values}")
+    if observed["iterate_log"][:1] != ["own greenlet"]:
+        raise GradeFailure(
+            "the producing function ran in the consumer's greenlet: it must "
+            "run in the generator's own greenlet"
+        )
+    expect(
+        "iterate_again", ["raised", "StopIteration: "], "next() on a generator that has finished"
+    )
+    expect(
+        "other_consumer",
+        ["ok", values],
+        "iterating from inside another greenlet (emitted values must go to whoever "
+        "called next(): set the parent in __next__)",
+    )
+    expect("close", ["ok", None], "close() after taking some values")
+    expect("close_taken", values[: case["take"]], "the values taken before close()")
+    expect(
+        "close_log",
+        ["own greenlet", "GreenletExit", "finally"],
+        "what the producer saw when closed (GreenletExit raised inside it, its finally: ran)",
+    )
+    expect("after_close", ["raised", "StopIteration: "], "next() after close()")
+    expect("close_twice", ["ok", None], "close() a second time")
+    expect("close_unstarted", ["ok", None], "close() on a generator never started")
+    expect("unstarted_log", [], "what a never-started producer did when closed (nothing)")
+    expect(
+        "drop_log",
+        ["own greenlet", "GreenletExit", "finally"],
+        "what the producer saw when its generator was dropped (del + gc): GreenletExit. "
+        "Keep __init__'s closure: a reference cycle keeps the greenlet alive",
+    )
+    v0 = values[0]
+    expect(
+        "throw_caught",
+        ["ok", [v0, f"recovered:{case['message']}", values[1]]],
+        "next(), throw(ValueError(...)) caught by the producer (returns what it emits "
+        "next), next()",
+    )
+    expect(
+        "throw_uncaught",
+        ["raised", "KeyError: 'boom'"],
+        "throw(KeyError('boom')) the producer does not catch (it must come out)",
+    )
+    expect(
+        "after_uncaught",
+        ["raised", "StopIteration: "],
+        "next() after an uncaught exception ended the producer",
+    )
+
+
+def _show(v) -> str:
+    """An observation as the learner should read it."""
+    if isinstance(v, list) and len(v) == 2 and v[0] in ("ok", "raised"):
+        return repr(v[1]) if v[0] == "ok" else f"it raised {v[1].removesuffix(': ')}"
+    return repr(v)

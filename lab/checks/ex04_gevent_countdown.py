@@ -1,0 +1,80 @@
+"""Grading spec of exercise 04: interleaved gevent countdowns (the source's E1).
+
+The numbers: COUNT = 6 countdowns of 5 or 6 steps, DELAY = 0.1 s per step. Concurrently the
+run takes the longest countdown, at most 0.6 s (the floor); one after another it takes the
+sum, at least 6 x 5 x 0.1 = 3.0 s, so sequential >= 5 x floor as lab.grading.speed wants,
+and the slowest accepted time is floor + (sum - floor) / 2 >= 1.8 s: three times what a
+concurrent solution needs, while a sequential one can never get under it. Solved, the whole
+exercise is graded in about 0.6 s plus the interpreter's start.
+"""
+
+from lab.grading.contract import GradeFailure
+from lab.grading.speed import require_concurrent
+
+COUNT = 6
+STEPS = (5, 6)
+DELAY = 0.1
+
+
+def setup(ctx):
+    letters = ctx.rng.sample("ABCDEFGHIJKLMNOPQRSTUVWXYZ", COUNT)
+    return {"tasks": [[f"Tác vụ {c}", ctx.rng.randint(*STEPS)] for c in letters], "delay": DELAY}
+
+
+def run(module, case):
+    import contextlib
+    import io
+    import time
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.countdown = timeline.wrap(module.countdown)
+    out = io.StringIO()
+    tasks = [tuple(t) for t in case["tasks"]]
+    with contextlib.redirect_stdout(out):
+        began = time.perf_counter()
+        module.run_countdowns(tasks, case["delay"])
+        elapsed = time.perf_counter() - began
+    return {
+        "lines": out.getvalue().splitlines(),
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+    }
+
+
+def verify(ctx, case, observed):
+    tasks, delay = case["tasks"], case["delay"]
+    labels = {label for label, _ in tasks}
+    lines = [ln for ln in observed["lines"] if ln.rpartition(": ")[0] in labels]
+    for label, n in tasks:
+        got = [ln for ln in lines if ln.rpartition(": ")[0] == label]
+        want = [f"{label}: {i}" for i in range(n, 0, -1)]
+        if got != want:
+            raise GradeFailure(f"countdown({label!r}, {n}) should print {want}, got {got}")
+    called = sorted(e["label"] for e in observed["timeline"])
+    if called != sorted(labels):
+        raise GradeFailure(
+            "call countdown(label, n, delay) once per task (the grader times "
+            f"each call): it was called for {called}"
+        )
+    steps = [n for _, n in tasks]
+    require_concurrent(
+        observed["elapsed"],
+        units=len(tasks),
+        unit_cost=sum(steps) * delay / len(tasks),
+        sequential=sum(steps) * delay,
+        floor=max(steps) * delay,
+        timeline=observed["timeline"],
+        suggestion="Spawn every countdown before joining any (no .join() inside the loop), "
+        "and sleep with gevent.sleep, not time.sleep.",
+    )
+    # Everyone prints its first number before anyone's sleep is over: the lines interleave.
+    firsts = {f"{label}: {n}" for label, n in tasks}
+    head = set(lines[: len(tasks)])
+    if head != firsts:
+        raise GradeFailure(
+            f"the output does not interleave: the first {len(tasks)} lines "
+            f"should be every countdown's first number, got "
+            f"{lines[: len(tasks)]}"
+        )

@@ -1,0 +1,103 @@
+"""Grading spec of exercise 05: blocking downloads made concurrent by monkey patching.
+
+The learner's ``download_all`` downloads N random-size blobs (``/lab/blob/<n>?seed=S``)
+through the httpbin proxy, under a latency toxic and a bandwidth toxic. The bytes are
+checked (size and SHA-256) against httpbin itself, and the timing against the toxics.
+
+Numbers: latency L = 150 ms and rate R = 100 KB/s (per connection), sizes 30-50 kB, so one
+download costs L + size/R = 0.45-0.65 s. With N = 8: one after another is ~4.4 s; at once
+it is the slowest one, ~0.65 s. Sequential is ~7x the concurrent floor, so the shared rule
+(ceiling = floor + half the gap, ~2.5 s) leaves ~1.8 s of slack for a busy machine while a
+sequential run (>= 4.4 s) cannot pass. The floor (too fast) is max(L, size/R) of the largest
+file, a bound that holds whatever the order the proxy applies its two toxics in.
+"""
+
+from lab.checks._common import fetch_direct, require_results_for, sha256, token
+from lab.grading.contract import GradeFailure
+
+FILES = 8
+LATENCY_MS = 150
+RATE_KB = 100  # KB/s, 1 KB = 1000 bytes, per connection
+SIZES = (30_000, 50_000)
+EXTENSIONS = ("pdf", "json", "tar.gz", "csv", "log", "zip")
+
+
+SUGGESTION = (
+    "The downloads ran one after another: is `monkey.patch_all()` the first "
+    "statement of the module, before `import urllib.request`? And did you spawn "
+    "every download before joining?"
+)
+
+
+def setup(ctx):
+    ctx.set_latency(LATENCY_MS)
+    ctx.add_toxic("bandwidth", {"rate": RATE_KB})
+    files = {}
+    while len(files) < FILES:
+        name = f"{token(ctx.rng, 6)}.{ctx.rng.choice(EXTENSIONS)}"
+        files[name] = {"size": ctx.rng.randint(*SIZES), "seed": ctx.rng.randint(1, 10**9)}
+    return {"base": ctx.httpbin_url, "files": files}
+
+
+def blob_path(spec: dict) -> str:
+    return f"/lab/blob/{spec['size']}?seed={spec['seed']}"
+
+
+def run(module, case):
+    import hashlib
+    import time
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.download_file = timeline.wrap(module.download_file)
+    urls = {name: case["base"] + blob_path(spec) for name, spec in case["files"].items()}
+    start = time.perf_counter()
+    results = module.download_all(urls)
+    elapsed = time.perf_counter() - start
+    if not isinstance(results, dict):
+        raise GradeFailure(
+            f"download_all should return a dict {{name: bytes}}, got {type(results).__name__}"
+        )
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": {
+            str(name): {
+                "type": type(data).__name__,
+                "size": len(data) if isinstance(data, bytes) else None,
+                "sha256": hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else None,
+            }
+            for name, data in results.items()
+        },
+    }
+
+
+def verify(ctx, case, observed):
+    from lab.grading.speed import require_concurrent
+
+    files, results = case["files"], observed["results"]
+    require_results_for(files, results, "file")
+    for name, spec in files.items():
+        got = results[name]
+        if got["type"] != "bytes":
+            raise GradeFailure(f"{name}: expected the downloaded bytes, got a {got['type']}")
+        served = fetch_direct(ctx, blob_path(spec))
+        if got["size"] != len(served) or got["sha256"] != sha256(served):
+            raise GradeFailure(
+                f"{name}: got {got['size']} bytes (sha256 {got['sha256'][:12]}"
+                f"...), httpbin served {len(served)} bytes (sha256 "
+                f"{sha256(served)[:12]}...)"
+            )
+    latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
+    costs = [latency + spec["size"] / rate for spec in files.values()]
+    largest = max(spec["size"] for spec in files.values())
+    require_concurrent(
+        observed["elapsed"],
+        units=len(files),
+        unit_cost=max(costs),
+        sequential=sum(costs),
+        floor=max(latency, largest / rate),
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )

@@ -1,0 +1,128 @@
+"""Grading spec of exercise 06: parallel requests where one failing URL sinks nothing.
+
+The learner's ``fetch_all(urls, timeout)`` gets, in random order: URLs that answer 200
+(``/base64/<random>`` and ``/bytes/<random n>?seed=S``), URLs with an error status
+(``/status/<random code>``), one URL on a port where nothing listens (refused) and one
+through an extra proxy slower than the timeout. Statuses and sizes are checked against what
+httpbin itself answers; the refused and slow URLs must come back as errors.
+
+Numbers: latency L = 250 ms on the httpbin proxy, 16 URLs through it, timeout T = 0.8 s for
+the slow one (its proxy waits 5 s). One after another: 16 x 0.25 + 0.8 = 4.8 s. At once:
+the slowest unit, the timeout, 0.8 s, which is the floor: sequential is 6x the floor and
+the shared rule accepts up to 2.8 s. T leaves the good URLs 0.55 s of slack over L.
+"""
+
+from lab.checks._common import b64_path, direct, require_dict_per_input, token
+from lab.grading.contract import GradeFailure
+
+LATENCY_MS = 250
+TIMEOUT_S = 0.8
+SLOW_PROXY_MS = 5000  # far past the timeout: that request must time out
+OK_URLS = 10
+STATUS_URLS = 6
+ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
+
+
+SUGGESTION = (
+    "The requests ran one after another: did you spawn them all before joining "
+    "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
+    "statement, before `import requests`?"
+)
+
+
+def setup(ctx):
+    from lab.net import free_port
+
+    ctx.set_latency(LATENCY_MS)
+    base = ctx.httpbin_url
+    slow = ctx.make_proxy(f"{ctx.cfg.host}:{ctx.cfg.httpbin_upstream_port}", SLOW_PROXY_MS)
+    urls = {}  # url -> what it is
+    for i in range(OK_URLS):
+        if i % 2:
+            path = b64_path(token(ctx.rng, ctx.rng.randint(5, 40)))
+        else:
+            path = f"/bytes/{ctx.rng.randint(100, 20_000)}?seed={ctx.rng.randint(1, 10**9)}"
+        urls[base + path] = {"kind": "ok", "path": path}
+    for _ in range(STATUS_URLS):
+        path = f"/status/{ctx.rng.choice(ERROR_CODES)}?n={token(ctx.rng, 4)}"
+        urls[base + path] = {"kind": "status", "path": path}
+    urls[f"http://{ctx.cfg.host}:{free_port()}/nobody-listens"] = {"kind": "refused"}
+    urls[f"http://{slow}/anything/{token(ctx.rng, 6)}"] = {"kind": "timeout"}
+    order = list(urls)
+    ctx.rng.shuffle(order)
+    return {"urls": order, "kinds": urls, "timeout": TIMEOUT_S}
+
+
+def label(url, *args, **kwargs):
+    """The URL's path (the host is the same for most of them)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(str(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def run(module, case):
+    import time
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.fetch_url = timeline.wrap(module.fetch_url, label)
+    start = time.perf_counter()
+    results = module.fetch_all(list(case["urls"]), case["timeout"])
+    elapsed = time.perf_counter() - start
+    require_dict_per_input(results, case["urls"], "fetch_all", "URL")
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
+    }
+
+
+def verify(ctx, case, observed):
+    from lab.grading.speed import require_concurrent
+
+    urls, kinds, results = case["urls"], case["kinds"], observed["results"]
+    for url, result in zip(urls, results):
+        if result["url"] != url:
+            raise GradeFailure(
+                f"results must be in the order of urls: expected the result "
+                f"of {url} there, got one for {result['url']}"
+            )
+        check_result(ctx, url, kinds[url], result)
+    slowest = max(LATENCY_MS / 1000, case["timeout"])
+    require_concurrent(
+        observed["elapsed"],
+        units=len(urls) - 2,
+        unit_cost=LATENCY_MS / 1000,
+        sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
+        floor=slowest,
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )
+
+
+def check_result(ctx, url: str, kind: dict, result: dict) -> None:
+    """One URL's result against what it really is."""
+    if kind["kind"] in ("refused", "timeout"):
+        why = (
+            "nothing listens there" if kind["kind"] == "refused" else "it answers after the timeout"
+        )
+        if not result["error"] or result["status"] is not None:
+            raise GradeFailure(f"{url} ({why}) should give {{'url', 'error'}}, got {result}")
+        return
+    if result["error"] is not None:
+        raise GradeFailure(
+            f"{url} answered, so its result needs its status and size, not an "
+            f"error: got error {result['error']!r:.200}"
+        )
+    served = direct(ctx, kind["path"])
+    if result["status"] != served.status_code:
+        raise GradeFailure(
+            f"{url}: status {result['status']}, httpbin answers {served.status_code}"
+        )
+    if result["size"] != len(served.content):
+        raise GradeFailure(
+            f"{url}: size {result['size']}, httpbin serves "
+            f"{len(served.content)} bytes (len(response.content))"
+        )

@@ -1,0 +1,90 @@
+"""Grading spec of exercise 07: parallel DNS look-ups where an unknown name is a result.
+
+The learner's ``resolve_all(domains)`` gets names drawn at random from the lab's zone
+(the answers are checked against the zone's A records) mixed with random names that do not
+exist (they must come back as ``{"domain", "error"}``), while the lab's DNS server waits
+D ms before every answer.
+
+Numbers: D = 300 ms, 12 names (9 known, 3 unknown). One after another: 12 x 0.3 = 3.6 s; at
+once: one delay, 0.3 s (the floor; nothing can be answered sooner). Sequential is 12x the
+floor; the shared rule accepts up to 1.95 s.
+"""
+
+from lab.checks._common import require_dict_per_input, token
+from lab.grading.contract import GradeFailure
+
+DNS_DELAY_MS = 300
+KNOWN = 9
+UNKNOWN = 3
+
+
+SUGGESTION = (
+    "The look-ups ran one after another: did you spawn them all before joining? "
+    "Are use_lab_dns() and monkey.patch_socket() still the first statements, "
+    "before `import socket`?"
+)
+
+
+def setup(ctx):
+    ctx.set_dns_delay(DNS_DELAY_MS)
+    zone = ctx.zone()
+    names = sorted(name for name, records in zone.items() if records.get("A"))
+    known = ctx.rng.sample(names, KNOWN)
+    unknown = [
+        f"{token(ctx.rng, 8)}.{ctx.rng.choice(['lab.test', 'example', 'invalid'])}"
+        for _ in range(UNKNOWN)
+    ]
+    domains = known + unknown
+    ctx.rng.shuffle(domains)
+    return {"domains": domains, "answers": {n: zone[n]["A"] for n in known}}
+
+
+def run(module, case):
+    import time
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.resolve_host = timeline.wrap(module.resolve_host)
+    start = time.perf_counter()
+    results = module.resolve_all(list(case["domains"]))
+    elapsed = time.perf_counter() - start
+    require_dict_per_input(results, case["domains"], "resolve_all", "name")
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": [{k: r.get(k) for k in ("domain", "ip", "error")} for r in results],
+    }
+
+
+def verify(ctx, case, observed):
+    from lab.grading.speed import require_concurrent
+
+    domains, answers, results = case["domains"], case["answers"], observed["results"]
+    for domain, result in zip(domains, results):
+        if result["domain"] != domain:
+            raise GradeFailure(
+                f"results must be in the order of domains: expected {domain} "
+                f"there, got {result['domain']}"
+            )
+        if domain in answers:
+            if result["ip"] not in answers[domain]:
+                raise GradeFailure(
+                    f"{domain} resolved to {result['ip']!r} (error "
+                    f"{result['error']!r}); the lab's zone says "
+                    f"{' or '.join(answers[domain])}"
+                )
+        elif result["ip"] is not None or not result["error"]:
+            raise GradeFailure(
+                f"{domain} does not exist: expected {{'domain': ..., "
+                f"'error': 'lỗi DNS'}}, got {result}"
+            )
+    delay = DNS_DELAY_MS / 1000
+    require_concurrent(
+        observed["elapsed"],
+        units=len(domains),
+        unit_cost=delay,
+        floor=delay,
+        timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )

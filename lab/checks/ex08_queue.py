@@ -1,0 +1,228 @@
+"""Grading spec of exercise 08: producer/consumers on a Queue(maxsize=2), no empty() race.
+
+Two scenarios, both with random item names, item counts and consumer counts:
+
+- **fast consumers** (the source's failure): the producer waits 30 ms per item, consumers
+  5-10 ms. A consumer that ends on ``queue.empty()`` quits early and gevent raises
+  ``LoopExit``; the check is that every item is consumed exactly once and everything ends.
+- **slow consumers** (backpressure): the producer waits 1 ms, each of 6 or 8 consumers takes
+  50 ms per item. The queue fills up and ``put`` must block: the grader hands the learner a
+  queue that measures how long each ``put`` waited, and requires that the producer waited
+  and that it reported those waits. Speed: N = 25-32 items one after another cost
+  N x 50 ms = 1.25-1.6 s; c consumers need at least ceil(N / c) x 50 ms = 0.15-0.3 s (the
+  floor). That is >= 5x, so the shared rule (about 0.75-0.95 s at most) separates a real
+  pool of consumers from one that works alone with a wide margin.
+"""
+
+from lab.checks._common import token
+from lab.grading.contract import GradeFailure
+
+MAXSIZE = 2
+
+
+LOOP_EXIT_HELP = (
+    "gevent stopped with LoopExit: every greenlet was waiting and nothing could wake them. "
+    "Either the consumers quit while the producer still had items (did a consumer decide it "
+    "was finished with queue.empty()?) so the producer blocked on the full queue, or a "
+    "consumer waits for an end marker that never comes (one StopIteration per consumer)."
+)
+
+
+def setup(ctx):
+    def items(n):
+        return [f"{token(ctx.rng, 5)}_{i}" for i in range(n)]
+
+    return {
+        "scenarios": [
+            {
+                "name": "consumers faster than the producer",
+                "items": items(ctx.rng.randint(8, 12)),
+                "n_consumers": ctx.rng.randint(2, 4),
+                "producer_delay": 0.03,
+                "consumer_delay": ctx.rng.choice([0.005, 0.01]),
+            },
+            {
+                "name": "consumers slower than the producer",
+                "items": items(ctx.rng.randint(25, 32)),
+                "n_consumers": ctx.rng.choice([6, 8]),
+                "producer_delay": 0.001,
+                "consumer_delay": 0.05,
+            },
+        ]
+    }
+
+
+def watched_queue_class():
+    """A gevent Queue that records every put (how long it waited, whether the queue was
+    full) and every get. Made inside ``run``: gevent is imported only after the learner."""
+    import time
+
+    from gevent.queue import JoinableQueue
+
+    class WatchedQueue(JoinableQueue):
+        def __init__(self, maxsize):
+            super().__init__(maxsize)
+            self.puts, self.gets = [], []
+
+        def put(self, item, block=True, timeout=None):
+            was_full = self.full()
+            start = time.perf_counter()
+            super().put(item, block, timeout)
+            self.puts.append(
+                {
+                    "item": item if isinstance(item, str) else None,
+                    "waited": time.perf_counter() - start,
+                    "was_full": was_full,
+                }
+            )
+
+        def get(self, block=True, timeout=None):
+            item = super().get(block, timeout)
+            self.gets.append(item if isinstance(item, str) else None)
+            return item
+
+    return WatchedQueue
+
+
+def run(module, case):
+    import time
+
+    from gevent.exceptions import LoopExit
+
+    from lab.grading.timeline import Timeline
+
+    queue_class = watched_queue_class()
+    observed = []
+    for scenario in case["scenarios"]:
+        timeline = Timeline()
+        module.process = timeline.wrap(module.process, lambda name, item, *a, **k: str(item))
+        queue = queue_class(MAXSIZE)
+        start = time.perf_counter()
+        try:
+            result = module.run_pipeline(
+                queue,
+                list(scenario["items"]),
+                scenario["n_consumers"],
+                scenario["producer_delay"],
+                scenario["consumer_delay"],
+            )
+        except LoopExit:
+            raise GradeFailure(
+                f"{scenario['name']}: {LOOP_EXIT_HELP} Consumed before it "
+                f"stopped: {len(queue.gets)} of {len(scenario['items'])}.",
+                timeline=timeline.entries(),
+            ) from None
+        elapsed = time.perf_counter() - start
+        if not isinstance(result, dict) or not {"consumed", "put_waits"} <= set(result):
+            raise GradeFailure(
+                "run_pipeline should return {'consumed': [...], "
+                f"'put_waits': [...]}}, got {result!r:.200}"
+            )
+        observed.append(
+            {
+                "elapsed": elapsed,
+                "timeline": timeline.entries(),
+                "consumed": [[str(n), str(i)] for n, i in result["consumed"]],
+                "put_waits": [float(w) for w in result["put_waits"] or []],
+                "puts": queue.puts,
+                "gets": queue.gets,
+            }
+        )
+        module.process = module.process.__wrapped__
+    return {"scenarios": observed}
+
+
+def verify(ctx, case, observed):
+    for scenario, seen in zip(case["scenarios"], observed["scenarios"]):
+        check_exactly_once(scenario, seen)
+        check_through_queue(scenario, seen)
+    slow_case, slow_seen = case["scenarios"][1], observed["scenarios"][1]
+    check_backpressure(slow_case, slow_seen)
+    check_consumers_share(slow_case, slow_seen)
+
+
+def check_exactly_once(scenario: dict, seen: dict) -> None:
+    from collections import Counter
+
+    name, items = scenario["name"], scenario["items"]
+    counts = Counter(item for _, item in seen["consumed"])
+    missing = [i for i in items if counts[i] == 0]
+    twice = [i for i, n in counts.items() if n > 1]
+    strangers = [i for i in counts if i not in set(items)]
+    if missing:
+        raise GradeFailure(
+            f"{name}: {len(missing)} of {len(items)} items never consumed "
+            f"(e.g. {missing[0]}): a consumer stopped too early?",
+            timeline=seen["timeline"],
+        )
+    if twice:
+        raise GradeFailure(
+            f"{name}: {twice[0]} consumed {counts[twice[0]]} times; every item "
+            "must be consumed exactly once"
+        )
+    if strangers:
+        raise GradeFailure(
+            f"{name}: consumed {strangers[0]!r}, which the producer never "
+            "made (an end marker recorded as an item?)"
+        )
+
+
+def check_through_queue(scenario: dict, seen: dict) -> None:
+    put_items = [p["item"] for p in seen["puts"] if p["item"] is not None]
+    got_items = [g for g in seen["gets"] if g is not None]
+    if sorted(put_items) != sorted(scenario["items"]) or sorted(got_items) != sorted(
+        scenario["items"]
+    ):
+        raise GradeFailure(
+            f"{scenario['name']}: every item must go through the queue given "
+            f"to run_pipeline once (put {len(put_items)}, got "
+            f"{len(got_items)} of {len(scenario['items'])} items)"
+        )
+
+
+def check_backpressure(scenario: dict, seen: dict) -> None:
+    """Slow consumers: the full queue must have made the producer wait, and it said so."""
+    item_puts = [p for p in seen["puts"] if p["item"] is not None]
+    blocked = [p for p in item_puts if p["was_full"]]
+    measured = sum(p["waited"] for p in item_puts)
+    if not blocked or measured < scenario["consumer_delay"]:
+        raise GradeFailure(
+            f"{scenario['name']}: the producer never waited on the full queue "
+            f"(maxsize {MAXSIZE}); put() must block while it is full (a put "
+            "with block=False or a bigger queue hides the backpressure)"
+        )
+    reported = seen["put_waits"]
+    if len(reported) != len(scenario["items"]):
+        raise GradeFailure(
+            f"{scenario['name']}: the producer should report one put wait per "
+            f"item ({len(scenario['items'])}), it reported {len(reported)}"
+        )
+    if sum(reported) < measured / 2:
+        raise GradeFailure(
+            f"{scenario['name']}: the producer's puts waited {measured:.2f} s in "
+            f"all, but its put_waits add up to {sum(reported):.2f} s: time "
+            "each queue.put() call itself"
+        )
+
+
+def check_consumers_share(scenario: dict, seen: dict) -> None:
+    from lab.grading.speed import require_concurrent
+
+    n, c, d = len(scenario["items"]), scenario["n_consumers"], scenario["consumer_delay"]
+    names = {name for name, _ in seen["consumed"]}
+    if len(names) < 2:
+        raise GradeFailure(
+            f"{scenario['name']}: only {len(names)} consumer did all the work; "
+            f"run {c} consumers on the same queue",
+            kind="slow",
+            timeline=seen["timeline"],
+        )
+    require_concurrent(
+        seen["elapsed"],
+        units=n,
+        unit_cost=d,
+        floor=-(-n // c) * d,
+        timeline=seen["timeline"],
+        suggestion=f"the {c} consumers did not work at the same time: spawn "
+        "them all before joining, and sleep with gevent.sleep",
+    )

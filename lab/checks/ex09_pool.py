@@ -1,0 +1,87 @@
+"""Grading spec of exercise 09: gevent.pool.Pool, never more than k requests at once.
+
+The learner's ``fetch_all(urls, k)`` gets N ``/base64/<random>`` URLs through the httpbin
+proxy; every text is checked against httpbin itself. The timeline of ``fetch_one`` calls
+gives how many ran at once: never more than k, and k at some point (N > k and every request
+costs the same, so a pool that is really k wide fills up).
+
+Numbers: latency L = 150 ms, N = 30, k drawn from 5, 6 and 8. One after another: 4.5 s.
+k at a time: ceil(N / k) x L = 0.9, 0.75 or 0.6 s, the floor (no k-wide schedule can be
+faster; a solution ignoring k finishes in ~L and is caught both by the overlap count and as
+too fast). Sequential is >= 5x the floor; the shared rule accepts up to 2.7 s at k = 5.
+"""
+
+from lab.checks._common import b64_path, fetch_direct, require_results_for, token
+from lab.grading.contract import GradeFailure
+
+LATENCY_MS = 150
+URLS = 30
+POOL_SIZES = (5, 6, 8)
+
+
+def setup(ctx):
+    ctx.set_latency(LATENCY_MS)
+    words = {token(ctx.rng, ctx.rng.randint(6, 30)) for _ in range(URLS * 2)}
+    paths = [b64_path(w) for w in sorted(words)[:URLS]]
+    ctx.rng.shuffle(paths)
+    return {"base": ctx.httpbin_url, "paths": paths, "k": ctx.rng.choice(POOL_SIZES)}
+
+
+def run(module, case):
+    import time
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.fetch_one = timeline.wrap(
+        module.fetch_one, lambda url, *a, **kw: str(url).rsplit("/", 1)[-1]
+    )
+    urls = [case["base"] + p for p in case["paths"]]
+    start = time.perf_counter()
+    texts = module.fetch_all(urls, case["k"])
+    elapsed = time.perf_counter() - start
+    if not isinstance(texts, dict):
+        raise GradeFailure(f"fetch_all should return a dict {{url: text}}, got {texts!r:.200}")
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "texts": {str(u): t if isinstance(t, str) else repr(t) for u, t in texts.items()},
+    }
+
+
+def verify(ctx, case, observed):
+    from lab.grading.speed import require_concurrent
+    from lab.grading.timeline import max_overlap
+
+    base, k, texts = case["base"], case["k"], observed["texts"]
+    urls = [base + p for p in case["paths"]]
+    require_results_for(urls, texts, "URL")
+    for url, path in zip(urls, case["paths"]):
+        served = fetch_direct(ctx, path).decode()
+        if texts[url] != served:
+            raise GradeFailure(f"{url}: got {texts[url]!r:.80}, httpbin serves {served!r:.80}")
+    timeline = observed["timeline"]
+    at_once = max_overlap(timeline)
+    if at_once > k:
+        raise GradeFailure(
+            f"{at_once} requests ran at the same time; the limit was k = {k}: "
+            "use a Pool(k) instead of spawning them all",
+            timeline=timeline,
+        )
+    latency = LATENCY_MS / 1000
+    require_concurrent(
+        observed["elapsed"],
+        units=len(urls),
+        unit_cost=latency,
+        floor=-(-len(urls) // k) * latency,
+        timeline=timeline,
+        suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
+        "let it start the next request as soon as one finishes",
+    )
+    if at_once < k:
+        raise GradeFailure(
+            f"never more than {at_once} requests ran at the same time; k = {k} "
+            f"were allowed: the pool should keep {k} busy",
+            kind="slow",
+            timeline=timeline,
+        )

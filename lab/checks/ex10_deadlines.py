@@ -1,0 +1,137 @@
+"""Grading spec of exercise 10: one gevent.Timeout deadline for a whole batch.
+
+The learner's ``fetch_before(urls, deadline)`` gets, in random order, fast URLs (httpbin
+through the main proxy, latency L) and slow ones, far past the deadline: through extra
+proxies the grader creates with their own latency (2.5-6 s), and ``/delay/<n>``. Checks:
+
+- every fast URL is ``{"status": "ok", "text": <what httpbin serves>}``, every slow one
+  ``{"status": "timed out"}``;
+- the call returns at the deadline: not before (a slow URL could still have arrived) and
+  not much after (DEADLINE_SLACK);
+- no ``fetch_one`` call is still running once the call returned (killed, not abandoned).
+
+Numbers: L = 150 ms, 12 fast URLs, deadline 1.0 s. At once, the fast ones are all done
+after ~0.15 s, leaving 0.85 s of slack on a busy machine; one after another they need
+1.8 s, so a sequential solution misses the deadline for some of them and fails.
+"""
+
+from lab.checks._common import b64_path, fetch_direct, token, unfinished
+from lab.grading.contract import GradeFailure
+
+LATENCY_MS = 150
+FAST_URLS = 12
+DEADLINE_S = 1.0
+DEADLINE_SLACK = 0.5  # returning later than deadline + this fails
+KILL_GRACE_S = 0.05  # time given to kills sent without blocking before looking for leftovers
+SLOW_PROXIES_MS = (2500, 6000)
+
+
+def setup(ctx):
+    ctx.set_latency(LATENCY_MS)
+    upstream = f"{ctx.cfg.host}:{ctx.cfg.httpbin_upstream_port}"
+    slow_hosts = [ctx.make_proxy(upstream, ms) for ms in SLOW_PROXIES_MS]
+    fast = {
+        ctx.httpbin_url + b64_path(token(ctx.rng, ctx.rng.randint(6, 30))): "fast"
+        for _ in range(FAST_URLS)
+    }
+    slow = {f"http://{host}{b64_path(token(ctx.rng, 12))}": "slow" for host in slow_hosts}
+    slow[f"{ctx.httpbin_url}/delay/{ctx.rng.randint(3, 6)}?{token(ctx.rng, 4)}"] = "slow"
+    kinds = {**fast, **slow}
+    urls = list(kinds)
+    ctx.rng.shuffle(urls)
+    return {"urls": urls, "kinds": kinds, "deadline": DEADLINE_S}
+
+
+def label(url, *args, **kwargs):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(str(url))
+    return f":{parts.port}{parts.path}"
+
+
+def run(module, case):
+    import time
+
+    import gevent
+
+    from lab.grading.timeline import Timeline
+
+    timeline = Timeline()
+    module.fetch_one = timeline.wrap(module.fetch_one, label)
+    start = time.perf_counter()
+    results = module.fetch_before(list(case["urls"]), case["deadline"])
+    elapsed = time.perf_counter() - start
+    gevent.sleep(KILL_GRACE_S)
+    if not isinstance(results, dict):
+        raise GradeFailure(
+            f"fetch_before should return a dict {{url: result}}, got {results!r:.200}"
+        )
+    return {
+        "elapsed": elapsed,
+        "timeline": timeline.entries(),
+        "results": {
+            str(u): r if isinstance(r, dict) else {"status": repr(r)} for u, r in results.items()
+        },
+    }
+
+
+def verify(ctx, case, observed):
+    deadline, results, timeline = case["deadline"], observed["results"], observed["timeline"]
+    elapsed = observed["elapsed"]
+    missing = [u for u in case["urls"] if u not in results]
+    if missing:
+        raise GradeFailure(f"no result for {len(missing)} URL(s), e.g. {missing[0]}")
+    late = [
+        u
+        for u, kind in case["kinds"].items()
+        if kind == "fast" and results[u].get("status") != "ok"
+    ]
+    if late:
+        raise GradeFailure(
+            f"{len(late)} fast URL(s) (each answers in {LATENCY_MS} ms) did not come back "
+            f"ok by the {deadline:g} s deadline, e.g. {late[0]}: {results[late[0]]}",
+            kind="slow",
+            timeline=timeline,
+            suggestion="fetch them all at the same time: spawn every greenlet first, then "
+            "wait for them together under one gevent.Timeout",
+        )
+    for url, kind in case["kinds"].items():
+        check_result(ctx, url, kind, results[url])
+    if elapsed < deadline * 0.95:
+        raise GradeFailure(
+            f"returned after {elapsed:.2f} s, before the {deadline:g} s "
+            "deadline: the slow URLs were given up on too early (wait until "
+            "the deadline, they might still have answered)",
+            kind="too-fast",
+            timeline=timeline,
+        )
+    if elapsed > deadline + DEADLINE_SLACK:
+        raise GradeFailure(
+            f"returned after {elapsed:.2f} s; the deadline was {deadline:g} s: "
+            "the whole call must end by the deadline",
+            kind="slow",
+            timeline=timeline,
+            suggestion="one gevent.Timeout around the join of all greenlets, not one per request",
+        )
+    still = unfinished(timeline)
+    if still:
+        raise GradeFailure(
+            f"{len(still)} fetch_one call(s) were still running after "
+            f"fetch_before returned (e.g. {still[0]}): kill the greenlets that "
+            "missed the deadline (gevent.killall)",
+            timeline=timeline,
+        )
+
+
+def check_result(ctx, url: str, kind: str, result: dict) -> None:
+    if kind == "slow":
+        if result != {"status": "timed out"}:
+            raise GradeFailure(
+                f"{url} answers long after the deadline: expected "
+                f"{{'status': 'timed out'}}, got {result!r:.200}"
+            )
+        return
+    path = url.split(ctx.httpbin_url, 1)[1]
+    served = fetch_direct(ctx, path).decode()
+    if result.get("text") != served:
+        raise GradeFailure(f"{url}: text {result.get('text')!r:.60}, httpbin serves {served!r:.60}")

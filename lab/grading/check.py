@@ -1,0 +1,70 @@
+"""``gevent-lab check``: grade exercises through pytest, one line per exercise.
+
+It runs the suite of ``lab/checks/`` (see lab.grading.plugin) with pytest's terminal output
+replaced by ``LinePrinter``: one line per exercise as it finishes, then the progress count
+and the next step. pytest's JUnit XML is kept for autograders, next to ``grade.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lab.errors import LabError
+from lab.exercises import CHECKS_DIR, find
+from lab.grading import report
+from lab.grading.contract import Kind, Outcome, Status
+from lab.grading.plugin import GRADING, ExerciseItem
+from lab.grading.target import resolve_target
+
+
+class LinePrinter:
+    """pytest plugin: the learner's view of a grading session."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Outcome] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        g = config.stash[GRADING]
+        print(f"Grading {g.target.where} (seed {g.seed}: `--seed {g.seed}` repeats these inputs)")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:  # with the terminal plugin off, nobody else would say it
+            print(f"The grader could not collect the exercises:\n{report.longreprtext}")
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        outcome = getattr(item, "outcome", None)
+        if isinstance(item, ExerciseItem) and outcome and outcome.kind is not Kind.SKIPPED:
+            print(report.outcome_line(outcome), flush=True)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        g = session.config.stash[GRADING]
+        self.outcomes = g.outcomes
+        print(report.summary(g.outcomes, g.target), flush=True)
+
+
+def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -> int:
+    """Grade, print, write reports; 0 only when every graded exercise passed."""
+    target = resolve_target(target_name)
+    chosen = [find(ex)] if ex else target.present()
+    missing = [e for e in chosen if not target.file(e).is_file()]
+    if missing or not chosen:
+        what = target.display(missing[0]) if missing else f"exercise files in {target.where}"
+        raise LabError(f"There is no {what} to grade.", "Give the folder with --target DIR.")
+    out = Path(report_dir)
+    args = [
+        *(str(CHECKS_DIR / f"{e.stem}.py") for e in chosen),
+        "-p", "no:terminal", "-p", "no:cacheprovider", "-s",
+        "-c", "/dev/null", f"--rootdir={CHECKS_DIR}",
+        f"--junitxml={out / 'junit.xml'}", "-o", "junit_suite_name=gevent-lab",
+        "-o", "junit_family=xunit2",
+        "--target", str(target.path), "--report-dir", str(out),
+        *(["--seed", str(seed)] if seed is not None else []),
+    ]  # fmt: skip
+    printer = LinePrinter()
+    code = pytest.main(args, plugins=[printer])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return 2  # pytest itself could not run (it said why)
+    graded = printer.outcomes
+    return 0 if graded and all(o.status is Status.PASSED for o in graded) else 1

@@ -1,0 +1,146 @@
+"""The learner's commands of ``gevent-lab``: check, hint, watch, reset, trace.
+
+lab.cli adds them to the one command line; each ``cmd_*`` takes the parsed arguments and
+returns the exit status. Errors are ``LabError`` (the CLI prints them without a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from lab import config
+from lab.config import REPO_ROOT
+from lab.errors import LabError
+from lab.exercises import EXERCISES_DIR, find
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("check", help="grade your exercises (all, or one: check 06)")
+    c.add_argument(
+        "exercise", metavar="EX", nargs="?", help="one exercise: 6, 06, ex06 or its name"
+    )
+    c.add_argument("--target", default="exercises", help="folder to grade (default: exercises)")
+    c.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
+    c.add_argument("--report-dir", default="reports", help="where grade.json and junit.xml go")
+
+    h = sub.add_parser("hint", help="the next hint for an exercise (English and Vietnamese)")
+    h.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
+    h.add_argument("--all", action="store_true", help="show every hint")
+    h.add_argument("--reset", action="store_true", help="start again from the first hint")
+
+    w = sub.add_parser("watch", help="re-grade an exercise each time its file is saved")
+    w.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
+    w.add_argument("--target", default="exercises", help="folder of the file to watch")
+    w.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+
+    r = sub.add_parser("reset", help="restore an exercise's starting file (yours is backed up)")
+    r.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 01")
+
+    t = sub.add_parser("trace", help="grade one exercise and draw its timeline, pass or fail")
+    t.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
+    t.add_argument("--target", default="exercises", help="folder to grade (default: exercises)")
+    t.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from lab.grading.check import check
+
+    return check(args.exercise, args.target, args.seed, args.report_dir)
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    from lab.grading.hints import hint
+
+    return hint(args.exercise, show_all=args.all, reset=args.reset)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from lab.grading.watch import watch
+
+    return watch(args.exercise, args.target, args.interval)
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    """Put back the exercise file as the repository has it, after backing up the learner's."""
+    ex = find(args.exercise, command="make reset EX=01")
+    path = ex.file_in(EXERCISES_DIR)
+    rel = path.relative_to(REPO_ROOT)
+    starting = _committed(rel)
+    backup = None
+    if path.is_file():
+        if path.read_bytes() == starting:
+            print(f"{rel} is already the starting file: nothing to do.")
+            return 0
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = config.load().state_path / "backups" / f"{ex.stem}.{stamp}.py"
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, backup)
+    path.write_bytes(starting)
+    print(f"Restored {rel} to its starting version.")
+    if backup is not None:
+        print(f"Your version is kept in {_shown(backup)}.")
+    return 0
+
+
+def _committed(rel: Path) -> bytes:
+    """The file as the checkout's last commit has it."""
+    proc = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "show", f"HEAD:{rel.as_posix()}"],
+        capture_output=True,
+    )
+    if proc.returncode != 0:
+        raise LabError(
+            f"Cannot find the starting version of {rel} (git: "
+            f"{proc.stderr.decode(errors='replace').strip() or 'not a git checkout'}).",
+            "reset needs the repository's git history; `git checkout -- FILE` does the same.",
+        )
+    return proc.stdout
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    """Grade one exercise and draw its timeline even when it passes."""
+    import random
+
+    from lab.grading import report
+    from lab.grading.harness import Grader
+    from lab.grading.labsession import lab_for_grading
+    from lab.grading.target import resolve_target
+    from lab.grading.timeline import render
+
+    ex = find(args.exercise, command="make trace EX=06")
+    target = resolve_target(args.target)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    cfg = config.load()
+    print(f"Tracing {target.display(ex)} (seed {seed})")
+    if ex.needs_lab:
+        with lab_for_grading(cfg) as lab_cfg:
+            outcome = Grader(lab_cfg, target, seed).grade(ex)
+    else:
+        outcome = Grader(cfg, target, seed).grade(ex)
+    print(report.outcome_line(outcome))
+    timeline = outcome.details.get("timeline")
+    if timeline:
+        print(render(timeline, max_rows=40))
+    else:
+        print("(no timeline: this exercise records none, or it did not get that far)")
+    return 0 if outcome.passed else 1
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "hint": cmd_hint,
+    "watch": cmd_watch,
+    "reset": cmd_reset,
+    "trace": cmd_trace,
+}

@@ -1,0 +1,136 @@
+"""What a check's ``setup`` and ``verify`` get: the lab, a seeded RNG, and knobs.
+
+``GradeContext`` runs in the grader's own process (never in the learner's subprocess). It
+drives the lab through its one control client (lab.control: toxiproxy-python for the proxy,
+the DNS control API for the delay), and remembers what it changed so that the engine can
+put the lab back the way the learner left it (``snapshot()`` before, ``restore()`` after).
+
+- ``ctx.cfg``: the ``LabConfig`` being graded against; ``ctx.rng``: ``random.Random`` seeded
+  from ``ctx.seed`` (printed so that a run can be repeated with ``--seed``) and the exercise.
+- ``ctx.httpbin_url`` (through the proxy) and ``ctx.httpbin_direct_url`` (no proxy).
+- ``ctx.set_latency(ms, jitter=0, proxy="httpbin")``: that proxy's toxics become exactly one
+  downstream latency toxic (none when ``ms == 0``).
+- ``ctx.add_toxic(type, attributes, proxy="httpbin", stream="downstream", name=None)`` ->
+  the toxic's name; ``ctx.clear_toxics(proxy="httpbin")``.
+- ``ctx.set_dns_delay(ms)``: how long the DNS server waits before each answer.
+- ``ctx.make_proxy(upstream, latency_ms=0)`` -> ``"127.0.0.1:PORT"``: a temporary extra
+  proxy (removed by ``restore()``), e.g. in front of a learner's server. It lives on the
+  grader's own Toxiproxy (``side_proxy``), which reaches this machine's addresses whichever
+  backend runs the lab.
+- ``ctx.zone()`` -> ``{name: {"A": [...], "AAAA": [...]}}``, names without the final dot.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+
+from lab.config import LabConfig
+from lab.control import HTTPBIN_PROXY, LabControl, ToxicSpec, Zone
+from lab.grading import side_proxy
+
+_proxy_ids = itertools.count(1)
+
+
+@dataclass
+class _Snapshot:
+    toxics: dict[str, list[ToxicSpec]]
+    dns_delay: int
+
+
+@dataclass
+class GradeContext:
+    """One exercise's view of the lab (see the module docstring)."""
+
+    cfg: LabConfig
+    seed: int
+    stem: str = ""  # the exercise: each gets its own RNG stream, the same with --ex or not
+    rng: random.Random = field(init=False)
+    _extra_proxies: list[str] = field(default_factory=list, init=False)
+    _snapshot: _Snapshot | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(f"{self.seed}:{self.stem}")
+
+    @property
+    def lab(self) -> LabControl:
+        return LabControl(self.cfg)
+
+    def _control(self, proxy: str) -> LabControl:
+        """The control client of the server that holds ``proxy``."""
+        if proxy in self._extra_proxies:
+            return LabControl(self.cfg, api=side_proxy.address())
+        return self.lab
+
+    # -- addresses ------------------------------------------------------------------------
+    @property
+    def httpbin_url(self) -> str:
+        return self.cfg.httpbin_url
+
+    @property
+    def httpbin_direct_url(self) -> str:
+        return self.cfg.httpbin_direct_url
+
+    # -- toxics ---------------------------------------------------------------------------
+    def clear_toxics(self, proxy: str = HTTPBIN_PROXY) -> None:
+        """Remove every toxic of ``proxy``."""
+        self._control(proxy).clear_toxics(proxy)
+
+    def add_toxic(
+        self,
+        type: str,
+        attributes: dict,
+        proxy: str = HTTPBIN_PROXY,
+        stream: str = "downstream",
+        name: str | None = None,
+        toxicity: float = 1.0,
+    ) -> str:
+        """Add one toxic to ``proxy``; returns its name."""
+        name = name or f"grader_{type}_{stream}"
+        self._control(proxy).add_toxic(proxy, ToxicSpec(type, stream, name, toxicity, attributes))
+        return name
+
+    def set_latency(self, ms: int, jitter: int = 0, proxy: str = HTTPBIN_PROXY) -> None:
+        """Make ``proxy``'s toxics exactly one downstream latency of ``ms`` (± ``jitter``)."""
+        self._control(proxy).set_latency(int(ms), int(jitter), proxy=proxy, keep_others=False)
+
+    def make_proxy(self, upstream: str, latency_ms: int = 0) -> str:
+        """A temporary proxy in front of ``upstream`` ("host:port") on a port the server
+        picks; returns its listen address. ``restore()`` deletes it."""
+        name = f"grader_extra_{next(_proxy_ids)}"
+        listen = LabControl(self.cfg, api=side_proxy.address()).create_proxy(name, upstream)
+        self._extra_proxies.append(name)
+        if latency_ms:
+            self.set_latency(latency_ms, proxy=name)
+        return listen
+
+    # -- DNS --------------------------------------------------------------------------------
+    def dns_delay(self) -> int:
+        return self.lab.dns_delay()
+
+    def set_dns_delay(self, ms: int) -> None:
+        """How long the DNS server waits before each answer from now on."""
+        self.lab.set_dns_delay(ms)
+
+    def zone(self) -> Zone:
+        """The names the DNS server answers."""
+        return self.lab.zone()
+
+    # -- snapshot / restore (the engine calls these around each exercise) -----------------
+    def snapshot(self) -> None:
+        """Remember every proxy's toxics and the DNS delay, to put them back later."""
+        self._snapshot = _Snapshot(self.lab.snapshot_toxics(), self.lab.dns_delay())
+
+    def restore(self) -> None:
+        """Undo this exercise's changes: extra proxies, toxics, DNS delay."""
+        side = LabControl(self.cfg, api=side_proxy.address()) if self._extra_proxies else None
+        while self._extra_proxies:
+            name = self._extra_proxies.pop()
+            if side is not None:
+                side.delete_proxy(name)
+        if self._snapshot is None:
+            return
+        self.lab.restore_toxics(self._snapshot.toxics)
+        self.lab.set_dns_delay(self._snapshot.dns_delay)
+        self._snapshot = None

@@ -1,0 +1,61 @@
+"""The lab that grading runs against: the one already running, or the embedded one started
+for the duration of a ``make check`` (and stopped afterwards)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from lab import health, lifecycle
+from lab.config import LabConfig
+from lab.errors import LabError
+
+
+def check_lab(cfg: LabConfig) -> list[str]:
+    """The services of ``cfg``'s lab that do not answer, each with what failed."""
+    return [f"{name} ({c.detail})" for name, c in health.probe(cfg).items() if not c.answers]
+
+
+class NoLab(SystemExit):
+    """The lab is neither up nor startable; the message says what to do."""
+
+
+def running_config(cfg: LabConfig) -> LabConfig:
+    """The config ``make lab-up`` recorded in the state dir, if any (it wins over the
+    environment: that is where the running lab really listens), else ``cfg``."""
+    return lifecycle.active(cfg)[0]
+
+
+@contextmanager
+def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Iterator[LabConfig]:
+    """Use the running lab when every service answers; start one when none does; refuse a
+    half-running one (starting another on the same ports would collide with it)."""
+    cfg = running_config(cfg)
+    missing = check_lab(cfg)
+    if not missing:
+        say(f"Using the running lab (Toxiproxy API {cfg.toxiproxy_url}).")
+        yield cfg
+        return
+    if len(missing) < len(health.SERVICES):
+        raise NoLab(
+            "The lab is only partly up; not answering: "
+            + ", ".join(missing)
+            + ".\nRestart it: make lab-down && make lab-up"
+        )
+    say(
+        "No lab is running: starting one for this check (`make lab-up` keeps one running "
+        "and makes checks faster)..."
+    )
+    try:
+        lifecycle.up(cfg)
+    except LabError as exc:
+        lifecycle.down(cfg)
+        raise NoLab(f"Could not start the lab: {exc}") from None
+    try:
+        still = check_lab(cfg)
+        if still:
+            raise NoLab("The lab started but does not answer: " + ", ".join(still))
+        yield cfg
+    finally:
+        lifecycle.down(cfg)
+        say("Stopped the lab this check had started.")

@@ -1,0 +1,97 @@
+"""What the learner reads after ``gevent-lab check``, and ``reports/grade.json`` for machines.
+
+``grade.json`` (``version`` 1)::
+
+    {
+      "version": 1,
+      "target": "exercises",            # the graded folder, as typed from the repository
+      "seed": 141876,                   # `--seed 141876` repeats the random inputs
+      "points": 3, "max_points": 11,    # one point per passed exercise
+      "seconds": 12.3,                  # the whole grading
+      "exercises": [
+        {"number": "06", "stem": "ex06_parallel_http", "title": "...",
+         "status": "passed" | "failed" | "not-started",
+         "kind": null | "not-done" | "wrong" | "slow" | "too-fast" | "timeout" | "crash"
+                 | "grader-error" | "lab-error",
+         "points": 0 | 1, "reason": "...", "seconds": 1.2,
+         "details": {"margin": 1.9, "speed": [...], "timeline": [...], "warning": "..."}}
+      ]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from lab.exercises import find
+from lab.grading.contract import Outcome, Status
+from lab.grading.target import Target
+
+REPORT_VERSION = 1
+MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.NOT_STARTED: "TODO"}
+
+
+def outcome_line(o: Outcome) -> str:
+    """One line (plus an indented explanation when it failed)."""
+    head = f"  {MARKS.get(o.status, '????')}  {o.number} {o.title}"
+    warning = f"\n        Warning: {o.details['warning']}" if o.details.get("warning") else ""
+    if o.status is Status.PASSED:
+        return f"{head}  ({o.seconds:.1f} s){warning}"
+    first, _, rest = o.reason.partition("\n")
+    if o.status is Status.NOT_STARTED:
+        return f"{head}: {first}{warning}"
+    text = f"{head}: {first}"
+    if rest.strip():
+        text += "\n" + textwrap.indent(rest.rstrip(), " " * 8)
+    return text + warning
+
+
+def summary(outcomes: list[Outcome], target: Target) -> str:
+    """The progress count and the next step."""
+    done = sum(o.status is Status.PASSED for o in outcomes)
+    total = len(outcomes)
+    lines = [f"{done}/{total} done."]
+    todo = next((o for o in outcomes if o.status is not Status.PASSED), None)
+    if todo is None:
+        lines.append("Every graded exercise passes. Well done!" if total else "Nothing was graded.")
+    else:
+        verb = "finish" if todo.status is Status.NOT_STARTED else "fix"
+        lines.append(
+            f"Next: {verb} {target.display(find(todo.slug))}, then "
+            f"`make check EX={todo.number}`. Stuck? `make hint EX={todo.number}`."
+        )
+    return "\n".join(lines)
+
+
+def write_json(
+    path: Path, outcomes: list[Outcome], target: Target, seed: int, seconds: float
+) -> None:
+    """The report of one grading (format in the module docstring), written atomically."""
+    data = {
+        "version": REPORT_VERSION,
+        "target": target.where.rstrip("/"),
+        "seed": seed,
+        "points": sum(o.status is Status.PASSED for o in outcomes),
+        "max_points": len(outcomes),
+        "seconds": round(seconds, 3),
+        "exercises": [
+            {
+                "number": o.number,
+                "stem": o.slug,
+                "title": o.title,
+                "status": str(o.status),
+                "points": int(o.status is Status.PASSED),
+                "kind": str(o.kind) if o.kind else None,
+                "reason": o.reason,
+                "seconds": o.seconds,
+                "details": {k: v for k, v in o.details.items() if k != "traceback"},
+            }
+            for o in outcomes
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    tmp.replace(path)

@@ -1,0 +1,111 @@
+"""The speed rule every gevent exercise is graded by.
+
+Under an injected latency, ``units`` pieces of work that each cost ``unit_cost`` seconds take
+``sequential = units * unit_cost`` one after another, and at least ``floor`` seconds however
+concurrent the code is (the longest unit, or ``ceil(units / k) * unit_cost`` with k at a
+time). A spec picks numbers such that ``sequential >= 5 * floor``; then:
+
+- **too fast**: ``elapsed < floor * TOO_FAST_FRACTION``. The latency proxy never delivers
+  early, so finishing sooner means some unit skipped its I/O. The 5 % slack only absorbs
+  clock granularity.
+- **slow**: ``elapsed > ceiling`` where ``ceiling = floor + (sequential - floor) / 2``: the
+  code must win at least half of what concurrency can win. With ``sequential >= 5 * floor``
+  that is ``>= 3 * floor``: a concurrent solution (about ``floor`` plus a few ms per unit)
+  passes with a wide margin even on a busy 2-core machine, while a sequential one (at least
+  ``sequential``, plus its own overhead) can never get under it.
+
+``require_concurrent`` returns the margin (``ceiling - elapsed``, seconds) and also appends
+``{"elapsed", "floor", "ceiling", "sequential", "margin"}`` to ``CHECKS`` so that the harness
+can report margins (``make flake`` prints the slowest) without specs passing them around.
+"""
+
+from __future__ import annotations
+
+from lab.grading.contract import GradeFailure
+from lab.grading.timeline import max_overlap, render
+
+TOO_FAST_FRACTION = 0.95
+CHECKS: list[dict] = []
+
+# Shown for a "slow" failure whose spec gave no suggestion: when the timeline says the
+# units never overlapped, and when they did but not enough.
+SEQUENTIAL_HINT = (
+    "The units ran one after another. Did you spawn them all before joining (not join "
+    "inside the loop)? For network code: did you monkey-patch before importing anything else?"
+)
+PARTLY_CONCURRENT_HINT = (
+    "Some units overlapped, but fewer at once than the exercise allows: is a pool or a queue "
+    "smaller than asked, or does one greenlet do the work of several?"
+)
+
+
+def ceiling_for(floor: float, sequential: float) -> float:
+    """The slowest accepted time (see the module docstring)."""
+    return floor + (sequential - floor) / 2
+
+
+def require_concurrent(
+    elapsed: float,
+    *,
+    units: int,
+    unit_cost: float,
+    floor: float,
+    timeline: list | None = None,
+    suggestion: str = "",
+    sequential: float | None = None,
+) -> float:
+    """Fail unless ``elapsed`` shows real concurrency; returns the margin in seconds.
+
+    ``sequential`` overrides ``units * unit_cost`` when units cost different amounts.
+    Raises ``GradeFailure`` with kind "too-fast" or "slow"; the timeline is attached and,
+    for "slow", a likely cause (``suggestion``; ``explain`` picks a generic one without).
+    """
+    timeline = timeline or []
+    sequential = units * unit_cost if sequential is None else sequential
+    ceiling = ceiling_for(floor, sequential)
+    margin = ceiling - elapsed
+    CHECKS.append(
+        {
+            "elapsed": round(elapsed, 4),
+            "floor": round(floor, 4),
+            "ceiling": round(ceiling, 4),
+            "sequential": round(sequential, 4),
+            "margin": round(margin, 4),
+        }
+    )
+    if elapsed < floor * TOO_FAST_FRACTION:
+        raise GradeFailure(
+            f"finished in {elapsed:.2f} s, faster than the injected latency allows "
+            f"({floor:.2f} s at best): some of the work was skipped or faked",
+            kind="too-fast",
+            timeline=timeline,
+            suggestion="Every unit must really do its I/O through the lab (no cached or "
+            "made-up answers).",
+        )
+    if elapsed > ceiling:
+        raise GradeFailure(
+            f"took {elapsed:.2f} s for {units} units; one after another would take "
+            f"{sequential:.2f} s, concurrently about {floor:.2f} s: needs at most "
+            f"{ceiling:.2f} s (at most {max_overlap(timeline) if timeline else '?'} "
+            f"ran at once)",
+            kind="slow",
+            timeline=timeline,
+            suggestion=suggestion,
+        )
+    return margin
+
+
+def explain(failure: GradeFailure) -> str:
+    """The failure's reason, its timeline as text bars, and the suggestion, for display."""
+    parts = [failure.reason]
+    if failure.timeline:
+        parts.append(render(failure.timeline))
+    suggestion = failure.suggestion
+    if not suggestion and failure.kind == "slow":
+        ran_alone = failure.timeline and max_overlap(failure.timeline) <= 1
+        suggestion = (
+            SEQUENTIAL_HINT if ran_alone or not failure.timeline else PARTLY_CONCURRENT_HINT
+        )
+    if suggestion:
+        parts.append(f"Likely cause: {suggestion}")
+    return "\n".join(parts)

@@ -1,0 +1,89 @@
+"""When each unit of work started and finished, recorded in the learner's process and drawn
+as text bars in the grader's output when a speed check fails.
+
+In a spec's ``run`` (inside the learner's subprocess)::
+
+    from lab.grading.timeline import Timeline
+    timeline = Timeline()
+    module.fetch_one = timeline.wrap(module.fetch_one)          # label: first argument
+    ... call the module ...
+    return {"elapsed": ..., "timeline": timeline.entries()}
+
+This module imports nothing but the standard library's ``time`` and ``functools`` so that a
+spec may import it before gevent has patched anything.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+
+class Timeline:
+    """Start/end times (seconds since the Timeline was made) of calls to wrapped functions."""
+
+    def __init__(self) -> None:
+        self.origin = time.perf_counter()
+        self._entries: list[dict] = []
+
+    def now(self) -> float:
+        return time.perf_counter() - self.origin
+
+    def wrap(self, fn, label=None):
+        """``fn`` recording one entry per call. ``label(*args, **kwargs) -> str`` names the
+        unit; by default the first argument (or the function's name)."""
+
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            name = label(*args, **kwargs) if label else (str(args[0]) if args else fn.__name__)
+            entry = {"label": name, "start": self.now(), "end": None}
+            self._entries.append(entry)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                entry["end"] = self.now()
+
+        return timed
+
+    def entries(self) -> list[dict]:
+        """JSON-ready entries in start order; a unit that never finished has ``end`` None."""
+        return sorted((dict(e) for e in self._entries), key=lambda e: e["start"])
+
+
+def render(entries: list[dict], width: int = 40, max_rows: int = 12) -> str:
+    """Text bars, one row per unit, on a shared time axis::
+
+    0.00s                                   2.04s
+    fetch /bytes/10  |#####                                   |
+    fetch /bytes/20  |     #####                              |
+    """
+    if not entries:
+        return ""
+    rows = entries[:max_rows]
+    end = max((e["end"] if e["end"] is not None else e["start"]) for e in entries) or 1e-9
+    names = [str(e["label"])[:28] for e in rows]
+    pad = max(len(n) for n in names)
+    lines = [f"{'':{pad}}   0.00s{'':{width - 10}}{end:5.2f}s"]  # under the bars' ends
+    for name, e in zip(names, rows):
+        stop = e["end"] if e["end"] is not None else end
+        a = min(width - 1, int(e["start"] / end * width))
+        b = max(a + 1, min(width, round(stop / end * width)))
+        bar = " " * a + "#" * (b - a) + " " * (width - b)
+        tail = "" if e["end"] is not None else "  (never finished)"
+        lines.append(f"{name:{pad}}  |{bar}|{tail}")
+    if len(entries) > max_rows:
+        lines.append(f"{'':{pad}}  ... and {len(entries) - max_rows} more")
+    return "\n".join(lines)
+
+
+def max_overlap(entries: list[dict]) -> int:
+    """The largest number of units that were running at the same moment."""
+    events = []
+    for e in entries:
+        end = e["end"] if e["end"] is not None else float("inf")
+        events += [(e["start"], 1), (end, -1)]
+    running = peak = 0
+    for _, step in sorted(events, key=lambda ev: (ev[0], ev[1])):
+        running += step
+        peak = max(peak, running)
+    return peak

@@ -1,0 +1,61 @@
+"""``gevent-lab watch NN``: re-grade an exercise each time its file is saved.
+
+Polls the file's modification time (no extra dependency). Each grading runs as its own
+``python -m lab check NN`` process, so every run sees the file as saved. When
+the exercise needs the lab and none is up, one is started for the whole watch and stopped on
+Ctrl-C, instead of once per save.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from contextlib import nullcontext
+
+from lab import config
+from lab.config import REPO_ROOT
+from lab.exercises import find
+from lab.grading.labsession import lab_for_grading
+from lab.grading.target import resolve_target
+
+
+def mtime(path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def watch(
+    ex: str | None,
+    target_name: str = "exercises",
+    interval: float = 0.5,
+    max_runs: int | None = None,
+) -> int:
+    """Grade now and after every save until Ctrl-C (or ``max_runs`` gradings, for tests)."""
+    target = resolve_target(target_name)
+    exercise = find(ex, command="make watch EX=06")
+    path = target.file(exercise)
+    cmd = [sys.executable, "-m", "lab", "check", exercise.code, "--target", str(target.path)]
+    lab = lab_for_grading(config.load()) if exercise.needs_lab else nullcontext()
+    runs = 0
+    try:
+        with lab:
+            seen = None
+            while max_runs is None or runs < max_runs:
+                now = mtime(path)
+                if now != seen:
+                    seen = now
+                    runs += 1
+                    print(
+                        f"\n== {time.strftime('%H:%M:%S')} grading {target.display(exercise)} "
+                        "(Ctrl-C to stop) ==",
+                        flush=True,
+                    )
+                    subprocess.run(cmd, cwd=REPO_ROOT)
+                    print(f"Waiting for you to save {target.display(exercise)}...", flush=True)
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        print("\nStopped watching.")
+    return 0
