@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed
 # The newest Python >= 3.12 (override with `make PYTHON=/path/to/python3.12 ...`).
 PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
-.PHONY: help venv lab-up lab-down lab-status latency run check hint watch test bench flake \
-        images test-docker clean
+.PHONY: help venv lab-up lab-down lab-status latency run check hint watch reset trace test \
+        test-fast lint bench flake images test-docker clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -25,38 +25,60 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv and install the lab into it
 
+# Make variables reach the command line only as single, validated words (never spliced into
+# a shell command as they are): EX, MS, SEED, TARGET, ALL.
+arg = $(if $(filter-out 1,$(words $(1))),$(error $(2) must be one word, got "$(1)"),$(if $(findstring ',$(1))$(findstring ",$(1))$(findstring ;,$(1))$(findstring $$,$(1))$(findstring `,$(1)),$(error $(2) has characters it cannot have: "$(1)"),'$(1)'))
+LAB     := $(PY) -m lab
+EX_ARG   = $(if $(EX),$(call arg,$(EX),EX))
+TGT_ARG  = $(if $(TARGET),--target $(call arg,$(TARGET),TARGET))
+SEED_ARG = $(if $(SEED),--seed $(call arg,$(SEED),SEED))
+
 lab-up: $(STAMP) ## Start the lab (LAB_BACKEND=auto|local|docker)
-	$(PY) -m lab up
+	$(LAB) up
 
 lab-down: $(STAMP) ## Stop everything lab-up started
-	$(PY) -m lab down
+	$(LAB) down
 
 lab-status: $(STAMP) ## Show each service, whether it answers, toxics and DNS delay
-	$(PY) -m lab status
+	$(LAB) status
 
 latency: $(STAMP) ## Set the lab's latency: make latency MS=250
-	$(PY) -m lab latency $(MS)
+	$(LAB) latency $(if $(MS),$(call arg,$(MS),MS))
 
 run: $(STAMP) ## Run one exercise against the lab: make run EX=06
-	$(PY) -m lab run $(EX)
+	$(LAB) run $(EX_ARG)
 
-check: $(STAMP) ## Grade your exercises (all, or one: make check EX=06)
-	$(PY) -m tests.grader check $(if $(EX),--ex $(EX))
+check: $(STAMP) ## Grade your exercises: all, or one (EX=06); SEED=, TARGET=dir
+	$(LAB) check $(EX_ARG) $(TGT_ARG) $(SEED_ARG)
 
-hint: $(STAMP) ## Show the next hint for an exercise: make hint EX=06
-	$(PY) -m tests.grader hint $(EX)
+hint: $(STAMP) ## Show the next hint for an exercise: make hint EX=06 (ALL=1: every hint)
+	$(LAB) hint $(EX_ARG) $(if $(ALL),--all)
 
 watch: $(STAMP) ## Re-grade an exercise each time its file is saved: make watch EX=06
-	$(PY) -m tests.grader watch $(EX)
+	$(LAB) watch $(EX_ARG) $(TGT_ARG)
+
+reset: $(STAMP) ## Restore an exercise's starting file, keeping yours as a backup: make reset EX=01
+	$(LAB) reset $(EX_ARG)
+
+trace: $(STAMP) ## Grade one exercise and draw its timeline: make trace EX=06 (TARGET=solutions)
+	$(LAB) trace $(EX_ARG) $(TGT_ARG) $(SEED_ARG)
 
 test: $(STAMP) ## Run the project's own tests (starts its own lab on free ports)
 	$(PY) -m pytest tests
 
+test-fast: $(STAMP) ## The project's tests without the slow grading ones
+	$(PY) -m pytest tests -m "not slow"
+
+lint: $(STAMP) ## ruff check, ruff format --check, mypy (what CI's lint stage runs)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
 bench: $(STAMP) ## Benchmark the latency injector (OTHER=http://host:8474 to compare)
-	$(PY) -m services.toxiproxy.bench $(if $(OTHER),--other $(OTHER))
+	$(PY) -m services.toxiproxy.bench $(if $(OTHER),--other $(call arg,$(OTHER),OTHER))
 
 flake: $(STAMP) ## Measure the grader's flake rate (grades solutions/ 40 times)
-	$(PY) -m tests.grader.flake
+	$(PY) -m lab.grading.flake $(TGT_ARG)
 
 images: ## Build the Docker backend's images (offline: debootstrap base when none can be pulled)
 	bash lab/images.sh

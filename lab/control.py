@@ -137,6 +137,7 @@ class LabControl:
         listed = self.proxies().get(proxy)
         if listed is None:
             self.proxy(proxy)  # raises the LabError that names it
+            return []
         return [ToxicSpec(**{k: t[k] for k in ToxicSpec.__annotations__}) for t in listed["toxics"]]
 
     def add_toxic(self, proxy: str, toxic: ToxicSpec) -> None:

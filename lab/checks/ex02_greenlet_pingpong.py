@@ -26,7 +26,7 @@ def run(module, case):
 
     from greenlet import getcurrent, greenlet
 
-    inside = {"parse_label": [], "fetch_data": []}
+    inside: dict[str, list] = {"parse_label": [], "fetch_data": []}
 
     def watch(name, worker):
         fn = getattr(module, name)

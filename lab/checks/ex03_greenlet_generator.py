@@ -61,17 +61,17 @@ def run(module, case):
         log.append("returned")
         return "the return value is not an emitted value"
 
-    obs = {}
+    obs: dict = {}
     obs["fibonacci"] = attempt(lambda: list(Gen(module.fibonacci, case["limit"])))
 
-    log = []
+    log: list = []
     gen = Gen(producer, log, getcurrent())
     obs["iterate"] = attempt(lambda: list(gen))
     obs["iterate_again"] = attempt(lambda: next(gen))
     obs["iterate_log"] = log
 
     log = []
-    in_other = []
+    in_other: list = []
     consumer = greenlet(lambda: in_other.extend(Gen(producer, log)))
     obs["other_consumer"] = attempt(lambda: (consumer.switch(), in_other)[1])
 

@@ -32,7 +32,7 @@ SUGGESTION = (
 def setup(ctx):
     ctx.set_latency(LATENCY_MS)
     ctx.add_toxic("bandwidth", {"rate": RATE_KB})
-    files = {}
+    files: dict[str, dict] = {}
     while len(files) < FILES:
         name = f"{token(ctx.rng, 6)}.{ctx.rng.choice(EXTENSIONS)}"
         files[name] = {"size": ctx.rng.randint(*SIZES), "seed": ctx.rng.randint(1, 10**9)}

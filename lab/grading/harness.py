@@ -31,7 +31,8 @@ OUTPUT_TAIL_LINES = 8  # of the learner's own output, shown when it crashed or h
 
 
 def load_check(ex: Exercise) -> Check:
-    return importlib.import_module(ex.check_module)  # type: ignore[return-value]
+    check: Check = importlib.import_module(ex.check_module)
+    return check
 
 
 @dataclass

@@ -53,7 +53,7 @@ class Grading:
         self.outcomes: list[Outcome] = []
         self.started = time.monotonic()
         self.say: Callable[[str], None] = print
-        self._lab_cfg = None
+        self._lab_cfg: lab_config.LabConfig | None = None
         self._stack = ExitStack()
 
     def grade(self, ex: Exercise) -> Outcome:
@@ -109,7 +109,7 @@ class ExerciseItem(pytest.Item):
         if outcome.status is not Status.PASSED:
             raise ExerciseFailed(outcome)
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[no-untyped-def, override]
+    def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ExerciseFailed):
             return report.outcome_line(excinfo.value.outcome).strip()
         return super().repr_failure(excinfo)

@@ -29,6 +29,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from lab.grading.contract import GradeFailure  # standard-library imports only
+
 # Frames from these files are the grader's, not the learner's: left out of tracebacks.
 _OWN_DIRS = tuple(
     str(Path(__file__).resolve().parent.parent / d) + os.sep for d in ("grading", "checks")
@@ -65,6 +67,8 @@ def import_file(path: str):
     file = Path(path).resolve()
     sys.path.insert(0, str(file.parent))
     spec = importlib.util.spec_from_file_location(file.stem, file)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[file.stem] = module
     spec.loader.exec_module(module)
@@ -86,7 +90,7 @@ def grade(file: str, check_module: str, case: dict) -> dict:
         }
     except AssertionError as exc:
         # GradeFailure is an AssertionError; a bare assert in the learner's code is a crash.
-        if hasattr(exc, "kind"):
+        if isinstance(exc, GradeFailure):
             return {
                 "status": "failed",
                 "kind": exc.kind,

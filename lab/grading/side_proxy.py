@@ -34,12 +34,14 @@ def address() -> tuple[str, int]:
             stderr=subprocess.DEVNULL,
             text=True,
         )
+        assert _server.stdout is not None
         line = _server.stdout.readline()
         match = _LISTENING.search(line)
         if not match:
             stop()
             raise RuntimeError(f"the grader's own Toxiproxy did not start: {line!r}")
         _address = (match.group(1), int(match.group(2)))
+    assert _address is not None
     return _address
 
 
@@ -55,5 +57,6 @@ def stop() -> None:
     except subprocess.TimeoutExpired:
         _server.kill()
         _server.wait()
-    _server.stdout.close()
+    if _server.stdout is not None:
+        _server.stdout.close()
     _server = _address = None

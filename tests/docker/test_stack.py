@@ -113,7 +113,7 @@ def test_dns_answers_the_zone_over_udp_and_tcp(docker_lab):
     assert r.json() == {"delay_ms": 200}
 
 
-SPECS = sorted((REPO_ROOT / "tests" / "grader" / "specs").glob("ex[0-9][0-9]_*.py"))
+SPECS = sorted((REPO_ROOT / "lab" / "checks").glob("ex[0-9][0-9]_*.py"))
 
 
 def test_grader_passes_every_solution(docker_lab, tmp_path):
@@ -124,7 +124,7 @@ def test_grader_passes_every_solution(docker_lab, tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.grader",
+            "lab",
             "check",
             "--target",
             "solutions",

@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 
 from lab.config import REPO_ROOT
-from lab.grading.harness import load_spec
+from lab.exercises import find
 
-HINTS_01 = load_spec("ex01_greenlet_switch").HINTS
+HINTS_01 = [(h.en, h.vi) for h in find("01").hints]
 
 
 def grader(*args: str, state_dir: Path, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "LAB_STATE_DIR": str(state_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "tests.grader", *args],
+        [sys.executable, "-m", "lab", *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -53,7 +53,7 @@ def test_hint_all_and_reset(tmp_path):
 
 def test_hint_without_a_known_exercise_says_which(tmp_path):
     proc = grader("hint", "99", state_dir=tmp_path)
-    assert proc.returncode == 2 and "make hint EX=01" in proc.stdout
+    assert proc.returncode == 1 and "make hint EX=01" in proc.stderr
 
 
 def test_crashing_code_is_a_readable_failure_not_a_grader_crash(tmp_path):
@@ -87,7 +87,7 @@ def test_watch_regrades_on_save_and_stops_on_ctrl_c(tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.grader",
+            "lab",
             "watch",
             "01",
             "--target",
@@ -134,7 +134,6 @@ def test_greenlet_exercises_need_no_lab(tmp_path):
         "check",
         "--target",
         "solutions",
-        "--ex",
         "03",
         "--report-dir",
         str(tmp_path),
@@ -142,3 +141,92 @@ def test_greenlet_exercises_need_no_lab(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout
     assert "lab" not in proc.stdout.lower()
+
+
+COMMANDS = ("up", "down", "status", "latency", "run", "check", "hint", "watch", "reset", "trace")
+
+
+def test_one_command_line_lists_every_command_and_make_shows_the_same(tmp_path):
+    helped = grader("--help", state_dir=tmp_path).stdout
+    made = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=REPO_ROOT, capture_output=True, text=True
+    ).stdout
+    make_targets = {"up": "lab-up", "down": "lab-down", "status": "lab-status"}
+    for command in COMMANDS:
+        assert f"    {command} " in helped, command
+        assert f"make {make_targets.get(command, command)} " in made, command
+
+
+def test_a_folder_outside_the_repository_is_graded(tmp_path):
+    """A teacher's copy of a learner's work: only the files present are graded."""
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    for stem in ("ex01_greenlet_switch", "ex03_greenlet_generator"):
+        (folder / f"{stem}.py").write_text((REPO_ROOT / "solutions" / f"{stem}.py").read_text())
+    proc = grader(
+        "check", "--target", str(folder), "--report-dir", str(tmp_path), state_dir=tmp_path
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"Grading {folder}/" in proc.stdout and "2/2 done." in proc.stdout
+    report = json.loads((tmp_path / "grade.json").read_text())
+    assert report["version"] == 1 and report["target"] == str(folder)
+    assert [e["stem"] for e in report["exercises"]] == [
+        "ex01_greenlet_switch",
+        "ex03_greenlet_generator",
+    ]
+
+
+def test_a_missing_target_or_exercise_is_a_clear_error(tmp_path):
+    proc = grader("check", "--target", str(tmp_path / "nope"), state_dir=tmp_path)
+    assert proc.returncode == 1 and "no folder" in proc.stderr and "Traceback" not in proc.stderr
+    proc = grader("check", "02", "--target", str(tmp_path), state_dir=tmp_path)
+    assert proc.returncode == 1 and "ex02_greenlet_pingpong.py" in proc.stderr
+
+
+def pytest_on_checks(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Plain pytest on lab/checks, as a teacher or an autograder runs it."""
+    env = {**os.environ, "LAB_STATE_DIR": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "lab/checks", "-p", "no:cacheprovider", *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_plain_pytest_grades_the_stubs_as_not_done(tmp_path):
+    proc = pytest_on_checks("-k", "greenlet", tmp_path=tmp_path)
+    assert proc.returncode == 1, proc.stdout
+    assert "3 failed" in proc.stdout and "not done yet" in proc.stdout
+
+
+def test_plain_pytest_passes_the_solutions_with_pytests_own_options(tmp_path):
+    junit = tmp_path / "junit.xml"
+    proc = pytest_on_checks(
+        "--target", "solutions", "-k", "ex01 or ex02", f"--junitxml={junit}", tmp_path=tmp_path
+    )
+    assert proc.returncode == 0, proc.stdout
+    assert "2 passed, 9 deselected" in proc.stdout
+    assert junit.read_text().count("<testcase") == 2
+
+
+def test_reset_restores_the_starting_file_and_keeps_a_backup(tmp_path):
+    path = REPO_ROOT / "exercises" / "ex01_greenlet_switch.py"
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + b"\n# my work\n")
+        proc = grader("reset", "1", state_dir=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert path.read_bytes() == original
+        [backup] = (tmp_path / "backups").glob("ex01_greenlet_switch.*.py")
+        assert backup.read_bytes().endswith(b"# my work\n")
+        assert str(backup) in proc.stdout
+        again = grader("reset", "01", state_dir=tmp_path)
+        assert "already the starting file" in again.stdout
+    finally:
+        path.write_bytes(original)
+
+
+def test_trace_draws_the_timeline_of_a_passing_exercise(tmp_path):
+    proc = grader("trace", "04", "--target", "solutions", state_dir=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASS  04" in proc.stdout
+    assert proc.stdout.count("|#") >= 2, proc.stdout  # one lane per countdown

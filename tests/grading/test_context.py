@@ -7,10 +7,13 @@ import requests
 from toxiproxy.api import APIConsumer
 
 from lab.config import LabConfig
-from lab.control import toxiproxy_at
-from lab.grading.context import GradeContext, check_lab, parse_zone
-from lab.grading.discovery import resolve_target
+from lab.control import parse_zone, toxiproxy_at
+from lab.exercises import find
+from lab.grading.context import GradeContext
+from lab.grading.contract import Kind, Status
 from lab.grading.harness import Grader
+from lab.grading.labsession import check_lab
+from lab.grading.target import resolve_target
 from lab.net import free_port
 
 
@@ -38,10 +41,10 @@ def test_changes_are_undone_by_restore(lab_cfg):
     try:
         ctx.set_latency(120, jitter=5)
         assert toxics(lab_cfg) == {
-            "grader_latency_downstream": ("latency", "downstream", {"latency": 120, "jitter": 5})
+            "latency_downstream": ("latency", "downstream", {"latency": 120, "jitter": 5})
         }
         ctx.add_toxic("bandwidth", {"rate": 50}, name="slow")
-        assert set(toxics(lab_cfg)) == {"grader_latency_downstream", "slow"}
+        assert set(toxics(lab_cfg)) == {"latency_downstream", "slow"}
         ctx.set_dns_delay(40)
         assert ctx.dns_delay() == 40
         listen = ctx.make_proxy(f"{lab_cfg.host}:{lab_cfg.httpbin_upstream_port}", latency_ms=30)
@@ -80,6 +83,6 @@ def test_a_lab_that_stopped_answering_is_a_lab_error_not_a_crash():
     dead = LabConfig(
         toxiproxy_port=free_port(), httpbin_upstream_port=free_port(), dns_control_port=free_port()
     )
-    outcome = Grader(dead, resolve_target("solutions"), seed=1).grade("ex06_parallel_http")
-    assert outcome.status == "failed" and outcome.kind == "lab-error"
+    outcome = Grader(dead, resolve_target("solutions"), seed=1).grade(find("06"))
+    assert outcome.status is Status.FAILED and outcome.kind is Kind.LAB_ERROR
     assert "make lab-status" in outcome.reason

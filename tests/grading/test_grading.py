@@ -1,6 +1,6 @@
 """The grader graded: `make check` end to end against a real lab of our own (``lab_cfg``).
 
-Each target is graded by ONE run of ``python -m tests.grader check`` (all its exercises in
+Each target is graded by ONE run of ``python -m lab check`` (all its exercises in
 one go, as a learner would), and the tests read what it printed and the reports it wrote.
 Exercises are discovered from the files present, so these tests grow with the exercises.
 """
@@ -20,8 +20,10 @@ import pytest
 
 from lab.config import REPO_ROOT
 from lab.control import toxiproxy_at
-from lab.grading.discovery import resolve_target, select
-from lab.grading.harness import load_spec
+from lab.exercises import find
+from lab.grading.target import resolve_target
+
+pytestmark = pytest.mark.slow  # grades whole folders: `make test-fast` leaves them out
 
 CHECK_TIMEOUT = 240  # one whole grading; about 15 s when solved
 
@@ -48,7 +50,7 @@ def grade(lab_cfg, target: str, report_dir: Path, *extra: str) -> Graded:
         [
             sys.executable,
             "-m",
-            "tests.grader",
+            "lab",
             "check",
             "--target",
             target,
@@ -67,7 +69,8 @@ def grade(lab_cfg, target: str, report_dir: Path, *extra: str) -> Graded:
     assert "Traceback" not in output, output
     report = json.loads((report_dir / "grade.json").read_text())
     junit = ET.parse(report_dir / "junit.xml").getroot()
-    return Graded(proc.returncode, output, report, junit, seconds, select(resolve_target(target)))
+    stems = [ex.stem for ex in resolve_target(target).present()]
+    return Graded(proc.returncode, output, report, junit, seconds, stems)
 
 
 def graded_once(name: str, target: str):
@@ -134,7 +137,7 @@ def test_same_seed_same_inputs(lab_cfg, solutions, tmp_path):
     """A seed printed by a run repeats its randomised inputs (greenlet exercises: fast)."""
     seed = str(solutions.report["seed"])
     assert f"--seed {seed}" in solutions.output
-    again = grade(lab_cfg, "solutions", tmp_path, "--ex", "02", "--seed", seed)
+    again = grade(lab_cfg, "solutions", tmp_path, "02", "--seed", seed)
     assert again.report["seed"] == solutions.report["seed"]
     assert again.exercise("ex02_greenlet_pingpong")["status"] == "passed"
 
@@ -187,13 +190,13 @@ def test_wrong_greenlet_solutions_fail_with_a_reason(wrong):
 
 
 def test_a_hanging_solution_fails_within_its_time_limit(lab_cfg, tmp_path):
-    limit = load_spec("ex06_parallel_http").TIME_LIMIT
-    graded = grade(lab_cfg, "tests.grading.fixtures.hangs", tmp_path, "--ex", "06")
+    limit = find("06").time_limit
+    graded = grade(lab_cfg, "tests.grading.fixtures.hangs", tmp_path, "06")
     ex = graded.exercise("ex06_parallel_http")
     assert ex["status"] == "failed" and ex["kind"] == "timeout"
     assert f"timed out after {limit:g} s" in ex["reason"]
     assert graded.seconds < limit + 30
-    assert not _processes_running("tests.grading.fixtures.hangs"), "the hung run was left behind"
+    assert not _processes_running("fixtures/hangs"), "the hung run was left behind"
 
 
 def _processes_running(needle: str) -> list[int]:
@@ -203,7 +206,7 @@ def _processes_running(needle: str) -> list[int]:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, ValueError):
             continue
-        if needle in cmdline and "--target" in cmdline:
+        if needle in cmdline and "lab.grading.runner" in cmdline:
             pids.append(int(proc.name))
     return pids
 
@@ -219,7 +222,7 @@ def test_grading_restores_the_learners_latency(lab_cfg, tmp_path):
         proxy.add_toxic(type="latency", name="learner", attributes={"latency": 7})
         requests.put(delay_url, json={"delay_ms": 3}, timeout=5).raise_for_status()
         try:
-            graded = grade(lab_cfg, "solutions", tmp_path, "--ex", "06")
+            graded = grade(lab_cfg, "solutions", tmp_path, "06")
             assert graded.exercise("ex06_parallel_http")["status"] == "passed"
             toxics = {t.name: t.attributes for t in proxy.toxics().values()}
             assert toxics == {"learner": {"latency": 7, "jitter": 0}}
