@@ -18,6 +18,27 @@ from lab.grading.contract import GradeFailure
 DIRECT_TIMEOUT = 10.0
 
 
+def timed(fn, *args, span: str = "call", **kwargs):
+    """Call the learner's ``fn`` between "begin" and "end" markers on the grader's channel:
+    the grader times the call with its own clock (harness.apply_events).
+
+    gevent's loop caches the time at each iteration; imports since the hub was created
+    leave that cache stale, and a timer started from it (``joinall(timeout=...)``) would
+    fire early. So the cache is brought up to date first.
+    """
+    import sys
+
+    from lab.grading import channel
+
+    gevent = sys.modules.get("gevent")
+    if gevent is not None:
+        gevent.get_hub().loop.update_now()
+    channel.send("begin", span=span)
+    result = fn(*args, **kwargs)
+    channel.send("end", span=span)
+    return result
+
+
 def token(rng, length: int = 10) -> str:
     """A random lowercase word: inputs nobody can hard-code."""
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(length))
@@ -54,6 +75,21 @@ def require_results_for(expected_keys, results: dict, what: str) -> None:
         raise GradeFailure(f"no result for {len(missing)} {what}(s), e.g. {missing[0]!r}")
     if extra:
         raise GradeFailure(f"results for {what}(s) that were not asked for, e.g. {extra[0]!r}")
+
+
+def require_joined(observed: dict, unit: str, how: str) -> None:
+    """Fail unless every ``unit`` call had finished when the learner's function returned
+    (the grader's own timeline: ``end`` None or after ``elapsed`` means still running)."""
+    elapsed = observed.get("elapsed")
+    if elapsed is None:
+        raise GradeFailure("the grader's timing markers did not arrive: was the call made?")
+    running = [e["label"] for e in observed["timeline"] if e["end"] is None or e["end"] > elapsed]
+    if running:
+        raise GradeFailure(
+            f"returned before joining: {len(running)} {unit} call(s) still running when it "
+            f"returned (e.g. {running[0]}). Wait for every greenlet you start: {how}.",
+            timeline=observed["timeline"],
+        )
 
 
 def unfinished(timeline: list[dict]) -> list[str]:

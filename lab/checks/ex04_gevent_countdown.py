@@ -8,8 +8,9 @@ concurrent solution needs, while a sequential one can never get under it. Solved
 exercise is graded in about 0.6 s plus the interpreter's start.
 """
 
+from lab.checks._common import require_joined, timed
 from lab.grading.contract import GradeFailure
-from lab.grading.speed import require_concurrent
+from lab.grading.speed import require_concurrent, require_in_flight
 
 COUNT = 6
 STEPS = (5, 6)
@@ -24,7 +25,6 @@ def setup(ctx):
 def run(module, case):
     import contextlib
     import io
-    import time
 
     from lab.grading.timeline import Timeline
 
@@ -33,18 +33,13 @@ def run(module, case):
     out = io.StringIO()
     tasks = [tuple(t) for t in case["tasks"]]
     with contextlib.redirect_stdout(out):
-        began = time.perf_counter()
-        module.run_countdowns(tasks, case["delay"])
-        elapsed = time.perf_counter() - began
-    return {
-        "lines": out.getvalue().splitlines(),
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
-    }
+        timed(module.run_countdowns, tasks, case["delay"])
+    return {"lines": out.getvalue().splitlines()}
 
 
 def verify(ctx, case, observed):
     tasks, delay = case["tasks"], case["delay"]
+    require_joined(observed, "countdown", "gevent.joinall(jobs) before returning")
     labels = {label for label, _ in tasks}
     lines = [ln for ln in observed["lines"] if ln.rpartition(": ")[0] in labels]
     for label, n in tasks:
@@ -59,6 +54,13 @@ def verify(ctx, case, observed):
             f"each call): it was called for {called}"
         )
     steps = [n for _, n in tasks]
+    require_in_flight(
+        observed["timeline"],
+        len(tasks),
+        "countdowns",
+        f"all {len(tasks)} at once",
+        suggestion="spawn every countdown before joining any (no .join() inside the loop)",
+    )
     require_concurrent(
         observed["elapsed"],
         units=len(tasks),

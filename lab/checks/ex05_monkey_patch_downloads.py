@@ -12,7 +12,14 @@ sequential run (>= 4.4 s) cannot pass. The floor (too fast) is max(L, size/R) of
 file, a bound that holds whatever the order the proxy applies its two toxics in.
 """
 
-from lab.checks._common import fetch_direct, require_results_for, sha256, token
+from lab.checks._common import (
+    fetch_direct,
+    require_joined,
+    require_results_for,
+    sha256,
+    timed,
+    token,
+)
 from lab.grading.contract import GradeFailure
 
 FILES = 8
@@ -45,23 +52,18 @@ def blob_path(spec: dict) -> str:
 
 def run(module, case):
     import hashlib
-    import time
 
     from lab.grading.timeline import Timeline
 
     timeline = Timeline()
     module.download_file = timeline.wrap(module.download_file)
     urls = {name: case["base"] + blob_path(spec) for name, spec in case["files"].items()}
-    start = time.perf_counter()
-    results = module.download_all(urls)
-    elapsed = time.perf_counter() - start
+    results = timed(module.download_all, urls)
     if not isinstance(results, dict):
         raise GradeFailure(
             f"download_all should return a dict {{name: bytes}}, got {type(results).__name__}"
         )
     return {
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
         "results": {
             str(name): {
                 "type": type(data).__name__,
@@ -74,7 +76,8 @@ def run(module, case):
 
 
 def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent
+    require_joined(observed, "download_file", "gevent.joinall(jobs) before returning")
+    from lab.grading.speed import require_concurrent, require_in_flight
 
     files, results = case["files"], observed["results"]
     require_results_for(files, results, "file")
@@ -92,6 +95,13 @@ def verify(ctx, case, observed):
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
     largest = max(spec["size"] for spec in files.values())
+    require_in_flight(
+        observed["timeline"],
+        len(case["files"]),
+        "downloads",
+        f"all {len(case['files'])} at once",
+        suggestion="spawn every download before joining any, with monkey.patch_all() first",
+    )
     require_concurrent(
         observed["elapsed"],
         units=len(files),

@@ -12,7 +12,14 @@ the slowest unit, the timeout, 0.8 s, which is the floor: sequential is 6x the f
 the shared rule accepts up to 2.8 s. T leaves the good URLs 0.55 s of slack over L.
 """
 
-from lab.checks._common import b64_path, direct, require_dict_per_input, token
+from lab.checks._common import (
+    b64_path,
+    direct,
+    require_dict_per_input,
+    require_joined,
+    timed,
+    token,
+)
 from lab.grading.contract import GradeFailure
 
 LATENCY_MS = 250
@@ -50,7 +57,7 @@ def setup(ctx):
     urls[f"http://{slow}/anything/{token(ctx.rng, 6)}"] = {"kind": "timeout"}
     order = list(urls)
     ctx.rng.shuffle(order)
-    return {"urls": order, "kinds": urls, "timeout": TIMEOUT_S}
+    return {"urls": order, "_kinds": urls, "timeout": TIMEOUT_S}
 
 
 def label(url, *args, **kwargs):
@@ -62,27 +69,23 @@ def label(url, *args, **kwargs):
 
 
 def run(module, case):
-    import time
 
     from lab.grading.timeline import Timeline
 
     timeline = Timeline()
     module.fetch_url = timeline.wrap(module.fetch_url, label)
-    start = time.perf_counter()
-    results = module.fetch_all(list(case["urls"]), case["timeout"])
-    elapsed = time.perf_counter() - start
+    results = timed(module.fetch_all, list(case["urls"]), case["timeout"])
     require_dict_per_input(results, case["urls"], "fetch_all", "URL")
     return {
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
         "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
     }
 
 
 def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent
+    from lab.grading.speed import require_concurrent, require_in_flight
 
-    urls, kinds, results = case["urls"], case["kinds"], observed["results"]
+    urls, kinds, results = case["urls"], case["_kinds"], observed["results"]
+    require_joined(observed, "fetch_url", "gevent.joinall(jobs) before returning")
     for url, result in zip(urls, results):
         if result["url"] != url:
             raise GradeFailure(
@@ -91,6 +94,13 @@ def verify(ctx, case, observed):
             )
         check_result(ctx, url, kinds[url], result)
     slowest = max(LATENCY_MS / 1000, case["timeout"])
+    require_in_flight(
+        observed["timeline"],
+        len(urls),
+        "requests",
+        f"all {len(urls)} at once",
+        suggestion=SUGGESTION,
+    )
     require_concurrent(
         observed["elapsed"],
         units=len(urls) - 2,

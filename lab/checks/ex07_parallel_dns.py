@@ -10,7 +10,7 @@ once: one delay, 0.3 s (the floor; nothing can be answered sooner). Sequential i
 floor; the shared rule accepts up to 1.95 s.
 """
 
-from lab.checks._common import require_dict_per_input, token
+from lab.checks._common import require_dict_per_input, require_joined, timed, token
 from lab.grading.contract import GradeFailure
 
 DNS_DELAY_MS = 300
@@ -36,31 +36,27 @@ def setup(ctx):
     ]
     domains = known + unknown
     ctx.rng.shuffle(domains)
-    return {"domains": domains, "answers": {n: zone[n]["A"] for n in known}}
+    return {"domains": domains, "_answers": {n: zone[n]["A"] for n in known}}
 
 
 def run(module, case):
-    import time
 
     from lab.grading.timeline import Timeline
 
     timeline = Timeline()
     module.resolve_host = timeline.wrap(module.resolve_host)
-    start = time.perf_counter()
-    results = module.resolve_all(list(case["domains"]))
-    elapsed = time.perf_counter() - start
+    results = timed(module.resolve_all, list(case["domains"]))
     require_dict_per_input(results, case["domains"], "resolve_all", "name")
     return {
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
         "results": [{k: r.get(k) for k in ("domain", "ip", "error")} for r in results],
     }
 
 
 def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent
+    from lab.grading.speed import require_concurrent, require_in_flight
 
-    domains, answers, results = case["domains"], case["answers"], observed["results"]
+    domains, answers, results = case["domains"], case["_answers"], observed["results"]
+    require_joined(observed, "resolve_host", "gevent.joinall(jobs) before returning")
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
             raise GradeFailure(
@@ -80,6 +76,13 @@ def verify(ctx, case, observed):
                 f"'error': 'lỗi DNS'}}, got {result}"
             )
     delay = DNS_DELAY_MS / 1000
+    require_in_flight(
+        observed["timeline"],
+        len(domains),
+        "look-ups",
+        f"all {len(domains)} at once",
+        suggestion="spawn every resolve_host before joining any",
+    )
     require_concurrent(
         observed["elapsed"],
         units=len(domains),

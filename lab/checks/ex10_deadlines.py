@@ -15,7 +15,7 @@ after ~0.15 s, leaving 0.85 s of slack on a busy machine; one after another they
 1.8 s, so a sequential solution misses the deadline for some of them and fails.
 """
 
-from lab.checks._common import b64_path, fetch_direct, token, unfinished
+from lab.checks._common import b64_path, fetch_direct, timed, token, unfinished
 from lab.grading.contract import GradeFailure
 
 LATENCY_MS = 150
@@ -39,7 +39,7 @@ def setup(ctx):
     kinds = {**fast, **slow}
     urls = list(kinds)
     ctx.rng.shuffle(urls)
-    return {"urls": urls, "kinds": kinds, "deadline": DEADLINE_S}
+    return {"urls": urls, "_kinds": kinds, "deadline": DEADLINE_S}
 
 
 def label(url, *args, **kwargs):
@@ -50,7 +50,6 @@ def label(url, *args, **kwargs):
 
 
 def run(module, case):
-    import time
 
     import gevent
 
@@ -58,17 +57,13 @@ def run(module, case):
 
     timeline = Timeline()
     module.fetch_one = timeline.wrap(module.fetch_one, label)
-    start = time.perf_counter()
-    results = module.fetch_before(list(case["urls"]), case["deadline"])
-    elapsed = time.perf_counter() - start
+    results = timed(module.fetch_before, list(case["urls"]), case["deadline"])
     gevent.sleep(KILL_GRACE_S)
     if not isinstance(results, dict):
         raise GradeFailure(
             f"fetch_before should return a dict {{url: result}}, got {results!r:.200}"
         )
     return {
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
         "results": {
             str(u): r if isinstance(r, dict) else {"status": repr(r)} for u, r in results.items()
         },
@@ -83,7 +78,7 @@ def verify(ctx, case, observed):
         raise GradeFailure(f"no result for {len(missing)} URL(s), e.g. {missing[0]}")
     late = [
         u
-        for u, kind in case["kinds"].items()
+        for u, kind in case["_kinds"].items()
         if kind == "fast" and results[u].get("status") != "ok"
     ]
     if late:
@@ -95,7 +90,7 @@ def verify(ctx, case, observed):
             suggestion="fetch them all at the same time: spawn every greenlet first, then "
             "wait for them together under one gevent.Timeout",
         )
-    for url, kind in case["kinds"].items():
+    for url, kind in case["_kinds"].items():
         check_result(ctx, url, kind, results[url])
     if elapsed < deadline * 0.95:
         raise GradeFailure(

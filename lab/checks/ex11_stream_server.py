@@ -12,7 +12,7 @@ A server that serves one request at a time needs at least M x K x delay = 4.8 s.
 >10x the floor; the shared rule accepts up to 2.6 s.
 """
 
-from lab.checks._common import token
+from lab.checks._common import timed, token
 from lab.grading.contract import GradeFailure
 
 DELAY_S = 0.1
@@ -70,7 +70,6 @@ def expected_answer(line: str) -> str | None:
 
 
 def run(module, case):
-    import time
 
     import gevent
     from gevent import socket
@@ -98,15 +97,16 @@ def run(module, case):
         raise GradeFailure("make_server should return a StreamServer that is not started yet")
     server.start()
     try:
-        start = time.perf_counter()
-        jobs = [gevent.spawn(client, lines) for lines in case["clients"]]
-        gevent.joinall(jobs)
-        elapsed = time.perf_counter() - start
+
+        def serve_clients():
+            jobs = [gevent.spawn(client, lines) for lines in case["clients"]]
+            gevent.joinall(jobs)
+            return jobs
+
+        jobs = timed(serve_clients)
     finally:
         server.stop(timeout=1)
     return {
-        "elapsed": elapsed,
-        "timeline": timeline.entries(),
         "answers": [
             job.value if job.successful() else f"client failed: {job.exception!r}" for job in jobs
         ],
@@ -114,7 +114,7 @@ def run(module, case):
 
 
 def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent
+    from lab.grading.speed import require_concurrent, require_in_flight
 
     for n, (lines, answers) in enumerate(zip(case["clients"], observed["answers"])):
         if isinstance(answers, str):
@@ -122,6 +122,13 @@ def verify(ctx, case, observed):
         for line, got in zip(lines, answers):
             check_answer(line, got)
     per_client = REQUESTS * (case["delay"] + LATENCY_MS / 1000)
+    require_in_flight(
+        observed["timeline"],
+        len(case["clients"]),
+        "clients served",
+        f"all {len(case['clients'])} clients served at once",
+        suggestion=SUGGESTION,
+    )
     require_concurrent(
         observed["elapsed"],
         units=CLIENTS * REQUESTS,

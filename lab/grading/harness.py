@@ -11,18 +11,18 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
-from lab.grading import speed
+from lab.grading import channel, speed
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure, Kind, Outcome, Status
 from lab.grading.target import Target
@@ -35,61 +35,131 @@ def load_check(ex: Exercise) -> Check:
     return check
 
 
+OUTPUT_KEEP_BYTES = 64 * 1024  # of the learner's output, kept in memory (the last part)
+
+
 @dataclass
 class RunResult:
     """What came back from the learner's subprocess."""
 
-    result: dict | None  # the runner's JSON, None if it died or was killed
-    output: str  # its stdout+stderr
+    result: dict | None  # the runner's result, None if it died or was killed
+    output: str  # the last OUTPUT_KEEP_BYTES of its stdout+stderr
+    output_bytes: int  # how much it printed in all
     timed_out: bool
     returncode: int | None
+    events: list[channel.Event]
+
+
+class _Output:
+    """Reads a pipe in a thread, keeping only the last ``keep`` bytes and the total size."""
+
+    def __init__(self, pipe, keep: int = OUTPUT_KEEP_BYTES):
+        self.pipe, self.keep, self.size, self.tail = pipe, keep, 0, b""
+        self.thread = threading.Thread(target=self._read, name="learner-output", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while chunk := self.pipe.read1(65536):
+            self.size += len(chunk)
+            self.tail = (self.tail + chunk)[-self.keep :]
+
+    def text(self) -> str:
+        self.thread.join(5)
+        text = self.tail.decode(errors="replace")
+        if self.size > self.keep:
+            text = f"[{self.size:,} bytes of output; the last {self.keep:,} follow]\n" + text
+        return text
 
 
 def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> RunResult:
-    """``python -m lab.grading.runner`` in its own process group, killed at the limit."""
-    time_limit = ex.time_limit
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        case_file, out_file, log_file = (Path(tmp, n) for n in ("case.json", "out.json", "log"))
-        case_file.write_text(json.dumps(case))
-        env = {
-            **os.environ,
-            **cfg.to_env(),
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        cmd = [
-            sys.executable,
-            "-m",
-            "lab.grading.runner",
-            "--file",
-            str(target.file(ex)),
-            "--check",
-            ex.check_module,
-            "--case",
-            str(case_file),
-            "--out",
-            str(out_file),
+    """``python -m lab.grading.runner`` in its own process group, killed at the limit.
+
+    The case (without its private ``_`` keys) and the channel's descriptor and token go
+    over stdin; results and timing events come back on the channel (lab.grading.channel).
+    """
+    env = {**os.environ, **cfg.to_env(), "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    cmd = [sys.executable, "-m", "lab.grading.runner", "--file", str(target.file(ex)),
+           "--check", ex.check_module]  # fmt: skip
+    read_fd, write_fd = os.pipe()
+    listener = channel.Listener(read_fd, secrets.token_hex(16))
+    listener.start()
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
+        )  # fmt: skip
+    finally:
+        os.close(write_fd)  # the runner holds the only write end now
+    output = _Output(proc.stdout)
+    handover = {"case": public_case(case), "fd": write_fd, "token": listener.token}
+    timed_out = False
+    try:
+        assert proc.stdin is not None
+        with proc.stdin:
+            proc.stdin.write(json.dumps(handover).encode())
+        proc.wait(timeout=ex.time_limit)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    except BrokenPipeError:
+        proc.wait(timeout=ex.time_limit)
+    finally:
+        _kill_group(proc)
+    listener.join()
+    text = output.text()
+    result = None if timed_out else listener.first("result")
+    return RunResult(
+        result.data["result"] if result else None,
+        text,
+        output.size,
+        timed_out,
+        proc.returncode,
+        listener.events,
+    )
+
+
+def apply_events(observed: dict, events: list[channel.Event]) -> None:
+    """Times measured by the grader from the channel's events, in place of the learner
+    process's own: ``observed["spans"][name] = {"elapsed", "timeline"}`` for every timed
+    call, and ``observed["elapsed"]``/``["timeline"]`` for the one named "call".
+
+    Timeline entries are seconds from their call's "begin"; a unit that never finished has
+    ``end`` None; one that finished after the call returned has ``end`` > ``elapsed``.
+    """
+    spans: dict[str, dict] = {}
+    units: dict[int, dict] = {}
+    for e in events:
+        name = str(e.data.get("span", "call"))
+        if e.name == "begin":
+            spans[name] = {"begin": e.at, "end": None, "units": []}
+        elif e.name == "end" and name in spans:
+            spans[name]["end"] = e.at
+        elif e.name == "unit+" and name in spans:
+            unit = {"label": str(e.data.get("label")), "start": e.at, "end": None}
+            units[int(e.data.get("id", 0))] = unit
+            spans[name]["units"].append(unit)
+        elif e.name == "unit-" and int(e.data.get("id", 0)) in units:
+            units[int(e.data["id"])]["end"] = e.at
+    observed["spans"] = {}
+    for name, span in spans.items():
+        begin, end = span["begin"], span["end"]
+        timeline = [
+            {
+                "label": u["label"],
+                "start": round(u["start"] - begin, 4),
+                "end": None if u["end"] is None else round(u["end"] - begin, 4),
+            }
+            for u in span["units"]
         ]
-        with open(log_file, "wb") as log:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=REPO_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            timed_out = False
-            try:
-                proc.wait(timeout=time_limit)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                _kill_group(proc)
-        output = log_file.read_text(errors="replace")
-        result = json.loads(out_file.read_text()) if out_file.is_file() and not timed_out else None
-        return RunResult(result, output, timed_out, proc.returncode)
+        elapsed = None if end is None else round(end - begin, 4)
+        observed["spans"][name] = {"elapsed": elapsed, "timeline": timeline}
+        if name == "call":
+            observed["elapsed"], observed["timeline"] = elapsed, timeline
+
+
+def public_case(case: dict) -> dict:
+    """What the learner's process may see of a case: keys starting with ``_`` stay here
+    (expected answers, which URL is the slow one, ...)."""
+    return {k: v for k, v in case.items() if not k.startswith("_")}
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -158,6 +228,7 @@ class Grader:
             observed = self._observed(run, ex, outcome)
             if observed is None:
                 return
+            apply_events(observed, run.events)
             speed.CHECKS.clear()
             check.verify(ctx, case, observed)
         except GradeFailure as failure:

@@ -1,7 +1,7 @@
 """Runs one exercise in a fresh Python process: the learner's module first, then its check.
 
     python -m lab.grading.runner --file solutions/ex06_parallel_http.py \\
-        --check lab.checks.ex06_parallel_http --case CASE.json --out RESULT.json
+        --check lab.checks.ex06_parallel_http   < {"case": {...}, "fd": N, "token": "..."}
 
 The harness starts this with the lab's ``LAB_*`` variables in the environment, in its own
 process group, and kills the group when the exercise's time limit is up. Order matters: the
@@ -9,7 +9,7 @@ learner's module is imported before anything that could import socket, ssl or re
 that its ``monkey.patch_all()`` really comes first (this file imports only lightweight
 standard-library modules at the top).
 
-RESULT.json is one object:
+The result is one object, sent on the grader's channel (lab.grading.channel) as "result":
 
 - ``{"status": "ok", "observed": {...}}``: what the check's ``run`` returned;
 - ``{"status": "not-done", "reason": "..."}``: a TODO still raises NotImplementedError;
@@ -17,7 +17,7 @@ RESULT.json is one object:
   "suggestion": "..."}``: a GradeFailure raised inside ``run``, or any other exception
   (kind "crash", reason = the exception and the last frames of the learner's traceback).
 
-Nothing is written when the process dies or is killed; the harness reports that itself.
+Nothing is sent when the process dies or is killed; the harness reports that itself.
 """
 
 import argparse
@@ -29,7 +29,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from lab.grading.contract import GradeFailure  # standard-library imports only
+from lab.grading import channel  # these two import the standard library only
+from lab.grading.contract import GradeFailure
 
 # Frames from these files are the grader's, not the learner's: left out of tracebacks.
 _OWN_DIRS = tuple(
@@ -119,24 +120,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", required=True, help="the learner's exercise file")
     parser.add_argument("--check", required=True, help="e.g. lab.checks.ex06_parallel_http")
-    parser.add_argument("--case", required=True, help="JSON file with the case")
-    parser.add_argument("--out", required=True, help="where to write the result JSON")
     args = parser.parse_args(argv)
-    with open(args.case) as f:
-        case = json.load(f)
-    result = grade(args.file, args.check, case)
+    # The case and the grader's channel come on stdin, read to the end before the learner's
+    # module is imported: nothing of them is left in argv, the environment or a file.
+    handover = json.loads(sys.stdin.read())
+    channel.connect(handover["fd"], handover["token"])
+    result = grade(args.file, args.check, handover["case"])
     try:
-        text = json.dumps(result)
+        channel.send("result", result=result)
     except (TypeError, ValueError) as exc:
-        text = json.dumps(
-            {
+        channel.send(
+            "result",
+            result={
                 "status": "failed",
                 "kind": "crash",
                 "reason": f"the results could not be read back: {exc}",
-            }
+            },
         )
-    with open(args.out, "w") as f:
-        f.write(text)
     sys.stdout.flush()
     # Skip interpreter teardown: leftover greenlets/threads of a learner must not hang it.
     os._exit(0)

@@ -1,29 +1,38 @@
-"""When each unit of work started and finished, recorded in the learner's process and drawn
-as text bars in the grader's output when a speed check fails.
+"""When each unit of work started and finished, and text bars to draw it.
 
-In a spec's ``run`` (inside the learner's subprocess)::
+In a check's ``run`` (inside the learner's subprocess)::
 
     from lab.grading.timeline import Timeline
     timeline = Timeline()
     module.fetch_one = timeline.wrap(module.fetch_one)          # label: first argument
-    ... call the module ...
-    return {"elapsed": ..., "timeline": timeline.entries()}
+    results = timed(module.fetch_all, urls)                     # lab.checks._common
 
-This module imports nothing but the standard library's ``time`` and ``functools`` so that a
-spec may import it before gevent has patched anything.
+Every call of a wrapped function sends "unit+" and "unit-" events on the grader's channel,
+and ``timed`` sends "begin"/"end" around the learner's call: the grader stamps them with its
+own clock and builds ``observed["elapsed"]`` and ``observed["timeline"]`` from them
+(harness.apply_events), whatever the learner's process does to its clocks. The entries
+recorded here in-process serve only messages raised inside ``run`` itself.
+
+This module imports nothing that gevent patches, so a check may import it at any time.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import time
+
+from lab.grading import channel
+
+_ids = itertools.count(1)
 
 
 class Timeline:
     """Start/end times (seconds since the Timeline was made) of calls to wrapped functions."""
 
-    def __init__(self) -> None:
+    def __init__(self, span: str = "call") -> None:
         self.origin = time.perf_counter()
+        self.span = span  # the timed call these units belong to (see _common.timed)
         self._entries: list[dict] = []
 
     def now(self) -> float:
@@ -38,10 +47,13 @@ class Timeline:
             name = label(*args, **kwargs) if label else (str(args[0]) if args else fn.__name__)
             entry = {"label": name, "start": self.now(), "end": None}
             self._entries.append(entry)
+            unit = next(_ids)
+            channel.send("unit+", id=unit, label=name, span=self.span)
             try:
                 return fn(*args, **kwargs)
             finally:
                 entry["end"] = self.now()
+                channel.send("unit-", id=unit)
 
         return timed
 
