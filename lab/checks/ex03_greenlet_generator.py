@@ -19,8 +19,13 @@ def fib_below(limit):
 
 def setup(ctx):
     rng = ctx.rng
+    fibs = fib_below(10**6)
+    limit = rng.randint(50, 10**6)
+    while limit in fibs:  # one limit that is not a Fibonacci number...
+        limit += 1
     return {
-        "limit": rng.randint(50, 10**6),
+        "limit": limit,
+        "fib_limit": rng.choice([f for f in fibs if f > 50]),  # ...and one that is: < vs <=
         "values": [rng.randint(-1000, 1000) for _ in range(rng.randint(4, 9))],
         "take": rng.randint(1, 3),
         "message": f"bad-{rng.randint(1000, 9999)}",
@@ -63,6 +68,7 @@ def run(module, case):
 
     obs: dict = {}
     obs["fibonacci"] = attempt(lambda: list(Gen(module.fibonacci, case["limit"])))
+    obs["fibonacci_at"] = attempt(lambda: list(Gen(module.fibonacci, case["fib_limit"])))
 
     log: list = []
     gen = Gen(producer, log, getcurrent())
@@ -118,6 +124,12 @@ def verify(ctx, case, observed):
         "fibonacci",
         ["ok", fib_below(case["limit"])],
         f"list(GreenletGenerator(fibonacci, {case['limit']}))",
+    )
+    expect(
+        "fibonacci_at",
+        ["ok", fib_below(case["fib_limit"])],
+        f"list(GreenletGenerator(fibonacci, {case['fib_limit']})) ({case['fib_limit']} is itself "
+        "a Fibonacci number: 'below limit' leaves it out)",
     )
     expect("iterate", ["ok", values], f"iterating a producer that emits {values}")
     if observed["iterate_log"][:1] != ["own greenlet"]:

@@ -1,11 +1,11 @@
 """Grading spec of exercise 04: interleaved gevent countdowns (the source's E1).
 
-The numbers: COUNT = 6 countdowns of 5 or 6 steps, DELAY = 0.1 s per step. Concurrently the
-run takes the longest countdown, at most 0.6 s (the floor); one after another it takes the
-sum, at least 6 x 5 x 0.1 = 3.0 s, so sequential >= 5 x floor as lab.grading.speed wants,
-and the slowest accepted time is floor + (sum - floor) / 2 >= 1.8 s: three times what a
-concurrent solution needs, while a sequential one can never get under it. Solved, the whole
-exercise is graded in about 0.6 s plus the interpreter's start.
+The numbers: COUNT = 6 countdowns, DELAY = 0.1 s per step: the first has 3 steps, one other
+6 (the only longest), the rest 4 or 5. Concurrently the run takes the longest countdown,
+0.6 s (the floor); one after another it takes the sum, at least 2.5 s, far above the slowest
+accepted time (1.5 x 0.6 + 0.4 = 1.3 s, lab.grading.speed). All 6 must be seen running at
+once, and none may still run when run_countdowns returns. Solved, the whole exercise is
+graded in about 0.6 s plus the interpreter's start.
 """
 
 from lab.checks._common import require_joined, timed
@@ -13,13 +13,18 @@ from lab.grading.contract import GradeFailure
 from lab.grading.speed import require_concurrent, require_in_flight
 
 COUNT = 6
-STEPS = (5, 6)
+STEPS = (4, 5)  # the others' steps; the first has 3, one other 6 (see setup)
 DELAY = 0.1
 
 
 def setup(ctx):
     letters = ctx.rng.sample("ABCDEFGHIJKLMNOPQRSTUVWXYZ", COUNT)
-    return {"tasks": [[f"Tác vụ {c}", ctx.rng.randint(*STEPS)] for c in letters], "delay": DELAY}
+    steps = [ctx.rng.randint(*STEPS) for _ in letters]
+    # The first countdown is the shortest and one other the only longest: code that joins
+    # just one greenlet (the first, or any but the longest) returns with work still running.
+    steps[0] = STEPS[0] - 1
+    steps[ctx.rng.randrange(1, COUNT)] = STEPS[1] + 1
+    return {"tasks": [[f"Tác vụ {c}", n] for c, n in zip(letters, steps)], "delay": DELAY}
 
 
 def run(module, case):

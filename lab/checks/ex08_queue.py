@@ -1,6 +1,6 @@
 """Grading spec of exercise 08: producer/consumers on a Queue(maxsize=2), no empty() race.
 
-Two scenarios, both with random item names, item counts and consumer counts:
+Three scenarios, with random item names, item counts and consumer counts:
 
 - **fast consumers** (the source's failure): the producer waits 30 ms per item, consumers
   5-10 ms. A consumer that ends on ``queue.empty()`` quits early and gevent raises
@@ -10,14 +10,17 @@ Two scenarios, both with random item names, item counts and consumer counts:
   queue that measures how long each ``put`` waited, and requires that the producer waited
   and that it reported those waits. Speed: N = 25-32 items one after another cost
   N x 50 ms = 1.25-1.6 s; c consumers need at least ceil(N / c) x 50 ms = 0.15-0.3 s (the
-  floor). That is >= 5x, so the shared rule (about 0.75-0.95 s at most) separates a real
-  pool of consumers from one that works alone with a wide margin.
+  floor). All c consumers must be seen working at once (fewer, e.g. 3 of 8, fails), and
+  the time must stay under the shared rule's ceiling (1.5 x floor + 0.4 s).
+- **a pausing producer**: 3 items, 0.4 s apart, 2 consumers. A consumer that stops when
+  ``get(timeout=...)`` finds nothing for a moment quits while items are still to come.
 """
 
 from lab.checks._common import timed, token
 from lab.grading.contract import GradeFailure
 
 MAXSIZE = 2
+PAUSE_S = 0.4  # the third scenario's producer waits this long between items
 
 
 LOOP_EXIT_HELP = (
@@ -47,6 +50,15 @@ def setup(ctx):
                 "n_consumers": ctx.rng.choice([6, 8]),
                 "producer_delay": 0.001,
                 "consumer_delay": 0.05,
+            },
+            {
+                # Longer than any sensible get(timeout=...): a consumer that takes a quiet
+                # queue for the end of the work quits while the producer still has items.
+                "name": "the producer pauses between items",
+                "items": items(3),
+                "n_consumers": 2,
+                "producer_delay": PAUSE_S,
+                "consumer_delay": 0.005,
             },
         ]
     }

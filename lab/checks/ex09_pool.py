@@ -8,7 +8,11 @@ costs the same, so a pool that is really k wide fills up).
 Numbers: latency L = 150 ms, N = 30, k drawn from 5, 6 and 8. One after another: 4.5 s.
 k at a time: ceil(N / k) x L = 0.9, 0.75 or 0.6 s, the floor (no k-wide schedule can be
 faster; a solution ignoring k finishes in ~L and is caught both by the overlap count and as
-too fast). Sequential is >= 5x the floor; the shared rule accepts up to 2.7 s at k = 5.
+too fast). Sequential is >= 5x the floor; the shared rule accepts up to 1.75 s at k = 5.
+
+After the timed call, ``fetch_one`` alone gets a URL with an error status (``/status/<4xx or
+5xx>``): the exercise says it fails on one (``raise_for_status()``), so it must raise
+``requests.HTTPError``, not hand back the error page as if it were the text.
 """
 
 from lab.checks._common import (
@@ -24,6 +28,7 @@ from lab.grading.contract import GradeFailure
 LATENCY_MS = 150
 URLS = 30
 POOL_SIZES = (5, 6, 8)
+ERROR_CODES = (400, 404, 410, 500, 502, 503)
 
 
 def setup(ctx):
@@ -31,7 +36,13 @@ def setup(ctx):
     words = {token(ctx.rng, ctx.rng.randint(6, 30)) for _ in range(URLS * 2)}
     paths = [b64_path(w) for w in sorted(words)[:URLS]]
     ctx.rng.shuffle(paths)
-    return {"base": ctx.httpbin_url, "paths": paths, "k": ctx.rng.choice(POOL_SIZES)}
+    error = f"/status/{ctx.rng.choice(ERROR_CODES)}?{token(ctx.rng, 4)}"
+    return {
+        "base": ctx.httpbin_url,
+        "paths": paths,
+        "k": ctx.rng.choice(POOL_SIZES),
+        "error_path": error,
+    }
 
 
 def run(module, case):
@@ -47,8 +58,24 @@ def run(module, case):
     if not isinstance(texts, dict):
         raise GradeFailure(f"fetch_all should return a dict {{url: text}}, got {texts!r:.200}")
     return {
+        "error_status": error_status(
+            module.fetch_one.__wrapped__, case["base"] + case["error_path"]
+        ),
         "texts": {str(u): t if isinstance(t, str) else repr(t) for u, t in texts.items()},
     }
+
+
+def error_status(fetch_one, url: str) -> str:
+    """What ``fetch_one`` did with an error status: "raised HTTPError", or what it did."""
+    import requests
+
+    try:
+        got = fetch_one(url)
+    except requests.HTTPError:
+        return "raised HTTPError"
+    except Exception as exc:
+        return f"raised {type(exc).__name__}: {exc}"
+    return f"returned {got!r:.80}"
 
 
 def verify(ctx, case, observed):
@@ -56,6 +83,11 @@ def verify(ctx, case, observed):
     from lab.grading.timeline import max_overlap
 
     base, k, texts = case["base"], case["k"], observed["texts"]
+    if observed["error_status"] != "raised HTTPError":
+        raise GradeFailure(
+            f"fetch_one({base + case['error_path']!r}) {observed['error_status']}: an error "
+            "status must raise requests.HTTPError (call response.raise_for_status())"
+        )
     require_joined(observed, "fetch_one", "pool.join() (or collect pool.map's results)")
     urls = [base + p for p in case["paths"]]
     require_results_for(urls, texts, "URL")

@@ -117,6 +117,16 @@ class GradeContext:
         """The names the DNS server answers."""
         return self.lab.zone()
 
+    # -- what the grader set must stay set while the learner's code runs ----------------
+    def settings(self) -> dict:
+        """Every proxy's toxics and the DNS delay, extra proxies included, comparable with
+        ``==``: the engine takes this after ``setup`` and again after the run."""
+        toxics = self.lab.snapshot_toxics()
+        if self._extra_proxies:
+            side = LabControl(self.cfg, api=side_proxy.address()).snapshot_toxics()
+            toxics.update({n: side.get(n, []) for n in self._extra_proxies})
+        return {"toxics": toxics, "dns_delay": self.lab.dns_delay()}
+
     # -- snapshot / restore (the engine calls these around each exercise) -----------------
     def snapshot(self) -> None:
         """Remember every proxy's toxics and the DNS delay, to put them back later."""

@@ -48,6 +48,32 @@ class RunResult:
     timed_out: bool
     returncode: int | None
     events: list[channel.Event]
+    threads: list[tuple[float, int]]  # (grader's clock, OS threads of the learner's process)
+
+
+class _ThreadWatch:
+    """Counts the learner process's OS threads from outside (/proc) every few ms."""
+
+    INTERVAL_S = 0.002
+
+    def __init__(self, pid: int):
+        self.pid, self.samples, self._stop = pid, [], threading.Event()
+        self.thread = threading.Thread(target=self._poll, name="thread-watch", daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        tasks = f"/proc/{self.pid}/task"
+        while not self._stop.is_set():
+            try:
+                self.samples.append((time.monotonic(), len(os.listdir(tasks))))
+            except OSError:
+                return
+            self._stop.wait(self.INTERVAL_S)
+
+    def stop(self) -> list[tuple[float, int]]:
+        self._stop.set()
+        self.thread.join(1)
+        return self.samples
 
 
 class _Output:
@@ -78,6 +104,10 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     over stdin; results and timing events come back on the channel (lab.grading.channel).
     """
     env = {**os.environ, **cfg.to_env(), "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    # gevent's default resolver runs look-ups in a pool of OS threads; the blocking one runs
+    # none, so every thread seen during the call is the learner's (the lab's addresses are
+    # numeric: nothing waits). use_lab_dns() still switches ex07 to c-ares, which has none.
+    env["GEVENT_RESOLVER"] = "block"
     cmd = [sys.executable, "-m", "lab.grading.runner", "--file", str(target.file(ex)),
            "--check", ex.check_module]  # fmt: skip
     read_fd, write_fd = os.pipe()
@@ -91,6 +121,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     finally:
         os.close(write_fd)  # the runner holds the only write end now
     output = _Output(proc.stdout)
+    threads = _ThreadWatch(proc.pid)
     handover = {"case": public_case(case), "fd": write_fd, "token": listener.token}
     timed_out = False
     try:
@@ -103,6 +134,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     except BrokenPipeError:
         proc.wait(timeout=ex.time_limit)
     finally:
+        thread_samples = threads.stop()
         _kill_group(proc)
     listener.join()
     text = output.text()
@@ -114,6 +146,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
         timed_out,
         proc.returncode,
         listener.events,
+        thread_samples,
     )
 
 
@@ -154,6 +187,51 @@ def apply_events(observed: dict, events: list[channel.Event]) -> None:
         observed["spans"][name] = {"elapsed": elapsed, "timeline": timeline}
         if name == "call":
             observed["elapsed"], observed["timeline"] = elapsed, timeline
+
+
+def require_unchanged(before: dict, after: dict) -> None:
+    """Fail when the lab's toxics or DNS delay changed while the learner's code ran."""
+    changed = [
+        f"proxy {name!r}: {_describe(before['toxics'].get(name))} -> {_describe(toxics)}"
+        for name, toxics in after["toxics"].items()
+        if before["toxics"].get(name) != toxics
+    ] + [f"proxy {name!r} was deleted" for name in before["toxics"] if name not in after["toxics"]]
+    if before["dns_delay"] != after["dns_delay"]:
+        changed.append(f"DNS delay: {before['dns_delay']} ms -> {after['dns_delay']} ms")
+    if changed:
+        raise GradeFailure(
+            "the lab was changed while your code ran (" + "; ".join(changed) + "): the "
+            "exercise must run under the latency the grader set. Do not call the Toxiproxy "
+            "or DNS control API from your solution.",
+            kind=Kind.WRONG,
+        )
+
+
+def _describe(toxics: list | None) -> str:
+    if not toxics:
+        return "no toxics"
+    return ", ".join(f"{t.type} {t.attributes}" for t in toxics)
+
+
+def threads_during(events: list[channel.Event], samples: list[tuple[float, int]]) -> int | None:
+    """The most OS threads the learner's process had while its timed call ran."""
+    begin = next((e.at for e in events if e.name == "begin"), None)
+    end = max((e.at for e in events if e.name == "end"), default=None)
+    if begin is None or end is None:
+        return None
+    during = [n for at, n in samples if begin <= at <= end]
+    return max(during, default=None)
+
+
+def require_one_thread(threads: int | None) -> None:
+    """The lesson is greenlets: work done by OS threads fails, whatever made them."""
+    if threads is not None and threads > 1:
+        raise GradeFailure(
+            f"your process ran {threads} OS threads while the exercise ran: the work was "
+            "done by threads (a ThreadPoolExecutor, threading.Thread, a ThreadingTCPServer?), "
+            "not by greenlets. This exercise is about gevent: one thread, many greenlets.",
+            kind=Kind.WRONG,
+        )
 
 
 def public_case(case: dict) -> dict:
@@ -224,11 +302,16 @@ class Grader:
         check = load_check(ex)
         try:
             case = check.setup(ctx)
+            settings = ctx.settings() if ex.needs_lab else None
             run = run_isolated(self.cfg, self.target, ex, case)
             observed = self._observed(run, ex, outcome)
             if observed is None:
                 return
+            if settings is not None:
+                require_unchanged(settings, ctx.settings())
             apply_events(observed, run.events)
+            observed["threads"] = threads_during(run.events, run.threads)
+            require_one_thread(observed["threads"])
             speed.CHECKS.clear()
             check.verify(ctx, case, observed)
         except GradeFailure as failure:
@@ -245,6 +328,8 @@ class Grader:
         outcome.status = Status.PASSED
         if observed.get("timeline"):
             outcome.details["timeline"] = observed["timeline"]
+        if observed.get("threads") is not None:
+            outcome.details["threads"] = observed["threads"]
         if speed.CHECKS:
             outcome.details["speed"] = list(speed.CHECKS)
             outcome.details["margin"] = min(c["margin"] for c in speed.CHECKS)

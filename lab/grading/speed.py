@@ -3,7 +3,7 @@
 Under an injected latency, ``units`` pieces of work that each cost ``unit_cost`` seconds take
 ``sequential = units * unit_cost`` one after another, and at least ``floor`` seconds however
 concurrent the code is (the longest unit, or ``ceil(units / k) * unit_cost`` with k at a
-time). A spec picks numbers such that ``sequential >= 5 * floor``; then:
+time). A check picks numbers such that ``sequential`` is well above the ceiling; then:
 
 - **too fast**: ``elapsed < floor * TOO_FAST_FRACTION``. The latency proxy never delivers
   early, so finishing sooner means some unit skipped its I/O. The 5 % slack only absorbs
