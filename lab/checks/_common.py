@@ -39,6 +39,51 @@ def timed(fn, *args, span: str = "call", **kwargs):
     return result
 
 
+class LinesBy:
+    """A stdout that remembers which greenlet printed each line.
+
+    ``names`` are module globals holding greenlets (looked up at each write, since the
+    learner assigns them while the code runs); a line printed by any other greenlet is
+    attributed to "another greenlet". ``lines`` is ``[[who, text], ...]``.
+    """
+
+    def __init__(self, module, names: tuple[str, ...]):
+        self.module, self.names = module, names
+        self.lines: list[list[str]] = []
+        self._partial: dict[str, str] = {}
+
+    def _who(self) -> str:
+        from greenlet import getcurrent
+
+        current = getcurrent()
+        found = (n for n in self.names if getattr(self.module, n, None) is current)
+        return next(found, "another greenlet")
+
+    def write(self, text: str) -> int:
+        who = self._who()
+        *done, rest = (self._partial.pop(who, "") + text).split("\n")
+        self.lines += [[who, line] for line in done]
+        if rest:
+            self._partial[who] = rest
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def require_printed_by(lines: list, expected: dict[str, str], prefix: tuple[str, ...]) -> None:
+    """Fail when a line starting with one of ``prefix`` was printed by the wrong greenlet;
+    ``expected`` maps a line's prefix to the greenlet that must print it."""
+    for who, text in lines:
+        for start, owner in expected.items():
+            if text.startswith(start) and who != owner:
+                raise GradeFailure(
+                    f"{text!r} was printed by {who}, not by {owner}: each task prints from "
+                    "inside its own greenlet (switch to it; don't call its function directly "
+                    "or print on its behalf)"
+                )
+
+
 def token(rng, length: int = 10) -> str:
     """A random lowercase word: inputs nobody can hard-code."""
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(length))

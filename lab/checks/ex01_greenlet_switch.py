@@ -5,6 +5,7 @@ both greenlets dead, and each task running inside its own greenlet. x and y are 
 printing the source's numbers (10, 20) does not pass.
 """
 
+from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
 
 
@@ -14,7 +15,6 @@ def setup(ctx):
 
 def run(module, case):
     import contextlib
-    import io
 
     from greenlet import getcurrent, greenlet
 
@@ -29,12 +29,13 @@ def run(module, case):
 
     module.task_a = watch("task_a", module.task_a, "worker_a")
     module.task_b = watch("task_b", module.task_b, "worker_b")
-    out = io.StringIO()
+    out = LinesBy(module, ("worker_a", "worker_b"))
     with contextlib.redirect_stdout(out):
         returned = module.start(case["x"], case["y"])
     workers = {name: getattr(module, name) for name in ("worker_a", "worker_b")}
     return {
-        "lines": [ln for ln in out.getvalue().splitlines() if ln.startswith("task_")],
+        "lines": [text for _, text in out.lines if text.startswith("task_")],
+        "printed_by": [line for line in out.lines if line[1].startswith("task_")],
         "returned": returned if isinstance(returned, int) else repr(returned),
         "greenlets": {n: isinstance(g, greenlet) for n, g in workers.items()},
         "dead": {n: bool(getattr(g, "dead", False)) for n, g in workers.items()},
@@ -54,6 +55,9 @@ def verify(ctx, case, observed):
                 f"worker_{name[-1]}.switch(...), not by calling {name} directly)"
             )
     expected = [f"task_b xử lý: {x * 2}", f"task_a nhận giá trị: {x * 2 + 10}", "task_b xong"]
+    require_printed_by(
+        observed["printed_by"], {"task_b": "worker_b", "task_a": "worker_a"}, ("task_",)
+    )
     if observed["lines"] != expected:
         raise GradeFailure(
             f"with start({x}, {y}) the lines printed should be {expected}, got {observed['lines']}"

@@ -5,6 +5,7 @@ parse_label running inside the parser and fetch_data inside the fetcher, both de
 end. The names (and how many) change every run.
 """
 
+from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
 
 WORDS = ["user", "admin", "guest", "bot", "mod", "dev", "ops", "qa", "root", "anon"]
@@ -22,7 +23,6 @@ def setup(ctx):
 
 def run(module, case):
     import contextlib
-    import io
 
     from greenlet import getcurrent, greenlet
 
@@ -39,12 +39,13 @@ def run(module, case):
 
     watch("parse_label", "parser")
     watch("fetch_data", "fetcher")
-    out = io.StringIO()
+    out = LinesBy(module, ("fetcher", "parser"))
     with contextlib.redirect_stdout(out):
         returned = module.pingpong(list(case["names"]))
     workers = {n: getattr(module, n) for n in ("fetcher", "parser")}
     return {
-        "lines": [ln for ln in out.getvalue().splitlines() if ln.startswith("[")],
+        "lines": [text for _, text in out.lines if text.startswith("[")],
+        "printed_by": [line for line in out.lines if line[1].startswith("[")],
         "returned": returned if isinstance(returned, list) else repr(returned),
         "greenlets": {n: isinstance(g, greenlet) for n, g in workers.items()},
         "dead": {n: bool(getattr(g, "dead", False)) for n, g in workers.items()},
@@ -85,6 +86,8 @@ def verify(ctx, case, observed):
         )
     want = expected_lines(names)
     got = observed["lines"]
+    owners = {"[PARSER]": "parser", **{f"[{n}]": "fetcher" for n in names}}
+    require_printed_by(observed["printed_by"], owners, ("[",))
     if got != want:
         first = next(
             (i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want))

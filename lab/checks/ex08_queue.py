@@ -16,7 +16,7 @@ Three scenarios, with random item names, item counts and consumer counts:
   ``get(timeout=...)`` finds nothing for a moment quits while items are still to come.
 """
 
-from lab.checks._common import timed, token
+from lab.checks._common import require_joined, timed, token
 from lab.grading.contract import GradeFailure
 
 MAXSIZE = 2
@@ -147,6 +147,7 @@ def verify(ctx, case, observed):
     seen_all = [{**s, **observed["spans"][s["name"]]} for s in observed["scenarios"]]
     observed = {**observed, "scenarios": seen_all}
     for scenario, seen in zip(case["scenarios"], observed["scenarios"]):
+        require_joined(seen, "process", "join the producer and every consumer before returning")
         check_exactly_once(scenario, seen)
         check_through_queue(scenario, seen)
     slow_case, slow_seen = case["scenarios"][1], observed["scenarios"][1]

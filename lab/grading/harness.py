@@ -57,7 +57,8 @@ class _ThreadWatch:
     INTERVAL_S = 0.002
 
     def __init__(self, pid: int):
-        self.pid, self.samples, self._stop = pid, [], threading.Event()
+        self.pid, self._stop = pid, threading.Event()
+        self.samples: list[tuple[float, int]] = []
         self.thread = threading.Thread(target=self._poll, name="thread-watch", daemon=True)
         self.thread.start()
 

@@ -1,0 +1,66 @@
+"""The judge judged: wrong solutions of every kind fail with their own message, correct
+ones in other idioms pass. One `gevent-lab check` run per fixture folder, against the test
+session's lab.
+
+Each fixture under tests/grading/fixtures/<category>/ says in its docstring what it does
+wrong (or, under idioms*/, which correct idiom it uses).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.grading.test_grading import grade
+
+pytestmark = pytest.mark.slow
+
+# category -> {exercise stem: a phrase its failure message must contain}
+WRONG = {
+    "clock_replaced": {
+        "ex06_parallel_http": "at most 1 requests in flight at once; this exercise asks for all",
+    },
+    "missing_join": {
+        "ex04_gevent_countdown": "returned before joining: 5 countdown call(s) still running",
+        "ex08_queue": "returned before joining",
+    },
+    "partial": {
+        "ex06_parallel_http": "at most 4 requests in flight at once; this exercise asks for all 18",
+        "ex08_queue": "at most 3 items being processed in flight at once",
+        "ex11_stream_server": "at most 4 clients served in flight at once",
+    },
+    "threads": {
+        "ex06_parallel_http": "OS threads while the exercise ran",
+        "ex09_pool": "OS threads while the exercise ran",
+    },
+    "toxics_removed": {
+        "ex06_parallel_http": "the lab was changed while your code ran",
+    },
+    "untested_clauses": {
+        "ex01_greenlet_switch": "was printed by worker_a, not by worker_b",
+        "ex03_greenlet_generator": "is itself a Fibonacci number",
+        "ex08_queue": "the producer pauses between items",
+        "ex09_pool": "must raise requests.HTTPError",
+    },
+}
+RIGHT = ("idioms", "idioms_wait")
+
+
+@pytest.mark.parametrize("category", sorted(WRONG))
+def test_wrong_solutions_fail_with_their_own_message(lab_cfg, tmp_path, category):
+    graded = grade(lab_cfg, f"tests/grading/fixtures/{category}", tmp_path)
+    assert sorted(graded.stems) == sorted(WRONG[category]), "a fixture without an expectation"
+    for stem, phrase in WRONG[category].items():
+        ex = graded.exercise(stem)
+        assert ex["status"] == "failed", f"{category}/{stem} passed: {ex}"
+        assert phrase in ex["reason"], f"{category}/{stem}: {ex['reason']}"
+    assert graded.returncode == 1
+
+
+@pytest.mark.parametrize("category", RIGHT)
+def test_correct_solutions_in_other_idioms_pass(lab_cfg, tmp_path, category):
+    graded = grade(lab_cfg, f"tests/grading/fixtures/{category}", tmp_path)
+    assert graded.stems
+    for stem in graded.stems:
+        ex = graded.exercise(stem)
+        assert ex["status"] == "passed", f"{category}/{stem}: {ex['reason']}"
+    assert graded.returncode == 0, graded.output
