@@ -13,6 +13,8 @@ from lab.net import free_port
 
 from .conftest import HOST, start_httpbin
 
+SLACK = 0.5  # seconds a busy 2-core machine may keep a process from running
+
 
 def read_record(base_url: str, since: int = 0, **params) -> dict:
     r = requests.get(f"{base_url}/lab/record", params={"since": since, **params}, timeout=10)
@@ -66,7 +68,9 @@ def test_sixteen_concurrent_requests_give_sixteen_overlapping_entries(two_listen
     assert len({e["conn"] for e in entries}) == 16  # one connection each
     assert len({e["peer"] for e in entries}) == 16
     for e in entries:
-        assert before <= e["arrival"] <= e["complete"] <= after, e
+        # "complete" is read after the last send, which the client may have received and
+        # acted on first: allow for the server being descheduled in between.
+        assert before <= e["arrival"] <= e["complete"] <= after + SLACK, e
         assert e["complete"] - e["arrival"] >= 0.5, e
         assert e["peer"].startswith("127.0.0.1:")
         assert e["bytes"] > 0
