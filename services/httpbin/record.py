@@ -3,7 +3,8 @@
 The grader reads it to see what the learner's code really sent, timed by the server, not by
 the learner's process. Every HTTP request httpbin answers is recorded once its response is
 complete (so entries are numbered in completion order), except requests to ``/lab/record``
-itself. One entry::
+itself and to ``/lab/health`` (``{"status": "ok"}``, for container healthchecks, whose
+requests every few seconds would otherwise look like traffic around the proxy). One entry::
 
     {"seq": 41, "listener": "upstream", "conn": 17, "peer": "127.0.0.1:50312",
      "method": "GET", "path": "/delay/1?n=3", "status": 200, "bytes": 312,
@@ -45,6 +46,8 @@ from services.wsgi import NoDelayWSGIServer
 from ..serve import RecordQueryError
 
 RECORD_PATH = "/lab/record"
+HEALTH_PATH = "/lab/health"  # for container healthchecks: answered, never recorded
+UNRECORDED = (RECORD_PATH, HEALTH_PATH)
 
 _connection_ids = itertools.count(1)
 
@@ -94,7 +97,7 @@ class RecordingHandler(WSGIHandler):
         if recorder is None or self.arrival is None:
             return
         path = self.path
-        if path is not None and unquote(urlsplit(path).path) == RECORD_PATH:
+        if path is not None and unquote(urlsplit(path).path) in UNRECORDED:
             return
         recorder.add(
             listener=self.server.label,
@@ -121,19 +124,23 @@ class RecordingWSGIServer(NoDelayWSGIServer):
 
 
 class RecordApp:
-    """WSGI middleware: ``GET /lab/record`` reads ``record``, every other path goes to ``app``."""
+    """WSGI middleware: ``GET /lab/record`` reads ``record``, ``GET /lab/health`` answers ok,
+    every other path goes to ``app``."""
 
     def __init__(self, app, record):
         self.app = app
         self.record = record
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != RECORD_PATH:
+        path = environ.get("PATH_INFO")
+        if path not in UNRECORDED:
             return self.app(environ, start_response)
         headers = [("Cache-Control", "no-store")]
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            status, body = 405, {"error": "only GET reads the record", "status": 405}
+            status, body = 405, {"error": "only GET reads %s" % path, "status": 405}
             headers.append(("Allow", "GET, HEAD"))
+        elif path == HEALTH_PATH:
+            status, body = 200, {"status": "ok"}
         else:
             try:
                 status, body = 200, self.record.read_query(environ.get("QUERY_STRING", ""))

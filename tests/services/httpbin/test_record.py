@@ -117,10 +117,12 @@ def test_a_single_port_is_the_direct_listener(httpbin):
     ]
 
 
-def test_reading_the_record_is_not_recorded(two_listeners):
+def test_reading_the_record_and_health_checks_are_not_recorded(two_listeners):
     first = read_record(two_listeners.url)["next"]
     for _ in range(3):
         read_record(two_listeners.url, first)
+        r = requests.get(f"{two_listeners.url}/lab/health", timeout=10)
+        assert (r.status_code, r.json()) == (200, {"status": "ok"})
     requests.get(f"{two_listeners.url}/lab/record", params={"since": "bad"}, timeout=10)
     body = read_record(two_listeners.url, first)
     assert (body["next"], body["entries"]) == (first, [])
@@ -178,7 +180,7 @@ def test_no_method_changes_the_record(two_listeners, method):
     before = read_record(two_listeners.url)
     r = requests.request(method, f"{two_listeners.url}/lab/record", timeout=10)
     assert r.status_code == 405
-    assert r.json() == {"error": "only GET reads the record", "status": 405}
+    assert r.json() == {"error": "only GET reads /lab/record", "status": 405}
     assert read_record(two_listeners.url)["next"] == before["next"]
 
 
