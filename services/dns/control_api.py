@@ -26,7 +26,8 @@ packets it dropped (too short to answer, or replies). One entry::
 dot) and ``qtype`` are null when the query could not be parsed (``rcode`` is then
 ``FORMERR``). ``arrival`` is ``time.time()`` when the whole query had been received,
 ``sent`` when its answer had been handed to the kernel after the delay (null if sending
-failed: the client had gone). The answer to ``GET /record?since=SEQ`` is the same as
+failed: the client had gone; read just after sending, so the client may have its answer
+a moment earlier). The answer to ``GET /record?since=SEQ`` is the same as
 httpbin's ``/lab/record`` (see ``services/httpbin/record.py``): ``{"next", "dropped",
 "first", "capacity", "instance", "entries"}``, ``dropped`` counting entries from ``since`` on
 that the bounded ring (``--record-size``) evicted. Nothing deletes or rewrites the record.

@@ -21,6 +21,10 @@ requests every few seconds would otherwise look like traffic around the proxy). 
   last byte of the response was written to the socket (a client that left early: when the
   server gave up). ``bytes``: body bytes written.
 
+A request appears once it is complete: read the record after the run being judged has
+ended. ``complete`` is read just after the last send returned, so a client may already have
+its answer (and have read its own clock) a moment before it: compare with some slack.
+
 The answer to ``GET /lab/record?since=SEQ[&limit=N]`` (both optional, default 0 and all)::
 
     {"next": 42, "dropped": 0, "first": 0, "capacity": 20000,
@@ -41,9 +45,8 @@ from urllib.parse import unquote, urlsplit
 
 from gevent.pywsgi import WSGIHandler
 
+from services.serve import RecordQueryError
 from services.wsgi import NoDelayWSGIServer
-
-from ..serve import RecordQueryError
 
 RECORD_PATH = "/lab/record"
 HEALTH_PATH = "/lab/health"  # for container healthchecks: answered, never recorded
