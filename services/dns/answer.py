@@ -15,20 +15,34 @@ HEADER_LEN = 12
 
 def reply_to(packet, zone, udp=True):
     """The reply to ``packet`` as bytes, or None to drop it."""
+    return respond(packet, zone, udp)[0]
+
+
+def respond(packet, zone, udp=True):
+    """``(reply bytes or None to drop it, facts)``, the facts being what the server's record
+    keeps of the exchange: ``{"id", "qname", "qtype", "rcode"}`` (``qname`` and ``qtype``
+    None when the query could not be read; ``qname`` ends with a dot, ``qtype`` and
+    ``rcode`` are names such as "A" and "NXDOMAIN")."""
     try:
         query = DNSRecord.parse(packet)
     except Exception:  # dnslib raises several types (DNSError, struct/Index/Unicode errors)
         return _formerr(packet)
     if query.header.qr:
-        return None
+        return None, None
+    facts = {"id": query.header.id, "qname": None, "qtype": None, "rcode": None}
+    if query.questions:
+        facts["qname"] = str(query.q.qname)
+        facts["qtype"] = QTYPE.get(query.q.qtype, "TYPE%d" % query.q.qtype)
     try:
         reply = _answer(query, zone)
         wire = reply.pack()
     except Exception:  # a query that parses but cannot be answered, e.g. odd label bytes
-        return _formerr(packet)
+        wire, _ = _formerr(packet)
+        return (None, None) if wire is None else (wire, {**facts, "rcode": "FORMERR"})
     if udp and len(wire) > _udp_limit(query):
         wire = reply.truncate().pack()
-    return wire
+    facts["rcode"] = RCODE.get(reply.header.rcode, "RCODE%d" % reply.header.rcode)
+    return wire, facts
 
 
 def _answer(query, zone):
@@ -58,14 +72,16 @@ def _udp_limit(query):
 
 
 def _formerr(packet):
-    """FORMERR echoing the header's id, or None when not even a header is there."""
+    """``(FORMERR echoing the header's id, facts)``, or ``(None, None)`` when not even a
+    header is there."""
     if len(packet) < HEADER_LEN:
-        return None
+        return None, None
     try:
         header = DNSHeader.parse(Buffer(packet[:HEADER_LEN]))
     except Exception:
-        return None
+        return None, None
     if header.qr:
-        return None
+        return None, None
     reply = DNSHeader(id=header.id, qr=1, opcode=header.opcode, rcode=RCODE.FORMERR)
-    return DNSRecord(reply).pack()
+    facts = {"id": header.id, "qname": None, "qtype": None, "rcode": "FORMERR"}
+    return DNSRecord(reply).pack(), facts

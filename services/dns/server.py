@@ -1,53 +1,107 @@
 """The lab's DNS server: gevent on UDP and TCP, a zone file, and an adjustable delay.
 
     python -m services.dns --host 127.0.0.1 --port 1053 --control-port 8053 \
-        [--zone services/dns/lab.zone] [--delay-ms 0]
+        [--zone services/dns/lab.zone] [--delay-ms 0] [--record-size 20000] \
+        [--tcp-timeout 10] [--tcp-max-connections 256]
 
 Each query is handled in its own greenlet, which sleeps the current delay before answering:
 slow answers never hold up other queries. TCP follows RFC 7766: each message has a 2-byte
 length prefix and a connection may carry several queries.
+
+TCP is guarded against slow and idle clients (RFC 7766 section 6.2.3 asks for it):
+
+- a whole message (prefix and body) must arrive within ``--tcp-timeout`` seconds of the
+  moment the server starts waiting for it, however it is trickled in; a connection with
+  answers still being delayed may stay quiet as long as they are pending;
+- at most ``--tcp-max-connections`` connections are kept. A new one beyond that closes the
+  connection that has waited longest for its next message (none of its answers pending),
+  so a flood of slow or idle connections cannot lock clients out; when every connection
+  has answers pending, the new one is closed instead.
+
+Every query answered is recorded; the control API serves the record (``GET /record``, its
+format in ``control_api.py``).
 """
 
 import argparse
-import signal
+import itertools
 import struct
 import sys
+import time
 
 import gevent
-import gevent.event
 from gevent.lock import Semaphore
 from gevent.pool import Pool
 from gevent.server import DatagramServer, StreamServer
 
+from services.serve import DEFAULT_RECORD_SIZE, Record, serve_until_signal
 from services.wsgi import NoDelayWSGIServer
 
-from .answer import reply_to
+from .answer import respond
 from .control_api import ControlApp
 from .delay import MAX_DELAY_MS, Delay
 from .zone import DEFAULT_ZONE_FILE, Zone
 
-# A TCP client that sends nothing for this long is disconnected (frees the greenlet).
-TCP_IDLE_TIMEOUT = 10.0
+# A whole TCP message must arrive within this many seconds (--tcp-timeout).
+TCP_MESSAGE_TIMEOUT = 10.0
+# TCP connections kept at once (--tcp-max-connections); see the module docstring.
+TCP_MAX_CONNECTIONS = 256
 # Queries of one TCP connection answered at the same time; more wait to be read.
 TCP_MAX_IN_FLIGHT = 64
-# Queries (UDP) and connections (TCP) handled at once. Beyond that the server stops reading
-# until one finishes, so a flood under a long delay costs bounded memory, not a crash.
+# UDP queries handled at once. Beyond that the server stops reading until one finishes, so
+# a flood under a long delay costs bounded memory, not a crash.
 MAX_UDP_IN_FLIGHT = 10000
-MAX_TCP_CONNECTIONS = 1000
+
+
+def format_peer(address):
+    host, port = address[:2]
+    return ("[%s]:%d" if ":" in host else "%s:%d") % (host, port)
+
+
+class _Connection:
+    """What the TCP connection cap needs to know about one open connection."""
+
+    def __init__(self, conn_id, greenlet, pending):
+        self.id = conn_id
+        self.greenlet = greenlet
+        self.pending = pending  # the Pool of its answers in flight
+        self.waiting_since = time.monotonic()  # since it began waiting for its next message
+
+    @property
+    def evictable(self):
+        return len(self.pending) == 0
 
 
 class DNSServer:
     """UDP and TCP DNS listeners plus the control API, started and stopped together."""
 
-    def __init__(self, zone, delay, host="127.0.0.1", port=1053, control_port=8053):
+    def __init__(
+        self,
+        zone,
+        delay,
+        host="127.0.0.1",
+        port=1053,
+        control_port=8053,
+        record=None,
+        tcp_timeout=TCP_MESSAGE_TIMEOUT,
+        tcp_max_connections=TCP_MAX_CONNECTIONS,
+    ):
         self.zone = zone
         self.delay = delay
+        self.record = record if record is not None else Record()
+        self.tcp_timeout = tcp_timeout
+        self.tcp_max_connections = tcp_max_connections
+        self.connections = {}  # conn id -> _Connection
+        self._conn_ids = itertools.count(1)
         self.udp = DatagramServer((host, port), self.handle_datagram, spawn=MAX_UDP_IN_FLIGHT)
         # Port 0 means "any free port": TCP then takes the one UDP got, so both match.
         self.udp.init_socket()
         port = self.udp.address[1]
-        self.tcp = StreamServer((host, port), self.handle_connection, spawn=MAX_TCP_CONNECTIONS)
-        self.control = NoDelayWSGIServer((host, control_port), ControlApp(delay, zone), log=None)
+        # No spawn pool: the cap is enforced in handle_connection, which closes a connection
+        # at once rather than stop accepting (a full pool would lock every client out).
+        self.tcp = StreamServer((host, port), self.handle_connection)
+        self.control = NoDelayWSGIServer(
+            (host, control_port), ControlApp(delay, zone, self.record), log=None
+        )
 
     @property
     def addresses(self):
@@ -64,74 +118,145 @@ class DNSServer:
 
     # -- handlers: one greenlet per datagram / per TCP connection ----------------------------
     def handle_datagram(self, packet, address):
-        wire = reply_to(packet, self.zone, udp=True)
+        arrival = time.time()
+        wire, facts = respond(packet, self.zone, udp=True)
         if wire is None:
             return
         self._wait()
         try:
             self.udp.sendto(wire, address)
+            sent = time.time()
         except OSError:
-            pass  # the client went away (ICMP unreachable etc.): nothing to answer
+            sent = None  # the client went away (ICMP unreachable etc.): nothing to answer
+        self._record("udp", None, address, facts, arrival, sent)
 
     def handle_connection(self, sock, address):
         """Read length-prefixed queries and answer each in a greenlet of its own, so that a
         client pipelining several queries on one connection waits the delay once, not once
         per query. Answers may come out of order (RFC 7766 allows it: clients match ids)."""
-        sock.settimeout(TCP_IDLE_TIMEOUT)
         pending = Pool(TCP_MAX_IN_FLIGHT)  # spawn() waits when full: a bound per connection
-        send_lock = Semaphore()
+        conn = _Connection(next(self._conn_ids), gevent.getcurrent(), pending)
         try:
+            if not self._make_room():
+                return
+            self.connections[conn.id] = conn
+            send_lock = Semaphore()
             while True:
-                prefix = _recv_exactly(sock, 2, patient=lambda: len(pending) > 0)
-                if prefix is None:
-                    break
-                (length,) = struct.unpack("!H", prefix)
-                packet = _recv_exactly(sock, length)
+                conn.waiting_since = time.monotonic()
+                packet = self._read_message(sock, pending)
                 if packet is None:
                     break
-                pending.spawn(self._answer_tcp, sock, send_lock, packet)
+                arrival = time.time()
+                pending.spawn(self._answer_tcp, sock, send_lock, packet, conn, address, arrival)
             pending.join(timeout=MAX_DELAY_MS / 1000.0 + 1)  # let answers in flight go out
-        except OSError:  # includes socket.timeout: an idle or vanished client
+        except OSError:  # includes socket.timeout: a slow, idle or vanished client
             pass
         finally:
+            self.connections.pop(conn.id, None)
             pending.kill(block=False)
             sock.close()
 
-    def _answer_tcp(self, sock, send_lock, packet):
-        wire = reply_to(packet, self.zone, udp=False)
+    def _make_room(self):
+        """Below the cap, or made so by closing the connection that waited longest for its
+        next message; False when every connection has answers pending."""
+        if len(self.connections) < self.tcp_max_connections:
+            return True
+        idle = [c for c in self.connections.values() if c.evictable]
+        if not idle:
+            return False
+        victim = min(idle, key=lambda c: c.waiting_since)
+        del self.connections[victim.id]
+        victim.greenlet.kill(block=False)  # its finally closes the socket
+        return True
+
+    def _read_message(self, sock, pending):
+        """One DNS message from the stream, or None if the client closed between messages.
+
+        The whole message must arrive within ``tcp_timeout`` (else TimeoutError); waiting
+        for its first byte is not counted while the connection has answers pending.
+        """
+        deadline = time.monotonic() + self.tcp_timeout
+        while True:
+            try:
+                prefix = _recv_until(sock, 2, deadline)
+                break
+            except TimeoutError as e:
+                if e.args == ("nothing",) and len(pending) > 0:
+                    deadline = time.monotonic() + self.tcp_timeout
+                    continue
+                raise
+        if prefix is None:
+            return None
+        (length,) = struct.unpack("!H", prefix)
+        packet = _recv_until(sock, length, deadline)
+        if packet is None:
+            raise ConnectionResetError("closed in the middle of a message")
+        return packet
+
+    def _answer_tcp(self, sock, send_lock, packet, conn, address, arrival):
+        wire, facts = respond(packet, self.zone, udp=False)
         if wire is None:
             return
         self._wait()
         with send_lock:  # one whole message at a time on the stream
             try:
                 sock.sendall(struct.pack("!H", len(wire)) + wire)
+                sent = time.time()
             except OSError:
-                pass  # the client left; the reading loop notices and closes
+                sent = None  # the client left; the reading loop notices and closes
+        self._record("tcp", conn.id, address, facts, arrival, sent)
+
+    def _record(self, transport, conn_id, address, facts, arrival, sent):
+        self.record.add(
+            transport=transport,
+            conn=conn_id,
+            peer=format_peer(address),
+            arrival=arrival,
+            sent=sent,
+            **facts,
+        )
 
     def _wait(self):
         if self.delay.ms:
             gevent.sleep(self.delay.seconds)
 
 
-def _recv_exactly(sock, n, patient=lambda: False):
-    """``n`` bytes from ``sock``, or None if the peer closes first.
-
-    A timeout before the first byte is forgiven while ``patient()`` is true (the client is
-    quiet because it waits for answers still being delayed, not because it is idle).
-    """
+def _recv_until(sock, n, deadline):
+    """``n`` bytes from ``sock`` before ``deadline`` (monotonic), or None if the peer closes
+    before sending any. TimeoutError("nothing") when the time ran out before the first byte,
+    TimeoutError("partial") after some; ConnectionResetError if it closes midway."""
     chunks = []
-    while n:
+    got = 0
+    while got < n:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("partial" if chunks else "nothing")
+        sock.settimeout(remaining)
         try:
-            chunk = sock.recv(n)
+            chunk = sock.recv(n - got)
         except TimeoutError:
-            if not chunks and patient():
-                continue
-            raise
+            raise TimeoutError("partial" if chunks else "nothing") from None
         if not chunk:
+            if chunks:
+                raise ConnectionResetError("closed in the middle of a message")
             return None
         chunks.append(chunk)
-        n -= len(chunk)
+        got += len(chunk)
     return b"".join(chunks)
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds > 0, got %r" % text)
+    return value
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %r" % text)
+    return value
 
 
 def parse_args(argv=None):
@@ -155,6 +280,24 @@ def parse_args(argv=None):
         default=0,
         help="delay before each answer, ms (0..%d)" % MAX_DELAY_MS,
     )
+    p.add_argument(
+        "--record-size",
+        type=_positive_int,
+        default=DEFAULT_RECORD_SIZE,
+        help="queries kept in the record the control API serves (default %d)" % DEFAULT_RECORD_SIZE,
+    )
+    p.add_argument(
+        "--tcp-timeout",
+        type=_positive_float,
+        default=TCP_MESSAGE_TIMEOUT,
+        help="seconds a whole TCP message may take to arrive (default %g)" % TCP_MESSAGE_TIMEOUT,
+    )
+    p.add_argument(
+        "--tcp-max-connections",
+        type=_positive_int,
+        default=TCP_MAX_CONNECTIONS,
+        help="TCP connections kept at once (default %d)" % TCP_MAX_CONNECTIONS,
+    )
     return p.parse_args(argv)
 
 
@@ -166,7 +309,16 @@ def main(argv=None):
         sys.exit("--delay-ms: %s" % e)
     zone = Zone.from_file(args.zone)
     try:
-        server = DNSServer(zone, delay, args.host, args.port, args.control_port)
+        server = DNSServer(
+            zone,
+            delay,
+            args.host,
+            args.port,
+            args.control_port,
+            record=Record(args.record_size),
+            tcp_timeout=args.tcp_timeout,
+            tcp_max_connections=args.tcp_max_connections,
+        )
         server.start()
     except OSError as e:
         sys.exit(
@@ -180,10 +332,5 @@ def main(argv=None):
         file=sys.stderr,
         flush=True,
     )
-
-    stopped = gevent.event.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        gevent.signal_handler(signum, stopped.set)
-    stopped.wait()
-    server.stop()
+    serve_until_signal(server)
     print("dns stopped", file=sys.stderr, flush=True)

@@ -1,6 +1,12 @@
 """Serve the lab's httpbin with gevent's WSGI server: one greenlet per request.
 
-    python -m services.httpbin --host 127.0.0.1 --port 8081 [--access-log]
+    python -m services.httpbin --host 127.0.0.1 --port 8081 [--upstream-port 8082] \
+        [--record-size 20000] [--access-log]
+
+``--port`` is the "direct" listener (the grader's own checks); ``--upstream-port`` adds a
+second listener labelled "upstream", the one only the latency proxy should dial. Both serve
+the same app and write to one record of the requests answered, read at ``/lab/record``
+(format in ``record.py``).
 
 Import this only after ``gevent.monkey.patch_all()`` (``__main__`` does it first): httpbin
 sleeps with ``time.sleep``, which must yield to other greenlets for 50 concurrent
@@ -8,15 +14,12 @@ sleeps with ``time.sleep``, which must yield to other greenlets for 50 concurren
 """
 
 import argparse
-import signal
 import sys
 
-import gevent
-import gevent.event
-
-from services.wsgi import NoDelayWSGIServer
+from services.serve import DEFAULT_RECORD_SIZE, Record, serve_until_signal
 
 from .app import build_app
+from .record import RecordApp, RecordingWSGIServer
 
 # Enough pending connections for a burst of a thousand clients (the proxy's benchmark).
 BACKLOG = 1024
@@ -27,30 +30,65 @@ def parse_args(argv=None):
         prog="python -m services.httpbin", description="httpbin served by gevent's pywsgi"
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8081, help="port (default 8081; 0 = any free port)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8081,
+        help='port of the "direct" listener (default 8081; 0 = any free port)',
+    )
+    p.add_argument(
+        "--upstream-port",
+        type=int,
+        default=None,
+        help='also listen on this port, labelled "upstream": the one the latency proxy '
+        "dials (default: no such listener; 0 = any free port)",
+    )
+    p.add_argument(
+        "--record-size",
+        type=int,
+        default=DEFAULT_RECORD_SIZE,
+        help="requests kept in the /lab/record ring (default %d)" % DEFAULT_RECORD_SIZE,
+    )
     p.add_argument("--access-log", action="store_true", help="log each request to stderr")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.record_size < 1:
+        p.error("--record-size must be at least 1")
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
-    app = build_app()
-    server = NoDelayWSGIServer(
-        (args.host, args.port), app, backlog=BACKLOG, log=sys.stderr if args.access_log else None
-    )
-    try:
-        server.start()
-    except OSError as e:
-        sys.exit(
-            "cannot listen on %s:%d: %s (choose another port with --port)"
-            % (args.host, args.port, e)
+    record = Record(args.record_size)
+    app = RecordApp(build_app(), record)
+    listeners = [("direct", args.port)]
+    if args.upstream_port is not None:
+        listeners.append(("upstream", args.upstream_port))
+    servers = []
+    for label, port in listeners:
+        server = RecordingWSGIServer(
+            (args.host, port),
+            app,
+            record,
+            label,
+            backlog=BACKLOG,
+            log=sys.stderr if args.access_log else None,
         )
-    host, port = server.address[:2]
-    print("httpbin listening on http://%s:%d" % (host, port), file=sys.stderr, flush=True)
-
-    stopped = gevent.event.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        gevent.signal_handler(signum, stopped.set)
-    stopped.wait()
-    server.stop(timeout=1)
+        try:
+            server.start()
+        except OSError as e:
+            for started in servers:
+                started.stop(timeout=0)
+            sys.exit(
+                "cannot listen on %s:%d (%s): %s (choose another port with --port or "
+                "--upstream-port)" % (args.host, port, label, e)
+            )
+        servers.append(server)
+    for server in servers:
+        host, port = server.address[:2]
+        print(
+            "httpbin listening on http://%s:%d (%s)" % (host, port, server.label),
+            file=sys.stderr,
+            flush=True,
+        )
+    serve_until_signal(*servers)
     print("httpbin stopped", file=sys.stderr, flush=True)

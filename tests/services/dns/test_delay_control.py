@@ -16,9 +16,14 @@ from .conftest import start_dns
 DELAY_MS = 300
 
 
-def http(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int, dict, str]:
-    """(status, JSON body, Content-Type) of a raw request, errors included."""
-    request = urllib.request.Request(url, data=body, method=method)
+def http(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None
+) -> tuple[int, dict, str]:
+    """(status, JSON body, Content-Type) of a raw request, errors included. A body is sent
+    as application/json unless ``headers`` say otherwise."""
+    if body is not None:
+        headers = {"Content-Type": "application/json", **(headers or {})}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=5) as r:
             return r.status, json.loads(r.read()), r.headers["Content-Type"]
