@@ -1,6 +1,6 @@
 """``make bench``: how close this server comes to Toxiproxy's numbers, measured now.
 
-Starts its own server (``python -m services.toxiproxy -port 0``) and a gevent upstream in
+Starts its own server (``launch.start()``: ``python -m services.toxiproxy -port 0``) and a gevent upstream in
 another process (echo and bulk-data ports), then measures each metric through a proxy and
 directly against the upstream in the same run, and prints a table with targets and
 PASS/MISS. ``--other URL`` measures another Toxiproxy API the same way (its proxies must
@@ -11,7 +11,6 @@ The client side runs on gevent in this process.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import requests
 from gevent import socket
 from gevent.server import StreamServer
 
+from . import launch
 from .link import connect
 
 ROUND_TRIPS = 2000  # samples of the no-toxic added latency
@@ -292,23 +292,6 @@ def report(columns: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def start_ours() -> tuple[subprocess.Popen, str]:
-    """Our server, under ``TOXIPROXY_PYTHON`` if set (e.g. a Python 3.11 + gevent 22.10)."""
-    python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
-    process = subprocess.Popen(
-        [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    line = process.stdout.readline()
-    address = line.rsplit(" ", 1)[-1].strip()
-    if "listening" not in line:
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, f"http://{address}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m services.toxiproxy.bench", description=__doc__.split("\n\n")[0]
@@ -346,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.PIPE,
         text=True,
     )
-    server, api = start_ours()
+    server = launch.start()  # under $TOXIPROXY_PYTHON if set
+    api = server.url
     try:
         echo_port, source_port = map(int, upstream.stdout.readline().split())
         local = "127.0.0.1" if args.upstream_bind in ("0.0.0.0", "") else args.upstream_bind
@@ -359,8 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             columns["other"] = measure(other, echo_port, source_port, local)
         print(report(columns))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
         upstream.stdin.close()
         upstream.wait(timeout=10)
     return 0
