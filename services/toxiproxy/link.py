@@ -17,6 +17,7 @@ import gevent
 from gevent import socket as gsocket
 from gevent.queue import Queue
 
+from .address import split_host_port
 from .toxics import CloseLink
 
 SMALL_BUFFER = 16 * 1024  # most connections carry little: keep them cheap to start
@@ -24,16 +25,6 @@ BUFFER_SIZE = 256 * 1024  # bulk streams: throughput is bound by syscalls per by
 QUEUE_CHUNKS = 64  # chunks a slow toxic may hold before the reader stops reading
 CONNECT_TIMEOUT = 10.0
 _EOF = None
-
-
-def split_host_port(address: str) -> tuple[str, int]:
-    """``host:port`` (or ``[v6]:port``) -> (host, port); ValueError if malformed."""
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit() or int(port) > 65535:
-        raise ValueError(f"address {address}: missing or invalid port")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    return host, int(port)
 
 
 def connect(address: str):

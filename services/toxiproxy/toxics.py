@@ -41,11 +41,17 @@ class Kind:
     name = ""
     # attribute -> Go kind, in Toxiproxy's field order (all default to 0)
     attributes: dict[str, str] = {}
+    go_name = ""  # Toxiproxy's struct, for error messages; default: class name + "Toxic"
 
     @property
     def go_struct(self) -> str:
-        """Toxiproxy's Go type name, for error messages (``toxics.LatencyToxic``)."""
-        return f"toxics.{type(self).__name__}Toxic"
+        """The bare Go struct name (``LatencyToxic``)."""
+        return self.go_name or f"{type(self).__name__}Toxic"
+
+    @property
+    def go_type(self) -> str:
+        """The Go type as reflect prints it (``toxics.LatencyToxic``)."""
+        return f"toxics.{self.go_struct}"
 
     def pipe(self, attrs: dict, state: dict, data: bytes, ts: float, emit: Emit) -> None:
         emit(data, ts)
@@ -127,7 +133,7 @@ class Slicer(Kind):
     """Cuts chunks into pieces of about average_size bytes, delay µs apart."""
 
     name = "slicer"
-    attributes = {"average_size": "int64", "size_variation": "int64", "delay": "int64"}
+    attributes = {"average_size": "int", "size_variation": "int", "delay": "int"}
 
     def pipe(self, attrs, state, data, ts, emit):
         average = attrs["average_size"]
@@ -188,6 +194,7 @@ class ResetPeer(Kind):
     """When data arrives, waits ``timeout`` ms and resets the connection (TCP RST)."""
 
     name = "reset_peer"
+    go_name = "ResetToxic"
     attributes = {"timeout": "int64"}
 
     def pipe(self, attrs, state, data, ts, emit):
