@@ -35,6 +35,26 @@ def _sleep_until(deadline: float) -> None:
         gevent.sleep(wait)
 
 
+TIMER_GRANULARITY = 0.001  # gevent's loop (libev or libuv) sleeps no less than ~1 ms
+
+
+def pause(seconds: float) -> None:
+    """Sleep ``seconds`` with microsecond precision, letting other greenlets run.
+
+    ``gevent.sleep(0.00001)`` takes a whole millisecond (the loop's timer granularity):
+    the slicer's 10 µs delays would cost 100 times too much. The last millisecond of a
+    wait is spent yielding to the loop (``sleep(0)``, which also polls sockets) until
+    the deadline: precise, at the price of CPU while such a short wait lasts.
+    """
+    if seconds <= 0:
+        return
+    deadline = time.monotonic() + seconds
+    if seconds > 2 * TIMER_GRANULARITY:
+        gevent.sleep(seconds - TIMER_GRANULARITY)
+    while time.monotonic() < deadline:
+        gevent.sleep(0)
+
+
 class Kind:
     """A toxic type. Subclasses set ``name`` and ``attributes`` and override hooks."""
 
@@ -143,8 +163,7 @@ class Slicer(Kind):
         delay = attrs["delay"] / 1e6
         for start, end in slice_points(len(data), average, max(0, attrs["size_variation"])):
             emit(data[start:end], ts)
-            if delay > 0:
-                gevent.sleep(delay)
+            pause(delay)
 
 
 class LimitData(Kind):
