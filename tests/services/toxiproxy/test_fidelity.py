@@ -285,3 +285,29 @@ def test_literal_text_of_numbers_is_kept(api):
     assert response.json()["error"] == (
         BAD + "number 1E2 into Go struct field LatencyToxic.attributes.latency of type int64"
     )
+
+
+def test_wildcard_falls_back_to_ipv4_without_ipv6(monkeypatch):
+    """In-process, real sockets: where IPv6 sockets fail, a wildcard listen binds 0.0.0.0."""
+    from services.toxiproxy import address
+
+    real = address._listening_socket
+
+    def no_ipv6(family, sockaddr, dual_stack=False):
+        if family == socket.AF_INET6:
+            raise OSError(97, "Address family not supported by protocol")
+        return real(family, sockaddr, dual_stack)
+
+    monkeypatch.setattr(address, "_listening_socket", no_ipv6)
+    for listen in ("0.0.0.0:0", ":0", "[::]:0"):
+        sock = address.bind(listen)
+        try:
+            assert sock.family == socket.AF_INET and sock.getsockname()[0] == "0.0.0.0"
+        finally:
+            sock.close()
+    monkeypatch.setattr(address.socket, "has_ipv6", False)
+    sock = address.bind(":0")
+    try:
+        assert sock.getsockname()[0] == "0.0.0.0"
+    finally:
+        sock.close()
