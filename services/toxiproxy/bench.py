@@ -257,12 +257,12 @@ def memory_per_connection(target: Target, echo, count: int) -> dict:
         print(f"  (open files limit {limit}: {count} connections need more)", flush=True)
         return r
     gevent.sleep(1.0)  # earlier connections finish closing
-    r["rss_0_mib"] = rss_kib(target.pid) / 1024
+    r["rss_0_mib"] = (rss_kib(target.pid) or 0) / 1024
     target.toxic("bench_echo", "latency", latency=10)
     try:
         held = hold_connections(echo, count)
         gevent.sleep(0.5)
-        r["rss_n_mib"] = rss_kib(target.pid) / 1024
+        r["rss_n_mib"] = (rss_kib(target.pid) or 0) / 1024
         r["conn_kb"] = (r["rss_n_mib"] - r["rss_0_mib"]) * 1024 * 1024 / count / 1000
         for sock in held:
             sock.close()

@@ -83,13 +83,14 @@ def _convert(value: object, kind: str, where: str) -> object:
         return value
     if kind == "bool" and isinstance(value, bool):
         return value
-    if kind in ("int64", "int") and _is_number(value):
-        if isinstance(value, int) and INT64[0] <= value <= INT64[1]:
-            return value
+    number = value if _is_number(value) else None
+    if kind in ("int64", "int") and isinstance(number, (int, float)):
+        if isinstance(number, int) and INT64[0] <= number <= INT64[1]:
+            return number
         raise _type_error(value, where, kind, literal=True)
-    if kind == "float32" and _is_number(value):
-        if abs(value) <= FLOAT32_MAX:
-            return float(value)
+    if kind == "float32" and isinstance(number, (int, float)):
+        if abs(number) <= FLOAT32_MAX:
+            return float(number)
         raise _type_error(value, where, kind, literal=True)
     if kind.startswith("object:"):
         if isinstance(value, dict):

@@ -67,6 +67,7 @@ class Running:
 
 def _ready_line(process: subprocess.Popen, timeout: float) -> bytes:
     """The first stdout line, or what came before EOF or the deadline."""
+    assert process.stdout is not None
     fd = process.stdout.fileno()
     line = b""
     deadline = time.monotonic() + timeout

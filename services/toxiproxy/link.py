@@ -78,7 +78,8 @@ class Pipe:
         received, sent = proxy.received, proxy.sent
         direction = self.direction
         src, dst = self.src, self.dst
-        buf = view = None
+        buf: bytearray | None = None
+        view = memoryview(b"")
         try:
             while True:
                 if buf is None:
@@ -114,6 +115,7 @@ class Pipe:
         chunk starts a new writer), so an idle connection keeps no writer greenlet."""
         proxy = self.link.proxy
         queue = self.queue
+        assert queue is not None  # made by _enqueue before it spawned this writer
         try:
             while queue.qsize():
                 item = queue.get()
