@@ -142,6 +142,18 @@ TYPE_ERRORS = [
         [{"name": "x", "enabled": "x"}],
         "string into Go struct field .enabled of type bool",
     ),
+    (
+        "POST",
+        "/populate",
+        [{"name": "x", "listen": 1}],
+        "number into Go struct field .listen of type string",
+    ),
+    (
+        "POST",
+        "/populate",
+        [{"name": "x", "upstream": False}],
+        "bool into Go struct field .upstream of type string",
+    ),
     ("POST", "/populate", {"name": "a"}, f"object into Go value of type []{POPULATE_TYPE}"),
     ("POST", "/populate", [5], f"number into Go value of type {POPULATE_TYPE}"),
     # toxic create: the wrapper, then the attributes of each type
@@ -156,6 +168,18 @@ TYPE_ERRORS = [
         "/proxies/p/toxics",
         {"type": "latency", "toxicity": 1e39},
         "number 1e+39 into Go struct field ToxicWrapper.toxicity of type float32",
+    ),
+    (
+        "POST",
+        "/proxies/p/toxics",
+        {"type": "latency", "name": 1},
+        "number into Go struct field ToxicWrapper.name of type string",
+    ),
+    (
+        "POST",
+        "/proxies/p/toxics",
+        {"type": "latency", "stream": True},
+        "bool into Go struct field ToxicWrapper.stream of type string",
     ),
     (
         "POST",
