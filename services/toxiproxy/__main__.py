@@ -44,6 +44,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Enable runtime metrics in /metrics",
     )
     parser.add_argument(
+        "-allow-remote-listen",
+        "--allow-remote-listen",
+        action="store_true",
+        default=None,
+        help="Let proxies listen beyond loopback (0.0.0.0, [::], a public address) although"
+        " the API listens on loopback; on by default when -host is not a loopback address",
+    )
+    parser.add_argument(
         "-seed", "--seed", type=int, default=None, help="Seed for randomizing toxics with"
     )
     parser.add_argument(
@@ -67,7 +75,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from .server import serve
 
-    serve(args.host, args.port, args.config or None, args.proxy_metrics, args.runtime_metrics)
+    serve(
+        args.host,
+        args.port,
+        args.config or None,
+        args.proxy_metrics,
+        args.runtime_metrics,
+        args.allow_remote_listen,
+    )
     return 0
 
 

@@ -35,10 +35,23 @@ TOXIC_FIELDS = {
     "type": "string",
     "stream": "string",
     "toxicity": "float32",
-    "attributes": "object",
+    # decoded first into a NoopToxic, the type known only after this decode
+    "attributes": "object:toxics.NoopToxic",
 }
-TOXIC_UPDATE_FIELDS = {"attributes": "object", "toxicity": "float32"}
+# Go's reflect names for the types Toxiproxy decodes into (they appear in its errors)
+PROXY_TYPE = "toxiproxy.Proxy"
+POPULATE_ITEM_TYPE = 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }'
+TOXIC_TYPE = "toxics.ToxicWrapper"
+TOXIC_UPDATE_TYPE = (
+    'struct { Attributes interface {} "json:\\"attributes\\""; '
+    'Toxicity float32 "json:\\"toxicity\\"" }'
+)
 JSON = "application/json"
+
+# Safe limits (not in Toxiproxy, which has none: see the README)
+MAX_BODY = 1024 * 1024  # bytes of request body; 413 past this, checked while reading
+MAX_NAME = 256  # characters of a proxy or toxic name
+READ_SIZE = 64 * 1024
 
 
 def dumps(value) -> bytes:
@@ -67,6 +80,26 @@ class Response:
         response = cls(err.status, dumps(err.as_dict()) + b"\n", "text/plain; charset=utf-8")
         response.headers.append(("X-Content-Type-Options", "nosniff"))
         return response
+
+
+def _too_large(environ) -> ApiError:
+    """413; the unread rest of the body is left unread and the connection closed."""
+    stream = environ["wsgi.input"]
+    try:  # gevent.pywsgi would otherwise read (and drop) the rest before the next request
+        stream.chunked_input = False
+        stream.position = stream.content_length = 0
+    except AttributeError:
+        pass
+    environ["toxiproxy.close"] = True
+    return ApiError(f"request body too large: more than {MAX_BODY} bytes", 413)
+
+
+def check_name(name: str, where: str = "") -> None:
+    """400 for a name that is too long or holds a ``/`` (no URL could reach it again)."""
+    if len(name) > MAX_NAME:
+        raise ApiError(f"name too long: {len(name)} characters, at most {MAX_NAME}{where}", 400)
+    if "/" in name:
+        raise ApiError(f"name cannot contain '/'{where}", 400)
 
 
 def request_id() -> str:
@@ -123,6 +156,8 @@ class Api:
             response = Response.error(server_error(err))
         reason = HTTPStatus(response.status).phrase
         headers = response.headers + [("Content-Length", str(len(response.body)))]
+        if environ.get("toxiproxy.close"):
+            headers.append(("Connection", "close"))
         start_response(f"{response.status} {reason}", headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return []  # headers only, as Go's net/http answers HEAD
@@ -153,11 +188,22 @@ class Api:
 
     @staticmethod
     def body(environ) -> object:
+        """The request's JSON; 413 past MAX_BODY bytes, counted as they arrive (a chunked
+        body has no Content-Length to check first), without reading the rest."""
+        stream = environ["wsgi.input"]
+        length = environ.get("CONTENT_LENGTH") or ""
+        if length.isdigit() and int(length) > MAX_BODY:
+            raise _too_large(environ)
+        parts, size = [], 0
         try:
-            raw = environ["wsgi.input"].read()
+            while part := stream.read(READ_SIZE):
+                size += len(part)
+                if size > MAX_BODY:
+                    raise _too_large(environ)
+                parts.append(part)
         except (ValueError, OSError) as err:  # e.g. broken chunked encoding
             raise BAD_REQUEST_BODY.joined(str(err)) from None
-        return parse_body(raw)
+        return parse_body(b"".join(parts))
 
     # -- proxies ----------------------------------------------------------------------
     def proxy_index(self, environ):
@@ -167,13 +213,15 @@ class Api:
     def proxy_create(self, environ):
         spec = decode_struct(
             self.body(environ),
-            "toxiproxy.Proxy",
             PROXY_FIELDS,
             {"name": "", "listen": "", "upstream": "", "enabled": True},
+            go_type=PROXY_TYPE,
+            struct="Proxy",
         )
         for field in ("name", "upstream"):
             if not spec[field]:
                 raise MISSING_FIELD.joined(field)
+        check_name(spec["name"])
         proxy = self.registry.create(**spec)
         return Response(201, dumps(proxy.to_json()))
 
@@ -192,19 +240,21 @@ class Api:
     def populate_specs(value) -> list[dict]:
         """Validate the whole array before anything is created, like Toxiproxy."""
         specs = []
-        for item in decode_array(value, "[]toxiproxy.Proxy"):
+        for item in decode_array(value, f"[]{POPULATE_ITEM_TYPE}"):
             specs.append(
                 decode_struct(
                     item,
-                    "toxiproxy.Proxy",
                     PROXY_FIELDS,
                     {"name": "", "listen": "", "upstream": "", "enabled": True},
+                    go_type=POPULATE_ITEM_TYPE,
+                    struct="",
                 )
             )
         for index, spec in enumerate(specs, start=1):
             for field in ("name", "upstream"):
                 if not spec[field]:
                     raise MISSING_FIELD.joined(f"{field} at proxy {index}")
+            check_name(spec["name"], f" at proxy {index}")
         return specs
 
     def proxy_show(self, environ, proxy):
@@ -214,7 +264,6 @@ class Api:
         target = self.registry.get(proxy)
         spec = decode_struct(
             self.body(environ),
-            "toxiproxy.Proxy",
             PROXY_FIELDS,
             {
                 "name": target.name,
@@ -222,9 +271,10 @@ class Api:
                 "upstream": target.upstream,
                 "enabled": target.enabled,
             },
+            go_type=PROXY_TYPE,
+            struct="Proxy",
         )
-        with self.registry.lock:
-            target.update(spec["listen"], spec["upstream"], spec["enabled"])
+        self.registry.update(target, spec["listen"], spec["upstream"], spec["enabled"])
         return Response(200, dumps(target.to_json()))
 
     def proxy_delete(self, environ, proxy):
@@ -245,9 +295,10 @@ class Api:
         body = self.body(environ)
         spec = decode_struct(
             body,
-            "toxics.ToxicWrapper",
             TOXIC_FIELDS,
             {"name": "", "type": "", "stream": "downstream", "toxicity": 1.0, "attributes": None},
+            go_type=TOXIC_TYPE,
+            struct="ToxicWrapper",
         )
         if spec["stream"].lower() not in STREAMS:
             raise INVALID_STREAM
@@ -257,11 +308,14 @@ class Api:
             raise INVALID_TOXIC_TYPE
         if target.has_toxic(name):
             raise TOXIC_EXISTS
+        check_name(name)
         attributes = decode_struct(
             spec["attributes"],
-            kind.go_struct,
             kind.attributes,
             {attr: 0 for attr in kind.attributes},
+            go_type=kind.go_type,
+            struct=kind.go_struct,
+            path="attributes.",
         )
         toxic = Toxic(name, spec["type"], spec["stream"], spec["toxicity"], attributes)
         target.add_toxic(toxic)
@@ -275,12 +329,18 @@ class Api:
         found = target.find_toxic(toxic)
         spec = decode_struct(
             self.body(environ),
-            "toxics.ToxicWrapper",
-            TOXIC_UPDATE_FIELDS,
+            {"attributes": f"object:{found.kind.go_type}", "toxicity": "float32"},
             {"attributes": None, "toxicity": found.toxicity},
+            go_type=TOXIC_UPDATE_TYPE,
+            struct="",
         )
         attributes = decode_struct(
-            spec["attributes"], found.kind.go_struct, found.kind.attributes, dict(found.attributes)
+            spec["attributes"],
+            found.kind.attributes,
+            dict(found.attributes),
+            go_type=found.kind.go_type,
+            struct=found.kind.go_struct,
+            path="attributes.",
         )
         target.update_toxic(found, attributes, spec["toxicity"])
         return Response(200, dumps(found.to_json()))

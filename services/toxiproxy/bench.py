@@ -1,6 +1,6 @@
 """``make bench``: how close this server comes to Toxiproxy's numbers, measured now.
 
-Starts its own server (``python -m services.toxiproxy -port 0``) and a gevent upstream in
+Starts its own server (``launch.start()``: ``python -m services.toxiproxy -port 0``) and a gevent upstream in
 another process (echo and bulk-data ports), then measures each metric through a proxy and
 directly against the upstream in the same run, and prints a table with targets and
 PASS/MISS. ``--other URL`` measures another Toxiproxy API the same way (its proxies must
@@ -11,7 +11,6 @@ The client side runs on gevent in this process.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import requests
 from gevent import socket
 from gevent.server import StreamServer
 
+from . import launch
 from .link import connect
 
 ROUND_TRIPS = 2000  # samples of the no-toxic added latency
@@ -30,6 +30,9 @@ LATENCY_SAMPLES = 30  # round trips through the 100 ms latency toxic
 BANDWIDTH_BYTES = 1_048_576  # 1 MB through the 100 KB/s bandwidth toxic (~10.5 s)
 THROUGHPUT_BYTES = 512 * 1024 * 1024
 CONNECTIONS = 1000
+SLICER_BYTES = 256 * 1024  # through slicer average_size 64, delay 10 us
+HELD_CONNECTIONS = 5000  # open at once under a latency toxic, for memory per connection
+FD_LIMIT = 20000
 MESSAGE = b"m" * 64
 CHUNK = 1024 * 1024
 
@@ -156,6 +159,7 @@ class Target:
     api: str
     upstream_host: str
     listen_host: str = "127.0.0.1"
+    pid: int | None = None  # the server's process, for its RSS (None: not measurable)
     proxies: dict = field(default_factory=dict)
 
     def create(self, name: str, upstream_port: int) -> tuple[str, int]:
@@ -193,6 +197,80 @@ class Target:
             requests.delete(f"{self.api}/proxies/{name}", timeout=10)
 
 
+def rss_kib(pid: int | None) -> int | None:
+    """Resident memory of ``pid`` in KiB, from /proc (None if unknown or unreadable)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def raise_fd_limit(wanted: int = FD_LIMIT) -> int:
+    """This process's soft RLIMIT_NOFILE up to ``wanted`` (capped by the hard limit)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def hold_connections(address, count: int, batch: int = 500) -> list:
+    """``count`` connections that each echoed once, left open (in batches: accept queues)."""
+    held: list = []
+
+    def one():
+        sock = dial(address)
+        held.append(sock)
+        sock.sendall(MESSAGE)
+        recv_exactly(sock, len(MESSAGE))
+
+    try:
+        for start in range(0, count, batch):
+            jobs = [gevent.spawn(one) for _ in range(min(batch, count - start))]
+            gevent.joinall(jobs, raise_error=True)
+    except BaseException:
+        for sock in held:
+            sock.close()
+        raise
+    return held
+
+
+def memory_per_connection(target: Target, echo, count: int) -> dict:
+    """Server RSS with no client connection, then with ``count`` open under latency."""
+    r: dict = {}
+    if rss_kib(target.pid) is None:
+        return r
+    limit = raise_fd_limit()
+    if limit < count + 100:
+        print(f"  (open files limit {limit}: {count} connections need more)", flush=True)
+        return r
+    gevent.sleep(1.0)  # earlier connections finish closing
+    r["rss_0_mib"] = (rss_kib(target.pid) or 0) / 1024
+    target.toxic("bench_echo", "latency", latency=10)
+    try:
+        held = hold_connections(echo, count)
+        gevent.sleep(0.5)
+        r["rss_n_mib"] = (rss_kib(target.pid) or 0) / 1024
+        r["conn_kb"] = (r["rss_n_mib"] - r["rss_0_mib"]) * 1024 * 1024 / count / 1000
+        for sock in held:
+            sock.close()
+    finally:
+        target.clear("bench_echo")
+    return r
+
+
 def api_call_ms(api: str, count: int = 200) -> float:
     with requests.Session() as session:
         times = []
@@ -203,43 +281,56 @@ def api_call_ms(api: str, count: int = 200) -> float:
     return statistics.median(times) * 1000
 
 
-def measure(target: Target, echo_port: int, source_port: int, host: str) -> dict:
-    """Every metric through ``target``'s proxies, with the direct baseline of the same run."""
+def measure(
+    target: Target, echo_port: int, source_port: int, host: str, quick: bool = False
+) -> dict:
+    """Every metric through ``target``'s proxies, with the direct baseline of the same run
+    (``quick``: only the slicer and memory lines)."""
     echo = target.create("bench_echo", echo_port)
     source = target.create("bench_source", source_port)
     direct_echo, direct_source = (host, echo_port), (host, source_port)
     r = {}
+    idle = rss_kib(target.pid)
+    if idle is not None:
+        r["rss_idle_mib"] = idle / 1024
     try:
-        round_trips(echo, 100)  # warm up both paths
-        round_trips(direct_echo, 100)
-        direct, proxied = [], []
-        for _ in range(20):  # interleaved blocks: machine noise hits both sides alike
-            direct += round_trips(direct_echo, ROUND_TRIPS // 20)
-            proxied += round_trips(echo, ROUND_TRIPS // 20)
-        r["added_p50_ms"] = (percentile(proxied, 0.5) - percentile(direct, 0.5)) * 1000
-        r["added_p99_ms"] = (percentile(proxied, 0.99) - percentile(direct, 0.99)) * 1000
+        if not quick:
+            round_trips(echo, 100)  # warm up both paths
+            round_trips(direct_echo, 100)
+            direct, proxied = [], []
+            for _ in range(20):  # interleaved blocks: machine noise hits both sides alike
+                direct += round_trips(direct_echo, ROUND_TRIPS // 20)
+                proxied += round_trips(echo, ROUND_TRIPS // 20)
+            r["added_p50_ms"] = (percentile(proxied, 0.5) - percentile(direct, 0.5)) * 1000
+            r["added_p99_ms"] = (percentile(proxied, 0.99) - percentile(direct, 0.99)) * 1000
 
-        target.toxic("bench_echo", "latency", latency=100)
-        toxic = round_trips(echo, LATENCY_SAMPLES)
-        target.clear("bench_echo")
-        r["latency_ms"] = (statistics.median(toxic) - statistics.median(direct)) * 1000
+            target.toxic("bench_echo", "latency", latency=100)
+            toxic = round_trips(echo, LATENCY_SAMPLES)
+            target.clear("bench_echo")
+            r["latency_ms"] = (statistics.median(toxic) - statistics.median(direct)) * 1000
 
-        target.toxic("bench_source", "bandwidth", rate=100)
-        seconds = download(source, BANDWIDTH_BYTES)
+            target.toxic("bench_source", "bandwidth", rate=100)
+            seconds = download(source, BANDWIDTH_BYTES)
+            target.clear("bench_source")
+            r["bandwidth_kbs"] = BANDWIDTH_BYTES / seconds / 1000
+
+            r["direct_mbs"] = THROUGHPUT_BYTES / download(direct_source, THROUGHPUT_BYTES) / 1e6
+            r["throughput_mbs"] = THROUGHPUT_BYTES / download(source, THROUGHPUT_BYTES) / 1e6
+
+            many_connections(echo, CONNECTIONS)  # warm up: greenlets, buffers, accept queues
+            gevent.sleep(1.0)  # let the warm-up's connections finish closing everywhere
+            r["direct_conns_s"] = many_connections(direct_echo, CONNECTIONS)
+            gevent.sleep(1.0)
+            target.toxic("bench_echo", "latency", latency=200)
+            r["conns_s"] = many_connections(echo, CONNECTIONS)
+            target.clear("bench_echo")
+            r["api_ms"] = api_call_ms(target.api)
+
+        target.toxic("bench_source", "slicer", average_size=64, size_variation=0, delay=10)
+        r["slicer_s"] = download(source, SLICER_BYTES)
         target.clear("bench_source")
-        r["bandwidth_kbs"] = BANDWIDTH_BYTES / seconds / 1000
 
-        r["direct_mbs"] = THROUGHPUT_BYTES / download(direct_source, THROUGHPUT_BYTES) / 1e6
-        r["throughput_mbs"] = THROUGHPUT_BYTES / download(source, THROUGHPUT_BYTES) / 1e6
-
-        many_connections(echo, CONNECTIONS)  # warm up: greenlets, buffers, accept queues
-        gevent.sleep(1.0)  # let the warm-up's connections finish closing everywhere
-        r["direct_conns_s"] = many_connections(direct_echo, CONNECTIONS)
-        gevent.sleep(1.0)
-        target.toxic("bench_echo", "latency", latency=200)
-        r["conns_s"] = many_connections(echo, CONNECTIONS)
-        target.clear("bench_echo")
-        r["api_ms"] = api_call_ms(target.api)
+        r.update(memory_per_connection(target, echo, HELD_CONNECTIONS))
     finally:
         target.cleanup()
     return r
@@ -269,13 +360,20 @@ ROWS = [
     ("conns_s", "1,000 conns through 200 ms", "< 1 s", lambda v: v < 1.0, "{:.3f} s"),
     ("direct_conns_s", "  (direct, same run)", "", None, "{:.3f} s"),
     ("api_ms", "API call GET /proxies, p50", "(info)", None, "{:.2f} ms"),
+    # Toxiproxy 2.12 took 0.57 s here: the target is 1.25x that
+    ("slicer_s", "256 KiB via slicer 64 B / 10 us", "<= 0.71 s", lambda v: v <= 0.71, "{:.3f} s"),
+    ("rss_idle_mib", "RSS idle (fresh server)", "(info)", None, "{:.1f} MiB"),
+    ("rss_0_mib", "RSS, 0 client connections", "(info)", None, "{:.1f} MiB"),
+    ("rss_n_mib", "RSS, 5,000 conns (latency)", "(info)", None, "{:.1f} MiB"),
+    # Toxiproxy 2.12: ~29 KB per connection
+    ("conn_kb", "  memory per connection", "<= 30 KB", lambda v: v <= 30, "{:.1f} KB"),
 ]
 
 
 def cell(row, results: dict) -> str:
     key, _, _, check, fmt = row
     if key not in results:
-        return "-"
+        return "n/a" if key.startswith(("rss", "conn_kb")) else "-"
     text = fmt.format(results[key])
     if check is not None:
         text += "  PASS" if check(results[key]) else "  MISS"
@@ -290,23 +388,6 @@ def report(columns: dict[str, dict]) -> str:
         cells = " ".join(f"{cell(row, columns[n]):22}" for n in names)
         lines.append(f"{row[1]:34} {row[2]:14} {cells}")
     return "\n".join(lines)
-
-
-def start_ours() -> tuple[subprocess.Popen, str]:
-    """Our server, under ``TOXIPROXY_PYTHON`` if set (e.g. a Python 3.11 + gevent 22.10)."""
-    python = os.environ.get("TOXIPROXY_PYTHON", sys.executable)
-    process = subprocess.Popen(
-        [python, "-m", "services.toxiproxy", "-host", "127.0.0.1", "-port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    line = process.stdout.readline()
-    address = line.rsplit(" ", 1)[-1].strip()
-    if "listening" not in line:
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, f"http://{address}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,12 +408,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--other-listen-host", default="127.0.0.1", help="host the other server's proxies listen on"
     )
+    parser.add_argument(
+        "--other-pid",
+        type=int,
+        help="PID of the other server on this machine, to read its RSS from /proc (else n/a)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="only the slicer and memory-per-connection lines"
+    )
     parser.add_argument("--serve-upstream", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_upstream:
         serve_upstream(args.upstream_bind)
         return 0
 
+    raise_fd_limit()  # before the upstream starts: it inherits the limit
     upstream = subprocess.Popen(
         [
             sys.executable,
@@ -346,21 +436,24 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.PIPE,
         text=True,
     )
-    server, api = start_ours()
+    server = launch.start()  # under $TOXIPROXY_PYTHON if set
+    api = server.url
     try:
         echo_port, source_port = map(int, upstream.stdout.readline().split())
         local = "127.0.0.1" if args.upstream_bind in ("0.0.0.0", "") else args.upstream_bind
         columns = {}
         print(f"measuring this server ({api}) ...", flush=True)
-        columns["this server"] = measure(Target(api, local), echo_port, source_port, local)
+        ours = Target(api, local, pid=server.pid)
+        columns["this server"] = measure(ours, echo_port, source_port, local, args.quick)
         if args.other:
             print(f"measuring {args.other} ...", flush=True)
-            other = Target(args.other.rstrip("/"), args.upstream_host, args.other_listen_host)
-            columns["other"] = measure(other, echo_port, source_port, local)
+            other = Target(
+                args.other.rstrip("/"), args.upstream_host, args.other_listen_host, args.other_pid
+            )
+            columns["other"] = measure(other, echo_port, source_port, local, args.quick)
         print(report(columns))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
         upstream.stdin.close()
         upstream.wait(timeout=10)
     return 0

@@ -17,6 +17,7 @@ import gevent
 from gevent import socket as gsocket
 from gevent.queue import Queue
 
+from .address import split_host_port
 from .toxics import CloseLink
 
 SMALL_BUFFER = 16 * 1024  # most connections carry little: keep them cheap to start
@@ -24,16 +25,6 @@ BUFFER_SIZE = 256 * 1024  # bulk streams: throughput is bound by syscalls per by
 QUEUE_CHUNKS = 64  # chunks a slow toxic may hold before the reader stops reading
 CONNECT_TIMEOUT = 10.0
 _EOF = None
-
-
-def split_host_port(address: str) -> tuple[str, int]:
-    """``host:port`` (or ``[v6]:port``) -> (host, port); ValueError if malformed."""
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit() or int(port) > 65535:
-        raise ValueError(f"address {address}: missing or invalid port")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    return host, int(port)
 
 
 def connect(address: str):
@@ -59,45 +50,58 @@ def connect(address: str):
 class Pipe:
     """One direction (``upstream``: client -> server, ``downstream``: server -> client)."""
 
+    __slots__ = ("link", "direction", "src", "dst", "queue", "writer", "pending")
+
     def __init__(self, link: Link, direction: str, src, dst):
         self.link = link
         self.direction = direction
         self.src = src
         self.dst = dst
-        self.queue: Queue | None = None  # made with the writer, at the first toxic
+        self.queue: Queue | None = None  # exists while a writer greenlet does
+        self.writer = None
         self.pending = 0  # chunks queued or being written: no shortcut while > 0
 
     def _enqueue(self, item) -> None:
-        if self.queue is None:  # most connections never need a writer greenlet
-            self.queue = Queue(QUEUE_CHUNKS)
-            self.link.greenlets.append(gevent.spawn(self.write_loop))
+        if self.writer is None:  # most connections never need a writer greenlet
+            if self.queue is None:
+                self.queue = Queue(QUEUE_CHUNKS)
+            self.writer = gevent.spawn(self.write_loop)
         self.pending += 1
         self.queue.put(item)
 
     def read_loop(self) -> None:
+        """Read until EOF. Small reads use ``recv``: an idle connection holds no buffer
+        while it waits (most of a connection's memory otherwise). After a read that fills
+        SMALL_BUFFER, bulk data: ``recv_into`` one BUFFER_SIZE buffer, no allocation."""
         proxy = self.link.proxy
         chain = proxy.chains[self.direction]
         received, sent = proxy.received, proxy.sent
         direction = self.direction
-        buf = bytearray(SMALL_BUFFER)
-        view = memoryview(buf)
         src, dst = self.src, self.dst
+        buf: bytearray | None = None
+        view = memoryview(b"")
         try:
             while True:
-                n = src.recv_into(buf)
-                if not n:
-                    break
-                if n == len(buf) < BUFFER_SIZE:  # a full read: bulk data, read bigger
-                    data = bytes(view[:n])
-                    buf = bytearray(BUFFER_SIZE)
-                    view = memoryview(buf)
-                    view[:n] = data
+                if buf is None:
+                    data = src.recv(SMALL_BUFFER)
+                    n = len(data)
+                    if not n:
+                        break
+                    if n == SMALL_BUFFER:  # a full read: bulk data, read bigger
+                        buf = bytearray(BUFFER_SIZE)
+                        view = memoryview(buf)
+                    chunk = data
+                else:
+                    n = src.recv_into(buf)
+                    if not n:
+                        break
+                    chunk = view[:n]
                 received[direction] += n
                 if not self.pending and not chain:
-                    dst.sendall(view[:n])
+                    dst.sendall(chunk)
                     sent[direction] += n
                     continue
-                self._enqueue((bytes(view[:n]), time.monotonic()))
+                self._enqueue((chunk if buf is None else bytes(chunk), time.monotonic()))
         except OSError:
             self.link.close()
             return
@@ -107,23 +111,33 @@ class Pipe:
             self.finish(chain)
 
     def write_loop(self) -> None:
+        """Pass queued chunks through the chain; end when the queue is empty (the next
+        chunk starts a new writer), so an idle connection keeps no writer greenlet."""
         proxy = self.link.proxy
-        while True:
-            item = self.queue.get()
-            try:
-                if item is _EOF:
-                    self.finish(proxy.chains[self.direction])
+        queue = self.queue
+        assert queue is not None  # made by _enqueue before it spawned this writer
+        try:
+            while queue.qsize():
+                item = queue.get()
+                try:
+                    if item is _EOF:
+                        self.finish(proxy.chains[self.direction])
+                        return
+                    data, read_at = item
+                    self._through(list(proxy.chains[self.direction]), 0, data, read_at)
+                except CloseLink as stop:
+                    self.link.close(reset=stop.reset)
                     return
-                data, read_at = item
-                self._through(list(proxy.chains[self.direction]), 0, data, read_at)
-            except CloseLink as stop:
-                self.link.close(reset=stop.reset)
-                return
-            except OSError:
-                self.link.close()
-                return
-            finally:
-                self.pending -= 1
+                except OSError:
+                    self.link.close()
+                    return
+                finally:
+                    self.pending -= 1
+        finally:
+            if self.writer is gevent.getcurrent():
+                self.writer = None
+                if not queue.qsize():
+                    self.queue = None
 
     def _through(self, chain: list, index: int, data: bytes, ts: float) -> None:
         """Pass ``data`` through toxics ``chain[index:]`` that are active on this link."""
@@ -166,7 +180,8 @@ class Link:
         self.client = client
         self.upstream = None
         self.states: dict = {}  # Toxic -> this connection's state for it
-        self.greenlets: list = []
+        self.greenlets: list = []  # the two readers
+        self.pipes: tuple = ()
         self.done = 0
         self.closed = False
 
@@ -188,6 +203,7 @@ class Link:
         self.sync()
         up = Pipe(self, "upstream", self.client, self.upstream)
         down = Pipe(self, "downstream", self.upstream, self.client)
+        self.pipes = (up, down)
         self.greenlets.append(gevent.getcurrent())
         self.greenlets.append(gevent.spawn(down.read_loop))
         up.read_loop()
@@ -244,6 +260,6 @@ class Link:
             if timer is not None:
                 timer.kill(block=False)
         current = gevent.getcurrent()
-        for g in self.greenlets:
-            if g is not current and not g.dead:
+        for g in self.greenlets + [pipe.writer for pipe in self.pipes]:
+            if g is not None and g is not current and not g.dead:
                 g.kill(block=False)

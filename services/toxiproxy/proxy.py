@@ -3,56 +3,23 @@
 from __future__ import annotations
 
 import logging
-import socket
 
 import gevent
-from gevent import socket as gsocket
 
+from .address import bind, format_address, points_at, resolved_string
 from .errors import TOXIC_EXISTS, TOXIC_NOT_FOUND, ApiError
-from .link import Link, split_host_port
+from .link import Link
 from .toxics import STREAMS, Toxic
 
 log = logging.getLogger("toxiproxy.proxy")
-
-BACKLOG = 4096  # a thousand clients may connect at once
-
-
-def format_address(sockaddr: tuple) -> str:
-    host, port = sockaddr[0], sockaddr[1]
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def bind(listen: str):
-    """A listening gevent socket for ``host:port``; ApiError 500 with the reason if not.
-
-    An empty host (or an empty ``listen``: any free port, as in Go) binds 127.0.0.1: the
-    lab never listens beyond this machine unless told, with ``0.0.0.0:PORT``.
-    """
-    try:
-        host, port = split_host_port(listen) if listen else ("", 0)
-        infos = gsocket.getaddrinfo(
-            host or "127.0.0.1", port, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
-        )
-        family, _, _, _, sockaddr = infos[0]
-        sock = gsocket.socket(family, socket.SOCK_STREAM)
-    except (OSError, ValueError, UnicodeError) as err:
-        raise ApiError(f"listen tcp {listen}: {err}", 500) from None
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(sockaddr)
-        sock.listen(BACKLOG)
-    except OSError as err:
-        sock.close()
-        reason = (err.strerror or str(err)).lower()
-        raise ApiError(f"listen tcp {listen}: bind: {reason}", 500) from None
-    return sock
 
 
 class Proxy:
     """One named proxy. ``listen`` shows the bound address once it has started."""
 
-    def __init__(self, name: str, listen: str, upstream: str):
+    def __init__(self, name: str, listen: str, upstream: str, empty_host: str = ""):
         self.name = name
+        self.empty_host = empty_host  # what an empty listen host binds ("": wildcard)
         self.listen = listen
         self.upstream = upstream
         self.enabled = False
@@ -69,8 +36,12 @@ class Proxy:
         """Bind and accept (no-op if running); ApiError 500 if the address is unusable."""
         if self.enabled:
             return
-        self._listener = bind(self.listen)
-        self.listen = format_address(self._listener.getsockname())
+        listener = bind(self.listen, self.empty_host)
+        if points_at(self.upstream, listener.getsockname()):
+            listener.close()
+            raise ApiError(f"upstream {self.upstream} is this proxy's own listen address", 400)
+        self._listener = listener
+        self.listen = format_address(listener.getsockname())
         self._acceptor = gevent.spawn(self._accept_loop, self._listener)
         self.enabled = True
         log.info("proxy %s listening on %s, upstream %s", self.name, self.listen, self.upstream)
@@ -103,9 +74,14 @@ class Proxy:
             self.links.add(link)
             gevent.spawn(link.run)
 
+    def differs(self, listen: str, upstream: str) -> bool:
+        """Toxiproxy's ``Differs``: the *resolved* listen (``localhost:P`` is
+        ``127.0.0.1:P``) or the upstream is not what this proxy has."""
+        return resolved_string(listen) != self.listen or upstream != self.upstream
+
     def update(self, listen: str, upstream: str, enabled: bool) -> None:
         """Apply a POST /proxies/{name}: a new address restarts the listener."""
-        if listen != self.listen or upstream != self.upstream:
+        if self.differs(listen, upstream):
             self.stop()
             self.listen, self.upstream = listen, upstream
         if enabled and not self.enabled:

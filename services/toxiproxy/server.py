@@ -15,6 +15,7 @@ from gevent.pywsgi import WSGIHandler
 from services.wsgi import NoDelayWSGIServer
 
 from . import VERSION
+from .address import is_loopback, join_host_port
 from .api import Api
 from .decode import parse_body
 from .errors import ApiError
@@ -63,10 +64,16 @@ def serve(
     config: str | None = None,
     proxy_metrics: bool = False,
     runtime_metrics: bool = False,
+    allow_remote_listen: bool | None = None,
 ) -> None:
-    """Run until SIGTERM or SIGINT."""
+    """Run until SIGTERM or SIGINT.
+
+    ``allow_remote_listen`` None: proxies may listen beyond loopback only if the API does.
+    """
     limit = raise_fd_limit()
-    registry = Registry()
+    if allow_remote_listen is None:
+        allow_remote_listen = not is_loopback(join_host_port(host, 0))
+    registry = Registry(allow_remote_listen=allow_remote_listen)
     api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
     server = NoDelayWSGIServer(
         (host, port), api, handler_class=QuietHandler, log=None, error_log=sys.stderr
@@ -77,11 +84,17 @@ def serve(
         reason = os.strerror(err.errno).lower() if err.errno else str(err)
         raise SystemExit(f"toxiproxy: listen tcp {host}:{port}: bind: {reason}") from None
     bound = server.socket.getsockname()
+    registry.api_address = bound[:2]
     if config:
         load_config(api, config)
     address = f"{bound[0]}:{bound[1]}"
     print(f"toxiproxy {VERSION}: API listening on {address}", flush=True)
-    log.info("API listening on %s (open files limit %d)", address, limit)
+    log.info(
+        "API listening on %s (open files limit %d; proxies may listen %s)",
+        address,
+        limit,
+        "anywhere" if allow_remote_listen else "on loopback only",
+    )
 
     stop = gevent.event.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -35,17 +35,43 @@ def _sleep_until(deadline: float) -> None:
         gevent.sleep(wait)
 
 
+TIMER_GRANULARITY = 0.001  # gevent's loop (libev or libuv) sleeps no less than ~1 ms
+
+
+def pause(seconds: float) -> None:
+    """Sleep ``seconds`` with microsecond precision, letting other greenlets run.
+
+    ``gevent.sleep(0.00001)`` takes a whole millisecond (the loop's timer granularity):
+    the slicer's 10 µs delays would cost 100 times too much. The last millisecond of a
+    wait is spent yielding to the loop (``sleep(0)``, which also polls sockets) until
+    the deadline: precise, at the price of CPU while such a short wait lasts.
+    """
+    if seconds <= 0:
+        return
+    deadline = time.monotonic() + seconds
+    if seconds > 2 * TIMER_GRANULARITY:
+        gevent.sleep(seconds - TIMER_GRANULARITY)
+    while time.monotonic() < deadline:
+        gevent.sleep(0)
+
+
 class Kind:
     """A toxic type. Subclasses set ``name`` and ``attributes`` and override hooks."""
 
     name = ""
     # attribute -> Go kind, in Toxiproxy's field order (all default to 0)
     attributes: dict[str, str] = {}
+    go_name = ""  # Toxiproxy's struct, for error messages; default: class name + "Toxic"
 
     @property
     def go_struct(self) -> str:
-        """Toxiproxy's Go type name, for error messages (``toxics.LatencyToxic``)."""
-        return f"toxics.{type(self).__name__}Toxic"
+        """The bare Go struct name (``LatencyToxic``)."""
+        return self.go_name or f"{type(self).__name__}Toxic"
+
+    @property
+    def go_type(self) -> str:
+        """The Go type as reflect prints it (``toxics.LatencyToxic``)."""
+        return f"toxics.{self.go_struct}"
 
     def pipe(self, attrs: dict, state: dict, data: bytes, ts: float, emit: Emit) -> None:
         emit(data, ts)
@@ -127,7 +153,7 @@ class Slicer(Kind):
     """Cuts chunks into pieces of about average_size bytes, delay µs apart."""
 
     name = "slicer"
-    attributes = {"average_size": "int64", "size_variation": "int64", "delay": "int64"}
+    attributes = {"average_size": "int", "size_variation": "int", "delay": "int"}
 
     def pipe(self, attrs, state, data, ts, emit):
         average = attrs["average_size"]
@@ -137,8 +163,7 @@ class Slicer(Kind):
         delay = attrs["delay"] / 1e6
         for start, end in slice_points(len(data), average, max(0, attrs["size_variation"])):
             emit(data[start:end], ts)
-            if delay > 0:
-                gevent.sleep(delay)
+            pause(delay)
 
 
 class LimitData(Kind):
@@ -188,6 +213,7 @@ class ResetPeer(Kind):
     """When data arrives, waits ``timeout`` ms and resets the connection (TCP RST)."""
 
     name = "reset_peer"
+    go_name = "ResetToxic"
     attributes = {"timeout": "int64"}
 
     def pipe(self, attrs, state, data, ts, emit):

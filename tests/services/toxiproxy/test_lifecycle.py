@@ -13,7 +13,7 @@ import requests
 
 from lab.config import REPO_ROOT
 from lab.net import free_port, port_open
-from tests.services.toxiproxy.conftest import start_server, stop_server
+from services.toxiproxy.launch import start
 from tests.services.toxiproxy.test_toxics import add_toxic, proxy_to, round_trip
 from tests.services.toxiproxy.upstreams import connect, echo_server
 
@@ -84,7 +84,7 @@ def test_config_file_at_start_and_metrics_off_by_default(tmp_config):
                 ]
             )
         )
-        server = start_server("-config", str(path))
+        server = start("-config", str(path))
         try:
             proxies = requests.get(server.url + "/proxies", timeout=5).json()
             assert proxies["fromfile"]["listen"] == f"127.0.0.1:{port}"
@@ -94,13 +94,13 @@ def test_config_file_at_start_and_metrics_off_by_default(tmp_config):
                 round_trip(sock)
             assert requests.get(server.url + "/metrics", timeout=5).status_code == 404
         finally:
-            stop_server(server)
+            server.stop()
         assert server.process.returncode == 0  # SIGTERM: a clean exit
         assert not port_open("127.0.0.1", port)
 
 
 def test_sigint_exits_cleanly_and_flags():
-    server = start_server("-runtime-metrics")
+    server = start("-runtime-metrics")
     try:
         text = requests.get(server.url + "/metrics", timeout=5).text
         assert "process_cpu_seconds_total" in text
