@@ -231,13 +231,6 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
             kind="slow",
             timeline=seen["timeline"],
         )
-    require_in_flight(
-        seen["timeline"],
-        c,
-        "items being processed",
-        f"{c} consumers working at the same time",
-        suggestion=f"spawn all {c} consumers (not fewer) before joining any",
-    )
     require_concurrent(
         seen["elapsed"],
         units=n,
@@ -246,4 +239,11 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
         timeline=seen["timeline"],
         suggestion=f"the {c} consumers did not work at the same time: spawn "
         "them all before joining, and sleep with gevent.sleep",
+    )
+    require_in_flight(
+        seen["timeline"],
+        c,
+        "items being processed",
+        f"{c} consumers working at the same time",
+        suggestion=f"spawn all {c} consumers (not fewer) before joining any",
     )

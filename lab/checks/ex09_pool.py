@@ -97,14 +97,12 @@ def verify(ctx, case, observed):
             raise GradeFailure(f"{url}: got {texts[url]!r:.80}, httpbin serves {served!r:.80}")
     timeline = observed["timeline"]
     at_once = max_overlap(timeline)
-    require_in_flight(
-        timeline,
-        k,
-        "requests",
-        f"a pool of {k}: {k} at once",
-        exact=True,
-        suggestion=f"use Pool({k}) and let it start the next request as soon as one finishes",
-    )
+    if at_once > k:  # before the time rule: ignoring k is also "too fast"
+        raise GradeFailure(
+            f"{at_once} requests ran at the same time; the limit was k = {k}: "
+            "use a Pool(k) instead of spawning them all",
+            timeline=timeline,
+        )
     latency = LATENCY_MS / 1000
     require_concurrent(
         observed["elapsed"],
@@ -114,4 +112,12 @@ def verify(ctx, case, observed):
         timeline=timeline,
         suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
         "let it start the next request as soon as one finishes",
+    )
+    require_in_flight(
+        timeline,
+        k,
+        "requests",
+        f"a pool of {k}: {k} at once",
+        exact=True,
+        suggestion=f"use Pool({k}) and let it start the next request as soon as one finishes",
     )

@@ -71,6 +71,8 @@ def run(module, case):
 
 
 def verify(ctx, case, observed):
+    from lab.grading.speed import require_in_flight
+
     deadline, results, timeline = case["deadline"], observed["results"], observed["timeline"]
     elapsed = observed["elapsed"]
     missing = [u for u in case["urls"] if u not in results]
@@ -108,6 +110,13 @@ def verify(ctx, case, observed):
             timeline=timeline,
             suggestion="one gevent.Timeout around the join of all greenlets, not one per request",
         )
+    require_in_flight(
+        timeline,
+        len(case["urls"]),
+        "requests",
+        f"all {len(case['urls'])} at once",
+        suggestion="spawn every greenlet first, then wait for them together",
+    )
     still = unfinished(timeline)
     if still:
         raise GradeFailure(

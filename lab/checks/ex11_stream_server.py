@@ -122,19 +122,19 @@ def verify(ctx, case, observed):
         for line, got in zip(lines, answers):
             check_answer(line, got)
     per_client = REQUESTS * (case["delay"] + LATENCY_MS / 1000)
-    require_in_flight(
-        observed["timeline"],
-        len(case["clients"]),
-        "clients served",
-        f"all {len(case['clients'])} clients served at once",
-        suggestion=SUGGESTION,
-    )
     require_concurrent(
         observed["elapsed"],
         units=CLIENTS * REQUESTS,
         unit_cost=case["delay"],
         floor=per_client,
         timeline=observed["timeline"],
+        suggestion=SUGGESTION,
+    )
+    require_in_flight(
+        observed["timeline"],
+        len(case["clients"]),
+        "clients served",
+        f"all {len(case['clients'])} clients served at once",
         suggestion=SUGGESTION,
     )
 

@@ -314,6 +314,7 @@ class Grader:
             observed["threads"] = threads_during(run.events, run.threads)
             require_one_thread(observed["threads"])
             speed.CHECKS.clear()
+            speed.IN_FLIGHT.clear()
             check.verify(ctx, case, observed)
         except GradeFailure as failure:
             self._fail(outcome, failure.kind, speed.explain(failure), failure)
@@ -331,6 +332,8 @@ class Grader:
             outcome.details["timeline"] = observed["timeline"]
         if observed.get("threads") is not None:
             outcome.details["threads"] = observed["threads"]
+        if line := speed.evidence(observed.get("elapsed")):
+            outcome.details["evidence"] = line
         if speed.CHECKS:
             outcome.details["speed"] = list(speed.CHECKS)
             outcome.details["margin"] = min(c["margin"] for c in speed.CHECKS)

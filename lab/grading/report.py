@@ -38,7 +38,10 @@ def outcome_line(o: Outcome) -> str:
     head = f"  {MARKS.get(o.status, '????')}  {o.number} {o.title}"
     warning = f"\n        Warning: {o.details['warning']}" if o.details.get("warning") else ""
     if o.status is Status.PASSED:
-        return f"{head}  ({o.seconds:.1f} s){warning}"
+        measured = o.details.get("evidence")
+        return (
+            f"{head}: {measured}{warning}" if measured else f"{head}  ({o.seconds:.1f} s){warning}"
+        )
     first, _, rest = o.reason.partition("\n")
     if o.status is Status.NOT_STARTED:
         return f"{head}: {first}{warning}"

@@ -32,6 +32,7 @@ from lab.grading.timeline import max_overlap, render
 
 TOO_FAST_FRACTION = 0.95
 CHECKS: list[dict] = []
+IN_FLIGHT: list[dict] = []  # what require_in_flight saw, for the evidence line on a pass
 
 # Shown for a "slow" failure whose spec gave no suggestion: when the timeline says the
 # units never overlapped, and when they did but not enough.
@@ -62,6 +63,7 @@ def require_in_flight(
     ``asked`` says what the exercise asks for, e.g. "all 16 at once" or "a pool of 4".
     """
     seen = max_overlap(timeline)
+    IN_FLIGHT.append({"unit": unit, "units": len(timeline), "at_once": seen})
     if seen < want:
         raise GradeFailure(
             f"at most {seen} {unit} in flight at once; this exercise asks for {asked}",
@@ -126,6 +128,17 @@ def require_concurrent(
             suggestion=suggestion,
         )
     return margin
+
+
+def evidence(elapsed: float | None) -> str:
+    """One line of what the grader measured, e.g. "18 requests, 18 at once, 0.82 s (floor
+    0.80 s)"; empty when the exercise measured nothing."""
+    parts = [f"{f['units']} {f['unit']}, {f['at_once']} at once" for f in IN_FLIGHT[:1]]
+    if CHECKS:
+        parts.append(f"{CHECKS[0]['elapsed']:.2f} s (floor {CHECKS[0]['floor']:.2f} s)")
+    elif elapsed is not None and parts:
+        parts.append(f"{elapsed:.2f} s")
+    return ", ".join(parts)
 
 
 def explain(failure: GradeFailure) -> str:

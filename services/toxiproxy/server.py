@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import resource
-import signal
 import sys
 
-import gevent
-import gevent.event
 from gevent.pywsgi import WSGIHandler
 
+from services.serve import serve_until_signal
 from services.wsgi import NoDelayWSGIServer
 
 from . import VERSION
@@ -96,10 +94,5 @@ def serve(
         "anywhere" if allow_remote_listen else "on loopback only",
     )
 
-    stop = gevent.event.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        gevent.signal_handler(signum, stop.set)
-    stop.wait()
-    log.info("shutting down")
-    server.stop(timeout=1)
-    registry.stop_all()
+    serve_until_signal(server, stop=registry.stop_all)
+    log.info("shut down")

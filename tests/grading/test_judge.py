@@ -17,16 +17,18 @@ pytestmark = pytest.mark.slow
 # category -> {exercise stem: a phrase its failure message must contain}
 WRONG = {
     "clock_replaced": {
-        "ex06_parallel_http": "at most 1 requests in flight at once; this exercise asks for all",
+        "ex06_parallel_http": "one after another would take",
     },
     "missing_join": {
         "ex04_gevent_countdown": "returned before joining: 5 countdown call(s) still running",
         "ex08_queue": "returned before joining",
     },
     "partial": {
-        "ex06_parallel_http": "at most 4 requests in flight at once; this exercise asks for all 18",
-        "ex08_queue": "at most 3 items being processed in flight at once",
-        "ex11_stream_server": "at most 4 clients served in flight at once",
+        # too slow for the time rule, or fast enough but seen with too few in flight: either
+        # way the message says how many ran at once
+        "ex06_parallel_http": "at most 4 ",
+        "ex08_queue": "at most 3 ",
+        "ex11_stream_server": "at most 4 ",
     },
     "threads": {
         "ex06_parallel_http": "OS threads while the exercise ran",
