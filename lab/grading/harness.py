@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
-from lab.grading import channel, speed
+from lab.grading import channel, containment, speed
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure, Kind, Outcome, Status
 from lab.grading.target import Target
@@ -49,6 +49,7 @@ class RunResult:
     returncode: int | None
     events: list[channel.Event]
     threads: list[tuple[float, int]]  # (grader's clock, OS threads of the learner's process)
+    leftovers: list[containment.Leftover]  # processes it left running, killed since
 
 
 class _ThreadWatch:
@@ -109,6 +110,9 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     # none, so every thread seen during the call is the learner's (the lab's addresses are
     # numeric: nothing waits). use_lab_dns() still switches ex07 to c-ares, which has none.
     env["GEVENT_RESOLVER"] = "block"
+    env[containment.MARK] = marker = containment.mark()
+    containment.become_subreaper()
+    known = containment.children()
     cmd = [sys.executable, "-m", "lab.grading.runner", "--file", str(target.file(ex)),
            "--check", ex.check_module]  # fmt: skip
     read_fd, write_fd = os.pipe()
@@ -118,6 +122,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
         proc = subprocess.Popen(
             cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, pass_fds=(write_fd,), start_new_session=True,
+            preexec_fn=containment.die_with_parent,
         )  # fmt: skip
     finally:
         os.close(write_fd)  # the runner holds the only write end now
@@ -137,6 +142,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     finally:
         thread_samples = threads.stop()
         _kill_group(proc)
+        leftovers = containment.reap(marker, known)
     listener.join()
     text = output.text()
     result = None if timed_out else listener.first("result")
@@ -148,6 +154,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
         proc.returncode,
         listener.events,
         thread_samples,
+        leftovers,
     )
 
 
@@ -222,6 +229,17 @@ def threads_during(events: list[channel.Event], samples: list[tuple[float, int]]
         return None
     during = [n for at, n in samples if begin <= at <= end]
     return max(during, default=None)
+
+
+def require_no_leftovers(leftovers: list[containment.Leftover]) -> None:
+    """Processes the exercise left running after it returned fail it (they were killed)."""
+    if leftovers:
+        raise GradeFailure(
+            f"your code left {len(leftovers)} process(es) running after it returned "
+            f"({leftovers[0]}); the grader stopped them. An exercise starts no processes: "
+            "greenlets live in your one process.",
+            kind=Kind.WRONG,
+        )
 
 
 def require_one_thread(threads: int | None) -> None:
@@ -308,6 +326,7 @@ class Grader:
             observed = self._observed(run, ex, outcome)
             if observed is None:
                 return
+            require_no_leftovers(run.leftovers)
             if settings is not None:
                 require_unchanged(settings, ctx.settings())
             apply_events(observed, run.events)

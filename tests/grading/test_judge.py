@@ -8,6 +8,8 @@ wrong (or, under idioms*/, which correct idiom it uses).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.grading.test_grading import grade
@@ -45,6 +47,26 @@ WRONG = {
     },
 }
 RIGHT = ("idioms", "idioms_wait")
+
+
+def running(needle: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if needle in cmdline:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def test_processes_an_exercise_leaves_behind_are_stopped_and_fail_it(lab_cfg, tmp_path):
+    """One in a new session, one double-forked with no environment: both found, both gone."""
+    graded = grade(lab_cfg, "tests/grading/fixtures/escapes", tmp_path)
+    ex = graded.exercise("ex06_parallel_http")
+    assert ex["status"] == "failed" and "left 2 process(es) running" in ex["reason"], ex
+    assert not running("gevent-lab escapes fixture")
 
 
 @pytest.mark.parametrize("category", sorted(WRONG))

@@ -1,0 +1,152 @@
+"""Nothing a learner's exercise starts outlives its grading, and nothing a killed grader
+leaves behind outlives the next one.
+
+- Every process of a grading run carries ``LAB_GRADER=<grader pid>:<its start time>`` in its
+  environment, and the runner dies with the grader (``PR_SET_PDEATHSIG``).
+- The grader is a child subreaper (``PR_SET_CHILD_SUBREAPER``): a process the exercise
+  detaches (``start_new_session=True``, a double fork) becomes the grader's child instead of
+  init's, so it is found even when it dropped the marker from its environment.
+- After each run, both kinds of leftovers are killed and reported (``reap``); at the start of
+  a grading, or of ``gevent-lab up``, processes marked by a grader that no longer runs are
+  killed (``stale``), and the lab settings it had changed are put back (lab.grading.repair).
+
+Linux only (/proc, prctl); elsewhere these are no-ops and a run is contained by its process
+group alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+MARK = "LAB_GRADER"
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A process found after a run, and what it was running."""
+
+    pid: int
+    command: str
+
+    def __str__(self) -> str:
+        return f"pid {self.pid}: {self.command[:80]}"
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat):
+    with the pid, it names a process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rpartition(")")[2].split()[19]
+
+
+def mark() -> str:
+    """This grader's marker value."""
+    return f"{os.getpid()}:{start_time(os.getpid())}"
+
+
+def become_subreaper() -> None:
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def die_with_parent() -> None:
+    """For ``preexec_fn``: the child is killed when the grader dies, however it dies."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _environ(pid: int) -> dict[str, str]:
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return {}
+    pairs = (item.partition(b"=") for item in raw.split(b"\0") if item)
+    return {k.decode(errors="replace"): v.decode(errors="replace") for k, _, v in pairs}
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip() or "?"
+
+
+def _pids() -> list[int]:
+    try:
+        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return []
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rpartition(")")[2].split()[1])
+
+
+def children() -> set[int]:
+    """This process's children right now."""
+    me = os.getpid()
+    return {pid for pid in _pids() if _parent(pid) == me}
+
+
+def marked(value: str) -> list[int]:
+    """Processes whose environment carries ``LAB_GRADER=value``."""
+    me = os.getpid()
+    return [pid for pid in _pids() if pid != me and _environ(pid).get(MARK) == value]
+
+
+def reap(value: str, known_children: set[int]) -> list[Leftover]:
+    """Kill what a run left: processes marked ``value``, and children of ours (orphans
+    re-parented to this subreaper) that were not there before it."""
+    found = set(marked(value)) | (children() - known_children)
+    return _kill(found)
+
+
+def stale() -> list[Leftover]:
+    """Kill processes marked by a grader that is no longer running."""
+    dead = []
+    for pid in _pids():
+        value = _environ(pid).get(MARK)
+        if value and not _alive(value):
+            dead.append(pid)
+    return _kill(set(dead))
+
+
+def _alive(value: str) -> bool:
+    pid, _, started = value.partition(":")
+    return pid.isdigit() and start_time(int(pid)) == started
+
+
+def _kill(pids: set[int]) -> list[Leftover]:
+    left = []
+    for pid in sorted(pids):
+        command = _command(pid)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            continue
+        left.append(Leftover(pid, command))
+    for leftover in left:
+        try:  # an orphan re-parented to us is our child: collect it, leave no zombie
+            os.waitpid(leftover.pid, 0)
+        except ChildProcessError:
+            pass
+    return left
