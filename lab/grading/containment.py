@@ -2,7 +2,8 @@
 leaves behind outlives the next one.
 
 - Every process of a grading run carries ``LAB_GRADER=<grader pid>:<its start time>`` in its
-  environment, and the runner dies with the grader (``PR_SET_PDEATHSIG``).
+  environment (the grader's own Toxiproxy ``LAB_GRADER_SERVER``), and the runner and that
+  Toxiproxy die with the grader (``PR_SET_PDEATHSIG``).
 - The grader is a child subreaper (``PR_SET_CHILD_SUBREAPER``): a process the exercise
   detaches (``start_new_session=True``, a double fork) becomes the grader's child instead of
   init's, so it is found even when it dropped the marker from its environment.
@@ -22,7 +23,8 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-MARK = "LAB_GRADER"
+MARK = "LAB_GRADER"  # on the learner's processes
+OWN_MARK = "LAB_GRADER_SERVER"  # on the grader's own helpers (its private Toxiproxy)
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -124,13 +126,15 @@ def stale() -> list[Leftover]:
     """Kill processes marked by a grader that is no longer running."""
     dead = []
     for pid in _pids():
-        value = _environ(pid).get(MARK)
-        if value and not _alive(value):
+        env = _environ(pid)
+        value = env.get(MARK) or env.get(OWN_MARK)
+        if value and not alive(value):
             dead.append(pid)
     return _kill(set(dead))
 
 
-def _alive(value: str) -> bool:
+def alive(value: str) -> bool:
+    """Whether the grader that wrote marker ``value`` still runs."""
     pid, _, started = value.partition(":")
     return pid.isdigit() and start_time(int(pid)) == started
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from lab.config import LabConfig
 from lab.control import HTTPBIN_PROXY, LabControl, ToxicSpec, Zone
-from lab.grading import side_proxy
+from lab.grading import repair, side_proxy
 
 _proxy_ids = itertools.count(1)
 
@@ -131,6 +131,7 @@ class GradeContext:
     def snapshot(self) -> None:
         """Remember every proxy's toxics and the DNS delay, to put them back later."""
         self._snapshot = _Snapshot(self.lab.snapshot_toxics(), self.lab.dns_delay())
+        repair.save_settings(self.cfg, self._snapshot.toxics, self._snapshot.dns_delay)
 
     def restore(self) -> None:
         """Undo this exercise's changes: extra proxies, toxics, DNS delay."""
@@ -144,3 +145,4 @@ class GradeContext:
         self.lab.restore_toxics(self._snapshot.toxics)
         self.lab.set_dns_delay(self._snapshot.dns_delay)
         self._snapshot = None
+        repair.settings_restored(self.cfg)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from lab import health, lifecycle
 from lab.config import LabConfig
 from lab.errors import LabError
+from lab.grading import repair
 
 
 def check_lab(cfg: LabConfig) -> list[str]:
@@ -31,10 +32,15 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
     """Use the running lab when every service answers; start one when none does; refuse a
     half-running one (starting another on the same ports would collide with it)."""
     cfg = running_config(cfg)
+    repair.repair(cfg, say)
     missing = check_lab(cfg)
     if not missing:
         say(f"Using the running lab (Toxiproxy API {cfg.toxiproxy_url}).")
-        yield cfg
+        repair.begin(cfg, started_lab=False)
+        try:
+            yield cfg
+        finally:
+            repair.end(cfg)
         return
     if len(missing) < len(health.SERVICES):
         raise NoLab(
@@ -47,6 +53,7 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
         "and makes checks faster)..."
     )
     try:
+        repair.begin(cfg, started_lab=True)
         lifecycle.up(cfg)
     except LabError as exc:
         lifecycle.down(cfg)
@@ -58,4 +65,5 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
         yield cfg
     finally:
         lifecycle.down(cfg)
+        repair.end(cfg)
         say("Stopped the lab this check had started.")

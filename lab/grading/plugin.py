@@ -28,10 +28,10 @@ import pytest
 
 from lab import config as lab_config
 from lab.exercises import CHECKS_DIR, Exercise, find
-from lab.grading import report
+from lab.grading import repair, report
 from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.harness import Grader
-from lab.grading.labsession import lab_for_grading
+from lab.grading.labsession import lab_for_grading, running_config
 from lab.grading.target import Target, resolve_target
 
 CHECK_FILE = re.compile(r"^ex\d\d_\w+\.py$")
@@ -55,6 +55,7 @@ class Grading:
         self.say: Callable[[str], None] = print
         self._lab_cfg: lab_config.LabConfig | None = None
         self._stack = ExitStack()
+        repair.repair(running_config(self.cfg), self.say)  # what a killed grading left
 
     def grade(self, ex: Exercise) -> Outcome:
         cfg = self._lab() if ex.needs_lab and self.target.file(ex).is_file() else self.cfg

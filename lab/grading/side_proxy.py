@@ -11,7 +11,9 @@ port the first time one is needed, and stops when the grader exits.
 from __future__ import annotations
 
 import atexit
+import os
 
+from lab.grading import containment
 from services.toxiproxy import launch
 
 _server: launch.Running | None = None
@@ -21,7 +23,8 @@ def address() -> tuple[str, int]:
     """(host, port) of the private server's API, starting it if it is not running."""
     global _server
     if _server is None or _server.process.poll() is not None:
-        _server = launch.start()
+        env = {**os.environ, containment.OWN_MARK: containment.mark()}
+        _server = launch.start(env=env, preexec_fn=containment.die_with_parent)
     return _server.host, _server.port
 
 

@@ -90,8 +90,13 @@ def start(
     python: str | None = None,
     timeout: float = 10.0,
     stderr=subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    preexec_fn=None,
 ) -> Running:
-    """Start the server with ``-host host -port 0`` and extra ``args``; see the module doc."""
+    """Start the server with ``-host host -port 0`` and extra ``args``; see the module doc.
+
+    ``env`` and ``preexec_fn`` go to ``subprocess.Popen`` (the grader marks its own server
+    and has it die with the grader)."""
     python = python or os.environ.get("TOXIPROXY_PYTHON") or sys.executable
     process = subprocess.Popen(
         [python, "-m", "services.toxiproxy", "-host", host, "-port", "0", *args],
@@ -99,6 +104,8 @@ def start(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=stderr,
+        env=env,
+        preexec_fn=preexec_fn,
     )
     line = _ready_line(process, timeout)
     _, found, address = line.strip().partition(READY)

@@ -1,0 +1,85 @@
+"""A grader killed half-way leaves nothing running, and the next grading repairs the lab.
+
+Real processes: a `gevent-lab check` of a hanging exercise, killed with SIGKILL while the
+exercise runs under the grader's latency, then another `gevent-lab check`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lab.config import REPO_ROOT
+from lab.control import LabControl
+
+pytestmark = pytest.mark.slow
+
+
+def runners(needle: str) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if "lab.grading.runner" in cmdline and needle in cmdline:
+            pids.append(int(proc.name))
+    return pids
+
+
+def servers_of(grader_pid: int) -> list[int]:
+    """The grader's private Toxiproxy servers (marked LAB_GRADER_SERVER=<pid>:...)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            env = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"LAB_GRADER_SERVER={grader_pid}:".encode() in env:
+            pids.append(int(proc.name))
+    return pids
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_killed_grader_leaves_nothing_and_the_next_one_repairs(lab_cfg):
+    env = {**os.environ, **lab_cfg.to_env()}
+    lab = LabControl(lab_cfg)
+    before = lab.snapshot_toxics()
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "lab", "check", "06", "--target", "tests/grading/fixtures/hangs",
+         "--report-dir", str(Path(lab_cfg.state_dir) / "reports")],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_for(lambda: runners("fixtures/hangs")), "the exercise never started"
+        assert lab.snapshot_toxics() != before, "the grader's latency is not in place"
+        assert servers_of(grader.pid), "ex06 runs with the grader's own Toxiproxy"
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    assert wait_for(lambda: not runners("fixtures/hangs"), 10), "the exercise outlived its grader"
+    assert wait_for(lambda: not servers_of(grader.pid), 10), "its Toxiproxy outlived it"
+    assert lab.snapshot_toxics() != before  # nobody has repaired anything yet
+
+    again = subprocess.run(
+        [sys.executable, "-m", "lab", "check", "01", "--target", "solutions",
+         "--report-dir", str(Path(lab_cfg.state_dir) / "reports")],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Put back the latency settings a killed `make check` had changed." in again.stdout
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert lab.snapshot_toxics() == before
