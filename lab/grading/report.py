@@ -14,14 +14,28 @@
          "kind": null | "not-done" | "wrong" | "slow" | "too-fast" | "timeout" | "crash"
                  | "grader-error" | "lab-error",
          "points": 0 | 1, "reason": "...", "seconds": 1.2,
-         "details": {"margin": 1.9, "speed": [...], "timeline": [...], "warning": "..."}}
-      ]
+         "details": {"evidence": "...", "margin": 1.9, "speed": [...], "timeline": [...],
+                     "threads": 1, "warning": "..."}}
+      ],
+      "digest": "hmac-sha256:..."       # over everything above, keyed by the grader
     }
+
+The grader writes it last, atomically, after every process of the exercises was stopped.
+``digest`` is an HMAC with a key kept in the lab's state dir (``.lab/grader.key``): a report
+edited by hand, or by a process the learner left, no longer verifies
+(``python -m lab.grading.report reports/grade.json``). The key is readable by whoever runs
+the grader, so this tells an accident or a careless edit, not a determined forger: a
+teacher who needs a verdict grades the learner's folder on a checkout of their own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import os
+import secrets
+import sys
 import textwrap
 from pathlib import Path
 
@@ -94,7 +108,45 @@ def write_json(
             for o in outcomes
         ],
     }
+    data["digest"] = digest(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
     tmp.replace(path)
+
+
+def _key() -> bytes:
+    from lab import config
+
+    path = config.load().state_path / "grader.key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+
+
+def digest(data: dict) -> str:
+    """The HMAC of a report's content (everything but ``digest`` itself)."""
+    body = json.dumps({k: v for k, v in data.items() if k != "digest"}, sort_keys=True)
+    return "hmac-sha256:" + hmac.new(_key(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def verify(path: Path) -> bool:
+    """True when the report at ``path`` is as this checkout's grader wrote it."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and hmac.compare_digest(str(data.get("digest")), digest(data))
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/grade.json")
+    ok = verify(target)
+    print(f"{target}: " + ("written by this grader" if ok else "NOT as the grader wrote it"))
+    sys.exit(0 if ok else 1)
