@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 
 
 def free_port(host: str = "127.0.0.1", kind: int = socket.SOCK_STREAM) -> int:
@@ -33,13 +32,3 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
-
-
-def wait_port(host: str, port: int, timeout: float = 10.0) -> bool:
-    """Wait until host:port accepts TCP connections; False if it never did."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if port_open(host, port, timeout=0.2):
-            return True
-        time.sleep(0.05)
-    return False
