@@ -18,11 +18,16 @@ class LabError(Exception):
         return f"{self.message}\n  {self.hint}" if self.hint else self.message
 
 
-class ConfigError(LabError):
-    """A LAB_* variable with a value the lab cannot use (found before anything starts)."""
+class ConfigError(LabError, SystemExit):
+    """A LAB_* variable with a value the lab cannot use (found before anything starts).
+
+    Also a SystemExit, so a tool that does not catch it (e.g. ``make check``) still ends
+    with the message and status 1, not a traceback.
+    """
 
     def __init__(self, message: str):
         super().__init__(message + ".", "Fix it in the environment or in .env.")
+        self.code = f"error: {self}"
 
 
 def already_running(changes: list[str]) -> LabError:
