@@ -96,10 +96,20 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
         table.add_row(name, s.address, str(s.pid or "-"), mark, s.detail, *container)
     console.print(table)
     _print_latency(report.proxies, report.dns_delay_ms)
-    if not report.ok:
-        down = [n for n, s in report.services.items() if not s.answers]
+    silent = [n for n, s in report.services.items() if not s.answers]
+    hung = [
+        f"{n} (pid {s.pid})" if s.pid else n
+        for n, s in report.services.items()
+        if n in silent and s.running
+    ]
+    if hung:
         console.print(
-            f"[red]Not answering: {', '.join(down)}.[/] Start the lab with "
+            f"[red]Running but not answering: {', '.join(hung)}[/] (stopped or hung?). "
+            "Restart the lab: `make lab-down && make lab-up`."
+        )
+    elif silent:
+        console.print(
+            f"[red]Not answering: {', '.join(silent)}.[/] Start the lab with "
             "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ")."
         )
     return 0 if report.ok else 1
