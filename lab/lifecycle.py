@@ -84,7 +84,7 @@ def up(cfg: LabConfig) -> UpReport:
     config.validate(cfg)
     with state.exclusive(cfg.state_path):
         clean_orphaned_test_labs()
-        backend, reason = choose_backend(cfg)
+        backend, reason = _choose(cfg)
         _refuse_other_running_lab(cfg, backend)
         services = backend.up()
         state.save(cfg, backend.name)
@@ -102,11 +102,16 @@ def down(cfg: LabConfig) -> DownReport:
     """Stop what ``up`` started (found by the state dir's records or the services' marker),
     and what dead test sessions of this checkout left running."""
     with state.exclusive(cfg.state_path):
-        target, backend = _target(cfg)
-        stopped = backend.down()
+        target, name = active(cfg)
+        backends = [backend_named(name, target)] if name else _unrecorded_backends(target)
+        stopped: dict[str, bool] = {}
+        for backend in backends:
+            for svc, was in backend.down().items():
+                stopped[svc] = stopped.get(svc, False) or was
         state.forget(target)
         orphans = clean_orphaned_test_labs()
-        return DownReport(backend.name, stopped, ports.held(target.bindings()), orphans)
+        label = "+".join(b.name for b in backends)
+        return DownReport(label, stopped, ports.held(target.bindings()), orphans)
 
 
 def status(cfg: LabConfig) -> StatusReport:
@@ -163,8 +168,29 @@ def clean_orphaned_test_labs() -> list[str]:
 def _target(cfg: LabConfig) -> tuple[LabConfig, Backend]:
     """The running lab's config (recorded, else ``cfg``) and the backend that runs it."""
     target, name = active(cfg)
-    backend = backend_named(name, target) if name else choose_backend(target)[0]
+    backend = backend_named(name, target) if name else _choose(target)[0]
     return target, backend
+
+
+def _choose(cfg: LabConfig) -> tuple[Backend, str]:
+    """``choose_backend``, except that ``auto`` keeps the embedded lab while its services
+    run (found by their marker even when the state dir lost its records)."""
+    if cfg.backend == "auto" and processes.running(cfg.state_path):
+        return backend_named("local", cfg), "LAB_BACKEND=auto: the embedded lab, already running"
+    return choose_backend(cfg)
+
+
+def _unrecorded_backends(cfg: LabConfig) -> list[Backend]:
+    """The backends ``down`` asks to stop when no lab is recorded: the one ``LAB_BACKEND``
+    names, or with ``auto`` both (the local one finds its services by their marker)."""
+    if cfg.backend != "auto":
+        return [backend_named(cfg.backend, cfg)]
+    backends = [backend_named("local", cfg)]
+    try:
+        backends.append(backend_named("docker", cfg))
+    except ImportError:  # no docker SDK: no container of ours can run
+        pass
+    return backends
 
 
 def _refuse_other_running_lab(cfg: LabConfig, backend: Backend) -> None:

@@ -114,20 +114,22 @@ def test_concurrent_ups_start_one_lab_and_down_stops_it(cfg):
     assert_nothing_left(cfg, pids.values())
 
 
-def test_down_after_the_state_dir_was_deleted(cfg):
+@pytest.mark.parametrize("backend", ["local", "auto"])
+def test_down_after_the_state_dir_was_deleted(cfg, backend):
     pids = up_ok(cfg)
     shutil.rmtree(cfg.state_path)
-    r = lab(cfg, "down")
+    r = lab(cfg.with_(backend=backend), "down")
     assert r.returncode == 0, r.stderr
     assert "Stopped:" in r.stdout and all(s in r.stdout for s in SERVICES), r.stdout
     assert "the lab did not start it" not in r.stdout
     assert_nothing_left(cfg, pids.values())
 
 
-def test_up_after_the_state_dir_was_deleted_adopts_the_services(cfg):
+@pytest.mark.parametrize("backend", ["local", "auto"])
+def test_up_after_the_state_dir_was_deleted_adopts_the_services(cfg, backend):
     pids = up_ok(cfg)
     shutil.rmtree(cfg.state_path)
-    r = lab(cfg, "up")
+    r = lab(cfg.with_(backend=backend), "up")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Adopted" in r.stdout and r.stdout.count("adopted") >= 3, r.stdout
     assert service_pids(cfg) == pids, "nothing was started twice"
