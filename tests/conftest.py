@@ -7,8 +7,8 @@ lab-up``), yields the config and stops everything at the end of the session, als
 tests fail. It never touches the default ports (8474, 8080, ...) nor a lab the learner has
 running.
 
-A session that is killed (``kill -9`` of pytest, a CI timeout) cannot stop its labs: their
-state dirs live in ``lab.state.test_session_dir()`` (``$TMPDIR/gevent-lab-tests-<uid>/
+A session that is killed (``kill -9`` of pytest, a CI timeout) cannot stop its labs: the
+state dirs of the labs of ``free_lab_config`` and ``lab_cfg`` live in ``lab.state.test_session_dir()`` (``$TMPDIR/gevent-lab-tests-<uid>/
 <checkout>/<pytest pid>-<start time>/``) and their services carry that path in their
 environment, so the next session (or ``make lab-down``) stops them and deletes the folder.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -47,14 +48,22 @@ __all__ = ["free_lab_config", "session_lab_dir", "toxiproxy_at"]
 
 
 def session_lab_dir(name: str) -> str:
-    """A fresh state dir ``name`` in this test session's folder (see the module docstring)."""
+    """A state dir ``name`` in this test session's folder (see the module docstring)."""
     folder = state.test_session_dir() / name
-    folder.mkdir(parents=True, exist_ok=False)
+    folder.mkdir(parents=True, exist_ok=True)
     return str(folder)
 
 
 def free_lab_config(state_dir: str, latency_ms: int = 0) -> LabConfig:
-    """A local-backend config on ports that are free right now, state in ``state_dir``."""
+    """A local-backend config on ports that are free right now.
+
+    Its state dir is ``state_dir`` when that is inside this session's folder, else a folder
+    named after it there (e.g. ``tmp_path / "state"`` becomes ``<session>/<test>-state``),
+    so that the labs of a killed session are found and stopped later.
+    """
+    path = Path(state_dir)
+    if state.test_session_dir() not in (path, *path.parents):
+        state_dir = session_lab_dir(f"{path.parent.name}-{path.name}")
     return LabConfig(
         backend="local",
         host="127.0.0.1",

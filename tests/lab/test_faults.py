@@ -290,7 +290,7 @@ def test_the_lab_of_a_killed_test_session_is_cleaned(cfg, cleaner):
     try:
         line = owner.stdout.readline().strip() if owner.stdout else ""
         assert line, "the fake test session did not start its lab"
-        orphan = free_lab_config(line)
+        orphan = LabConfig(backend="local", state_dir=line)
         pids = service_pids(orphan)
         assert set(pids) == set(SERVICES)
     finally:
