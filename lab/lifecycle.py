@@ -31,8 +31,10 @@ class UpReport:
 
 @dataclass
 class DownReport:
-    """What ``down`` did: for each service, whether it was running (and is now stopped);
-    lab ports something else still holds; state dirs of dead test sessions it cleaned."""
+    """What ``down`` did: the backend(s) it asked ("local", "docker", or "local+docker" when
+    no lab was recorded and LAB_BACKEND=auto); for each service, whether it was running (and
+    is now stopped); lab ports something still holds; state dirs of dead test sessions it
+    cleaned."""
 
     backend: str
     stopped: dict[str, bool]
