@@ -230,7 +230,8 @@ def _check_ports(cfg: LabConfig) -> None:
             raise ConfigError(f"{env}={port} is out of range (allowed: 1-65535)")
         if port in seen:
             raise ConfigError(
-                f"{env}={port} is also {seen[port]}'s port (each LAB_*_PORT must be distinct)"
+                f"{env}={port} is also {seen[port]}'s port "
+                "(allowed: 1-65535, distinct from the other LAB_*_PORT values)"
             )
         seen[port] = env
 
