@@ -29,22 +29,28 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     report = lifecycle.up(cfg)
-    console.print(f"Backend: [bold]{report['backend']}[/] ({report['reason']})")
+    console.print(f"Backend: [bold]{report.backend}[/] ({report.reason})")
     addresses = lifecycle.service_addresses(cfg)
     table = Table("service", "address", "pid", "state")
-    for name, info in report["services"].items():
-        table.add_row(name, addresses[name], str(info.get("pid") or "-"), info["action"])
+    for name, info in report.services.items():
+        table.add_row(name, addresses[name], str(info.pid or "-"), info.action)
     console.print(table)
-    applied = report["latency_applied"]
-    if applied:
+    adopted = [name for name, info in report.services.items() if info.action == "adopted"]
+    if adopted:
         console.print(
-            "Latency applied: "
-            + ", ".join(
-                f"{'httpbin proxy' if k == 'http_ms' else 'DNS answers'} {v} ms"
-                for k, v in applied.items()
-            )
-            + " (LAB_LATENCY_MS)."
+            f"Adopted {', '.join(adopted)}: already running for this lab, but its state dir "
+            f"({cfg.state_path}) had lost track of them; recorded again."
         )
+    applied = [
+        f"{what} {ms} ms"
+        for what, ms in (
+            ("httpbin proxy", report.http_latency_ms),
+            ("DNS answers", report.dns_latency_ms),
+        )
+        if ms is not None
+    ]
+    if applied:
+        console.print("Latency applied: " + ", ".join(applied) + " (LAB_LATENCY_MS).")
     else:
         console.print(
             "Everything was already running: latency left as it was (`make lab-status` shows it)."
@@ -62,12 +68,14 @@ def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
 
 def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     report = lifecycle.down(cfg)
-    stopped = [name for name, was in report["stopped"].items() if was]
+    stopped = [name for name, was in report.stopped.items() if was]
     console.print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
-    for env, port, proto, who in report["still_listening"]:
+    for folder in report.orphans_cleaned:
+        console.print(f"Cleaned up a lab left by a killed test session ({folder}).")
+    for held in report.still_listening:
         console.print(
-            f"[yellow]warning:[/] port {port}/{proto} ({env}) is still in use"
-            f"{' by ' + who if who else ''}; the lab did not start it."
+            f"[yellow]warning:[/] port {held.port}/{held.proto} ({held.env}) is still in use"
+            f"{' by ' + held.holder if held.holder else ''}; the lab did not start it."
         )
     return 0
 
@@ -75,35 +83,41 @@ def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
 def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     report = lifecycle.status(cfg)
     if args.json:
-        print(json.dumps(report, indent=2))
-        return 0 if report["ok"] else 1
-    console.print(f"Backend: [bold]{report['backend']}[/]")
+        print(json.dumps(report.to_dict(), indent=2))
+        return 0 if report.ok else 1
+    console.print(f"Backend: [bold]{report.backend}[/]")
     # Docker backend: a column with each container's state and health (docker SDK).
-    containers = any("container" in s for s in report["services"].values())
+    containers = report.backend == "docker"
     table = Table(
         "service", "address", "pid", "answers", "detail", *(["container"] if containers else [])
     )
-    for name, s in report["services"].items():
-        mark = "[green]yes[/]" if s["answers"] else "[red]no[/]"
+    for name, s in report.services.items():
+        mark = "[green]yes[/]" if s.answers else "[red]no[/]"
         container = (
-            [
-                f"{s.get('state')}, {s.get('health') or 'no healthcheck'}"
-                if s.get("container")
-                else s.get("state") or "absent"
-            ]
+            [f"{s.state}, {s.health or 'no healthcheck'}" if s.container else s.state or "absent"]
             if containers
             else []
         )
-        table.add_row(name, s["address"], str(s.get("pid") or "-"), mark, s["detail"], *container)
+        table.add_row(name, s.address, str(s.pid or "-"), mark, s.detail, *container)
     console.print(table)
-    _print_latency(report["proxies"], report["dns_delay_ms"])
-    if not report["ok"]:
-        down = [n for n, s in report["services"].items() if not s["answers"]]
+    _print_latency(report.proxies, report.dns_delay_ms)
+    silent = [n for n, s in report.services.items() if not s.answers]
+    hung = [
+        f"{n} (pid {s.pid})" if s.pid else n
+        for n, s in report.services.items()
+        if n in silent and s.running
+    ]
+    if hung:
         console.print(
-            f"[red]Not answering: {', '.join(down)}.[/] Start the lab with "
+            f"[red]Running but not answering: {', '.join(hung)}[/] (stopped or hung?). "
+            "Restart the lab: `make lab-down && make lab-up`."
+        )
+    elif silent:
+        console.print(
+            f"[red]Not answering: {', '.join(silent)}.[/] Start the lab with "
             "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ")."
         )
-    return 0 if report["ok"] else 1
+    return 0 if report.ok else 1
 
 
 def cmd_latency(cfg: config.LabConfig, args: argparse.Namespace) -> int:

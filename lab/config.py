@@ -5,15 +5,23 @@ Every port can be overridden, so a learner whose port 8080 is taken can write
 builds a ``LabConfig`` with free ports so that it never collides with a lab the learner has
 running.
 
-Both backends (embedded processes and Docker Compose) use these same numbers.
+Both backends (embedded processes and Docker Compose) use these same numbers, through one
+table: ``PORTS`` (which service binds which port, for which protocol). ``load`` validates
+every value (``validate``) before anything starts: a bad value is a ``ConfigError`` naming
+the variable and what it accepts.
 """
 
 from __future__ import annotations
 
-import json
+import errno
+import ipaddress
 import os
-from dataclasses import asdict, dataclass, replace
+import socket
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
+
+from lab.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROXIES_FILE = REPO_ROOT / "services" / "toxiproxy" / "toxiproxy.json"
@@ -23,9 +31,12 @@ ZONE_FILE = REPO_ROOT / "services" / "dns" / "lab.zone"
 # large enough that ten sequential requests (2 s) are plainly slower than ten concurrent
 # ones (0.2 s), small enough that the sequential version is still bearable to watch.
 DEFAULT_LATENCY_MS = 200
+MAX_LATENCY_MS = 60_000  # the DNS server's limit too; more would only make clients time out
+BACKENDS = ("auto", "local", "docker")
+TRUE = ("1", "true", "yes", "on")
 
 # env var -> (LabConfig field, default)
-_ENV = {
+_ENV: dict[str, tuple[str, Any]] = {
     "LAB_BACKEND": ("backend", "auto"),
     "LAB_HOST": ("host", "127.0.0.1"),
     "LAB_TOXIPROXY_PORT": ("toxiproxy_port", 8474),
@@ -35,7 +46,39 @@ _ENV = {
     "LAB_DNS_CONTROL_PORT": ("dns_control_port", 8053),
     "LAB_LATENCY_MS": ("latency_ms", DEFAULT_LATENCY_MS),
     "LAB_STATE_DIR": ("state_dir", ".lab"),
+    "LAB_ALLOW_REMOTE": ("allow_remote", False),
 }
+
+
+@dataclass(frozen=True)
+class PortUse:
+    """One socket of the lab: the service that binds it, the variable that sets its port."""
+
+    service: str  # "toxiproxy", "httpbin" or "dns"
+    env: str  # e.g. "LAB_DNS_PORT"
+    field: str  # the LabConfig field, e.g. "dns_port"
+    proto: str  # "tcp" or "udp"
+
+
+# The lab's ports: every backend binds/publishes exactly these, ``down`` checks these.
+PORTS: tuple[PortUse, ...] = (
+    PortUse("toxiproxy", "LAB_TOXIPROXY_PORT", "toxiproxy_port", "tcp"),
+    PortUse("toxiproxy", "LAB_HTTPBIN_PORT", "httpbin_port", "tcp"),  # the `httpbin` proxy
+    PortUse("httpbin", "LAB_HTTPBIN_UPSTREAM_PORT", "httpbin_upstream_port", "tcp"),
+    PortUse("dns", "LAB_DNS_PORT", "dns_port", "udp"),
+    PortUse("dns", "LAB_DNS_PORT", "dns_port", "tcp"),
+    PortUse("dns", "LAB_DNS_CONTROL_PORT", "dns_control_port", "tcp"),
+)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A ``PortUse`` with the port number of one config."""
+
+    service: str
+    env: str
+    port: int
+    proto: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +94,7 @@ class LabConfig:
     dns_control_port: int = 8053  # small HTTP API to read/change the DNS answer delay
     latency_ms: int = DEFAULT_LATENCY_MS
     state_dir: str = ".lab"  # runtime state and logs, relative to the repo root
+    allow_remote: bool = False  # LAB_ALLOW_REMOTE=1: a non-loopback LAB_HOST is accepted
 
     # -- derived addresses -------------------------------------------------------------
     @property
@@ -73,24 +117,34 @@ class LabConfig:
 
     @property
     def state_path(self) -> Path:
+        """The state dir as an absolute path (relative ones are under the repo root)."""
         p = Path(self.state_dir)
         return p if p.is_absolute() else REPO_ROOT / p
 
+    def bindings(self, service: str | None = None) -> list[Binding]:
+        """The lab's sockets (``PORTS`` with this config's numbers), or one service's."""
+        return [
+            Binding(u.service, u.env, getattr(self, u.field), u.proto)
+            for u in PORTS
+            if service is None or u.service == service
+        ]
+
     def ports(self) -> dict[str, int]:
         """Every port the lab listens on, by the env var that sets it."""
-        return {
-            env: getattr(self, name) for env, (name, _) in _ENV.items() if env.endswith("_PORT")
-        }
+        return {b.env: b.port for b in self.bindings()}
 
     def to_env(self) -> dict[str, str]:
         """The LAB_* variables that describe this config (for child processes)."""
-        return {env: str(getattr(self, name)) for env, (name, _) in _ENV.items()}
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        return {env: _to_text(getattr(self, name)) for env, (name, _) in _ENV.items()}
 
     def with_(self, **changes) -> LabConfig:
         return replace(self, **changes)
+
+
+def _to_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -108,22 +162,125 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 def load(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
-    """Build the config: defaults, overridden by ``.env``, overridden by the environment."""
+    """Defaults, overridden by ``.env``, overridden by the environment; then ``validate``d.
+
+    Raises ``ConfigError`` (one line naming the variable and what it accepts) on a bad value.
+    """
+    return validate(from_variables(environ, dotenv))
+
+
+def from_variables(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
+    """The config the variables describe, with types checked but values not validated."""
     environ = dict(os.environ if environ is None else environ)
     merged = {**read_dotenv(dotenv or REPO_ROOT / ".env"), **environ}
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for env, (name, default) in _ENV.items():
         raw = merged.get(env)
-        if raw is None or raw == "":
+        if raw is None or raw.strip() == "":
             continue
-        if isinstance(default, int):
-            try:
-                kwargs[name] = int(raw)
-            except ValueError:
-                raise SystemExit(f"{env}={raw!r} is not a whole number") from None
-        else:
-            kwargs[name] = raw
-    cfg = LabConfig(**kwargs)
-    if cfg.backend not in ("auto", "local", "docker"):
-        raise SystemExit(f"LAB_BACKEND={cfg.backend!r}: choose auto, local or docker")
+        kwargs[name] = _parse(env, raw.strip(), default)
+    return LabConfig(**kwargs)
+
+
+def _parse(env: str, raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.lower() in TRUE
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{env}={raw!r} is not a whole number ({_allowed(env)})") from None
+    return raw
+
+
+def _allowed(env: str) -> str:
+    if env.endswith("_PORT"):
+        return "allowed: 1-65535"
+    return f"allowed: 0-{MAX_LATENCY_MS} ms"
+
+
+def validate(cfg: LabConfig) -> LabConfig:
+    """``cfg`` if every value is usable, else a ``ConfigError`` about the first bad one.
+
+    Checks the backend name, each port (1-65535, all distinct), the latency
+    (0-MAX_LATENCY_MS), the host (an IPv4 address of this machine, loopback unless
+    ``allow_remote``) and the state dir (a directory, created if missing).
+    """
+    if cfg.backend not in BACKENDS:
+        raise ConfigError(
+            f"LAB_BACKEND={cfg.backend!r} is not a backend (allowed: auto, local, docker)"
+        )
+    _check_ports(cfg)
+    if not 0 <= cfg.latency_ms <= MAX_LATENCY_MS:
+        raise ConfigError(
+            f"LAB_LATENCY_MS={cfg.latency_ms} is out of range (allowed: 0-{MAX_LATENCY_MS} ms)"
+        )
+    _check_host(cfg)
+    _check_state_dir(cfg)
     return cfg
+
+
+def _check_ports(cfg: LabConfig) -> None:
+    seen: dict[int, str] = {}
+    for env, (name, _) in _ENV.items():
+        if not env.endswith("_PORT"):
+            continue
+        port = getattr(cfg, name)
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"{env}={port} is out of range (allowed: 1-65535)")
+        if port in seen:
+            raise ConfigError(
+                f"{env}={port} is also {seen[port]}'s port "
+                "(allowed: 1-65535, distinct from the other LAB_*_PORT values)"
+            )
+        seen[port] = env
+
+
+def _check_host(cfg: LabConfig) -> None:
+    host = cfg.host
+    try:
+        address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
+    except ValueError:
+        raise ConfigError(
+            f"LAB_HOST={host!r} is not an IPv4 address (allowed: 127.0.0.1 or another "
+            "loopback address; a name is never looked up)"
+        ) from None
+    if address.version != 4:
+        raise ConfigError(f"LAB_HOST={host!r} is not an IPv4 address (allowed: e.g. 127.0.0.1)")
+    if not address.is_loopback and not cfg.allow_remote:
+        raise ConfigError(
+            f"LAB_HOST={host} is not a loopback address: the lab would be reachable from "
+            "other machines (allowed: 127.0.0.0/8; set LAB_ALLOW_REMOTE=1 to accept it)"
+        )
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.bind((str(address), 0))
+        except OSError as e:
+            if e.errno == errno.EADDRNOTAVAIL:
+                raise ConfigError(
+                    f"LAB_HOST={host} is not an address of this machine (allowed: 127.0.0.1)"
+                ) from None
+
+
+def _check_state_dir(cfg: LabConfig) -> None:
+    path = cfg.state_path
+    if path.exists() and not path.is_dir():
+        raise ConfigError(
+            f"LAB_STATE_DIR={cfg.state_dir!r}: {path} is a file, not a directory "
+            "(allowed: a directory this user can write; remove the file or choose another)"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as e:
+        raise ConfigError(
+            f"LAB_STATE_DIR={cfg.state_dir!r} cannot be used ({e.strerror or e}; "
+            "allowed: a directory this user can write)"
+        ) from None
+
+
+def field_names() -> list[str]:
+    """The names of LabConfig's fields (what ``lab.json`` records)."""
+    return [f.name for f in fields(LabConfig)]

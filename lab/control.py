@@ -24,13 +24,13 @@ from toxiproxy import Toxiproxy
 from toxiproxy.api import APIConsumer
 from toxiproxy.proxy import Proxy
 
-from lab.config import ZONE_FILE, LabConfig
+from lab.config import MAX_LATENCY_MS, ZONE_FILE, LabConfig
 from lab.errors import LabError
 from services.dns import control as dns_control
 
 HTTPBIN_PROXY = "httpbin"  # the proxy learners' code talks to
 LATENCY_TOXIC = "latency_downstream"  # Toxiproxy's default name for a downstream latency
-MAX_LATENCY_MS = 60_000  # the DNS server's limit too; more would only make clients time out
+
 API_TIMEOUT = 5.0  # control calls are local and tiny: slower means the lab is wedged
 
 Zone = dict[str, dict[str, list[str]]]  # name -> {"A": [...], "AAAA": [...]}

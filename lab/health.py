@@ -1,8 +1,13 @@
 """Does each service really answer? One check per service, the same for every backend.
 
 - toxiproxy: ``GET /version`` on its API;
-- httpbin: ``GET /get`` directly *and* through the ``httpbin`` proxy (what learners use);
-- dns: a real query with dnslib, and the delay control API's ``GET /health``.
+- httpbin: ``GET /get`` directly, then through the ``httpbin`` proxy (what learners use);
+- dns: the delay control API's ``GET /delay``, then a real query with dnslib.
+
+Every probe gives up after ``PROBE_TIMEOUT_S`` (plus the latency the lab itself injects, for
+the requests that go through it), and ``probe`` runs the checks in parallel: a stopped
+service costs about two seconds, and is named. ``wait_answering`` is the one wait loop of
+both backends' ``up``.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import requests
 from dnslib import RCODE, DNSRecord
 
 from lab.config import LabConfig
+from lab.errors import LabError, log_excerpt
 
 SERVICES = ("toxiproxy", "httpbin", "dns")
 PROBE_NAME = "httpbin.lab.test"  # a name the lab's zone serves
+PROBE_TIMEOUT_S = 2.0
 
 
 @dataclass
@@ -29,7 +36,7 @@ class Check:
     detail: str
 
 
-def check_toxiproxy(cfg: LabConfig, timeout: float = 2.0) -> Check:
+def check_toxiproxy(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
     try:
         r = requests.get(f"{cfg.toxiproxy_url}/version", timeout=timeout)
         r.raise_for_status()
@@ -38,31 +45,37 @@ def check_toxiproxy(cfg: LabConfig, timeout: float = 2.0) -> Check:
         return Check(False, f"/version: {_short(e)}")
 
 
-def check_httpbin(cfg: LabConfig, timeout: float = 10.0) -> Check:
-    parts, ok = [], True
+def check_httpbin(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
+    parts: list[str] = []
     for label, base in (("direct", cfg.httpbin_direct_url), ("via proxy", cfg.httpbin_url)):
+        wait = timeout
+        if label == "via proxy":
+            latency_s = _http_latency_s(cfg, timeout)
+            if latency_s is None:
+                return Check(False, ", ".join([*parts, "via proxy: the Toxiproxy API is silent"]))
+            wait += latency_s
         t0 = time.perf_counter()
         try:
-            requests.get(f"{base}/get", timeout=timeout).raise_for_status()
-            parts.append(f"{label} {1000 * (time.perf_counter() - t0):.0f} ms")
+            requests.get(f"{base}/get", timeout=wait).raise_for_status()
         except requests.RequestException as e:
-            ok = False
-            parts.append(f"{label}: {_short(e)}")
-    return Check(ok, ", ".join(parts))
+            return Check(False, ", ".join([*parts, f"{label}: {_short(e)}"]))
+        parts.append(f"{label} {1000 * (time.perf_counter() - t0):.0f} ms")
+    return Check(True, ", ".join(parts))
 
 
-def check_dns(cfg: LabConfig, timeout: float = 10.0) -> Check:
+def check_dns(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
     # The control API first: TCP fails fast when nothing listens, while a UDP query to a
-    # closed port would only time out.
+    # closed port would only time out. It also says how long answers are delayed.
     try:
-        requests.get(f"{cfg.dns_control_url}/health", timeout=2).raise_for_status()
-    except requests.RequestException as e:
+        r = requests.get(f"{cfg.dns_control_url}/delay", timeout=timeout)
+        r.raise_for_status()
+        delay_s = int(r.json()["delay_ms"]) / 1000
+    except (requests.RequestException, ValueError, KeyError, TypeError) as e:
         return Check(False, f"control API: {_short(e)}")
     t0 = time.perf_counter()
     try:
-        reply = DNSRecord.parse(
-            DNSRecord.question(PROBE_NAME).send(cfg.host, cfg.dns_port, timeout=timeout)
-        )
+        query = DNSRecord.question(PROBE_NAME)
+        reply = DNSRecord.parse(query.send(cfg.host, cfg.dns_port, timeout=timeout + delay_s))
     except Exception as e:  # socket timeouts, refused, unparsable replies: all mean "no answer"
         return Check(False, f"query {PROBE_NAME}: {_short(e)}")
     ms = 1000 * (time.perf_counter() - t0)
@@ -76,15 +89,79 @@ CHECKS: dict[str, Callable[[LabConfig], Check]] = {
 }
 
 
-def probe(cfg: LabConfig, names: tuple[str, ...] = SERVICES) -> dict[str, Check]:
-    """Check several services at once (in threads: each may wait for the lab's latency)."""
-    with ThreadPoolExecutor(len(names)) as pool:
+def probe(cfg: LabConfig, names: tuple[str, ...] | list[str] = SERVICES) -> dict[str, Check]:
+    """Check several services at once (in threads), each within its own timeout."""
+    with ThreadPoolExecutor(max(1, len(names))) as pool:
         futures = {name: pool.submit(CHECKS[name], cfg) for name in names}
         return {name: f.result() for name, f in futures.items()}
 
 
+@dataclass
+class Watch:
+    """What ``wait_answering`` needs from a backend about each service while it waits.
+
+    ``trouble(name)`` says why the service cannot answer (e.g. "exited while starting",
+    "is stopped (SIGSTOP)"), or None; ``log_lines(name)`` gives the last lines of its log;
+    ``log_hint(name)`` says where to read the whole log.
+    """
+
+    trouble: Callable[[str], str | None]
+    log_lines: Callable[[str], list[str]]
+    log_hint: Callable[[str], str]
+    what: str = "service"  # "service" or "container", for messages
+
+
+def wait_answering(cfg: LabConfig, names: list[str], timeout: float, watch: Watch) -> None:
+    """Probe ``names`` (in parallel) until each answers; a LabError naming the first service
+    in trouble, or every one still silent after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    pending = list(names)
+    while True:
+        for name in pending:
+            why = watch.trouble(name)
+            if why:
+                raise _service_error(name, f"The {name} {watch.what} {why}.", watch)
+        checks = probe(cfg, pending)
+        pending = [name for name in pending if not checks[name].answers]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            silent = ", ".join(f"{n} ({checks[n].detail})" for n in pending)
+            raise _service_error(
+                pending[0],
+                f"Not answering after {timeout:.0f} s: {silent}.",
+                watch,
+            )
+        time.sleep(0.1)
+
+
+def _service_error(name: str, message: str, watch: Watch) -> LabError:
+    return LabError(message + log_excerpt(watch.log_lines(name)), watch.log_hint(name))
+
+
+def _http_latency_s(cfg: LabConfig, timeout: float) -> float | None:
+    """The latency the ``httpbin`` proxy adds now (its latency toxics; the config's if the
+    proxy is unknown); None when the Toxiproxy API does not answer."""
+    try:
+        r = requests.get(f"{cfg.toxiproxy_url}/proxies/httpbin/toxics", timeout=timeout)
+    except requests.RequestException:
+        return None
+    try:
+        toxics = r.json()
+        ms = sum(
+            int(t["attributes"].get("latency", 0)) + int(t["attributes"].get("jitter", 0))
+            for t in toxics
+            if t.get("type") == "latency"
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        ms = cfg.latency_ms
+    return ms / 1000
+
+
 def _short(e: Exception) -> str:
     """A one-line reason, without requests' nested exception reprs."""
+    if isinstance(e, requests.ConnectionError) and "timed out" in str(e).lower():
+        return "timed out"
     if isinstance(e, requests.ConnectionError):
         return "connection refused or reset"
     if isinstance(e, requests.Timeout):

@@ -1,16 +1,78 @@
 """Start, stop and inspect a whole lab: the backend, then latency and the recorded state.
 
-The command line (lab.cli) only presents what these functions return, and the test suite's
-``lab_cfg`` fixture calls them directly, so both start a lab the same way.
+The command line (lab.cli) only presents the reports these functions return, and the test
+suite's ``lab_cfg`` fixture calls them directly, so both start a lab the same way. ``up``
+and ``down`` hold the state dir's lock (lab.state.exclusive): two at once take turns.
 """
 
 from __future__ import annotations
 
-from lab import health, ports, state
-from lab.backends import backend_named, choose_backend
+import shutil
+from dataclasses import asdict, dataclass, field
+
+from lab import config, health, ports, processes, state
+from lab.backends import Backend, ServiceInfo, backend_named, choose_backend
 from lab.config import LabConfig
 from lab.control import LabControl
-from lab.errors import LabError
+from lab.errors import already_running
+from lab.ports import HeldPort
+
+
+@dataclass
+class UpReport:
+    """What ``up`` did: the backend (and why), each service's ServiceInfo (with its
+    ``action``), and the latency it applied to (re)started services (None: left as it was)."""
+
+    backend: str
+    reason: str
+    services: dict[str, ServiceInfo]
+    http_latency_ms: int | None = None
+    dns_latency_ms: int | None = None
+
+
+@dataclass
+class DownReport:
+    """What ``down`` did: the backend(s) it asked ("local", "docker", or "local+docker" when
+    no lab was recorded and LAB_BACKEND=auto); for each service, whether it was running (and
+    is now stopped); lab ports something still holds; state dirs of dead test sessions it
+    cleaned."""
+
+    backend: str
+    stopped: dict[str, bool]
+    still_listening: list[HeldPort] = field(default_factory=list)
+    orphans_cleaned: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ServiceStatus:
+    """One service in ``status``: the backend's view, its address and whether it answers."""
+
+    address: str
+    answers: bool
+    detail: str
+    running: bool
+    pid: int | None = None
+    log: str | None = None
+    container: str | None = None
+    state: str | None = None
+    health: str | None = None
+
+
+@dataclass
+class StatusReport:
+    """The lab as ``status`` sees it; ``ok`` when every service answers. ``proxies`` and
+    ``dns_delay_ms`` are None when their API does not answer."""
+
+    backend: str
+    ok: bool
+    services: dict[str, ServiceStatus]
+    proxies: dict[str, dict] | None
+    dns_delay_ms: int | None
+    config: dict[str, str]
+
+    def to_dict(self) -> dict:
+        """The report as plain JSON-ready data (what ``lab status --json`` prints)."""
+        return asdict(self)
 
 
 def active(cfg: LabConfig) -> tuple[LabConfig, str | None]:
@@ -19,72 +81,70 @@ def active(cfg: LabConfig) -> tuple[LabConfig, str | None]:
     return recorded if recorded else (cfg, None)
 
 
-def up(cfg: LabConfig) -> dict:
-    """Start what is not running, apply the default latency to what was (re)started.
-
-    Returns {"backend", "reason", "services": {name: ServiceInfo}, "latency": {...}}.
-    """
-    backend, reason = choose_backend(cfg)
-    _refuse_other_running_lab(cfg, backend.name)
-    services = backend.up()
-    state.save(cfg, backend.name)
-    applied = {}
-    if services["toxiproxy"]["action"] != "running":
-        LabControl(cfg).set_latency(cfg.latency_ms)
-        applied["http_ms"] = cfg.latency_ms
-    if services["dns"]["action"] != "running":
-        LabControl(cfg).set_dns_delay(cfg.latency_ms)
-        applied["dns_ms"] = cfg.latency_ms
-    return {
-        "backend": backend.name,
-        "reason": reason,
-        "services": services,
-        "latency_applied": applied,
-    }
+def up(cfg: LabConfig) -> UpReport:
+    """Start what is not running (adopting services the state dir lost track of), apply
+    ``cfg.latency_ms`` to what was (re)started."""
+    config.validate(cfg)
+    with state.exclusive(cfg.state_path):
+        clean_orphaned_test_labs()
+        backend, reason = _choose(cfg)
+        _refuse_other_running_lab(cfg, backend)
+        services = backend.up()
+        state.save(cfg, backend.name)
+        report = UpReport(backend.name, reason, services)
+        if services["toxiproxy"].action not in ("running", "adopted"):
+            LabControl(cfg).set_latency(cfg.latency_ms)
+            report.http_latency_ms = cfg.latency_ms
+        if services["dns"].action not in ("running", "adopted"):
+            LabControl(cfg).set_dns_delay(cfg.latency_ms)
+            report.dns_latency_ms = cfg.latency_ms
+        return report
 
 
-def down(cfg: LabConfig) -> dict:
-    """Stop what ``up`` started. Returns {"stopped": {name: bool}, "still_listening": [...]}.
-
-    ``still_listening`` lists lab ports something still holds afterwards (not ours: ours
-    are gone), as (env var, port, proto, holder or "").
-    """
-    target, name = active(cfg)
-    backend = backend_named(name, target) if name else choose_backend(target)[0]
-    stopped = backend.down()
-    state.forget(target)
-    left = []
-    for env, port in target.ports().items():
-        for proto in ("tcp", "udp") if env == "LAB_DNS_PORT" else ("tcp",):
-            if ports.listening(port, proto):
-                left.append((env, port, proto, str(ports.holder(port, proto) or "")))
-    return {"backend": backend.name, "stopped": stopped, "still_listening": left}
+def down(cfg: LabConfig) -> DownReport:
+    """Stop what ``up`` started (found by the state dir's records or the services' marker),
+    and what dead test sessions of this checkout left running."""
+    with state.exclusive(cfg.state_path):
+        target, name = active(cfg)
+        backends = [backend_named(name, target)] if name else _unrecorded_backends(target)
+        stopped: dict[str, bool] = {}
+        for backend in backends:
+            for svc, was in backend.down().items():
+                stopped[svc] = stopped.get(svc, False) or was
+        state.forget(target)
+        orphans = clean_orphaned_test_labs()
+        label = "+".join(b.name for b in backends)
+        return DownReport(label, stopped, ports.held(target.bindings()), orphans)
 
 
-def status(cfg: LabConfig) -> dict:
+def status(cfg: LabConfig) -> StatusReport:
     """Each service (running, answering, address), the proxies' toxics and the DNS delay."""
-    target, name = active(cfg)
-    backend = backend_named(name, target) if name else choose_backend(target)[0]
+    target, backend = _target(cfg)
     infos = backend.status()
     checks = health.probe(target)
     addresses = service_addresses(target)
     services = {
-        svc: {
-            **infos.get(svc, {}),
-            "address": addresses[svc],
-            "answers": checks[svc].answers,
-            "detail": checks[svc].detail,
-        }
+        svc: ServiceStatus(
+            address=addresses[svc],
+            answers=checks[svc].answers,
+            detail=checks[svc].detail,
+            running=infos[svc].running,
+            pid=infos[svc].pid,
+            log=infos[svc].log,
+            container=infos[svc].container,
+            state=infos[svc].state,
+            health=infos[svc].health,
+        )
         for svc in health.SERVICES
     }
-    return {
-        "backend": backend.name,
-        "ok": all(s["answers"] for s in services.values()),
-        "services": services,
-        "proxies": LabControl(target).proxies_or_none(),
-        "dns_delay_ms": LabControl(target).dns_delay_or_none(),
-        "config": target.to_env(),
-    }
+    return StatusReport(
+        backend=backend.name,
+        ok=all(s.answers for s in services.values()),
+        services=services,
+        proxies=LabControl(target).proxies_or_none() if checks["toxiproxy"].answers else None,
+        dns_delay_ms=LabControl(target).dns_delay_or_none() if checks["dns"].answers else None,
+        config=target.to_env(),
+    )
 
 
 def service_addresses(cfg: LabConfig) -> dict[str, str]:
@@ -96,25 +156,72 @@ def service_addresses(cfg: LabConfig) -> dict[str, str]:
     }
 
 
-def _refuse_other_running_lab(cfg: LabConfig, backend: str) -> None:
+def clean_orphaned_test_labs() -> list[str]:
+    """Stop the services of test sessions of this checkout whose pytest process is gone
+    (killed before its teardown), and delete their state dirs. Returns those dirs."""
+    cleaned = []
+    for folder in state.orphaned_test_labs():
+        for pid, _, _ in processes.marked_processes(str(folder), exact=False):
+            processes.stop_group(pid)
+        shutil.rmtree(folder, ignore_errors=True)
+        cleaned.append(str(folder))
+    return cleaned
+
+
+def _target(cfg: LabConfig) -> tuple[LabConfig, Backend]:
+    """The running lab's config (recorded, else ``cfg``) and the backend that runs it."""
+    target, name = active(cfg)
+    backend = backend_named(name, target) if name else _choose(target)[0]
+    return target, backend
+
+
+def _choose(cfg: LabConfig) -> tuple[Backend, str]:
+    """``choose_backend``, except that ``auto`` keeps the embedded lab while its services
+    run (found by their marker even when the state dir lost its records)."""
+    if cfg.backend == "auto" and processes.running(cfg.state_path):
+        return backend_named("local", cfg), "LAB_BACKEND=auto: the embedded lab, already running"
+    return choose_backend(cfg)
+
+
+def _unrecorded_backends(cfg: LabConfig) -> list[Backend]:
+    """The backends ``down`` asks to stop when no lab is recorded: the one ``LAB_BACKEND``
+    names, or with ``auto`` both (the local one finds its services by their marker)."""
+    if cfg.backend != "auto":
+        return [backend_named(cfg.backend, cfg)]
+    backends = [backend_named("local", cfg)]
+    try:
+        backends.append(backend_named("docker", cfg))
+    except ImportError:  # no docker SDK: no container of ours can run
+        pass
+    return backends
+
+
+def _refuse_other_running_lab(cfg: LabConfig, backend: Backend) -> None:
+    """A LabError if a lab runs from this state dir with other ports, host or backend."""
     recorded = state.load(cfg)
-    if not recorded:
+    old_cfg: LabConfig | None
+    if recorded:
+        old_cfg, old_backend = recorded
+        old = backend_named(old_backend, old_cfg)
+    else:  # lab.json lost: what the running services were started with, if they run
+        old_cfg, old_backend, old = backend.running_config(), backend.name, backend
+    if old_cfg is None or (_same_lab(old_cfg, cfg) and old_backend == backend.name):
         return
-    old_cfg, old_backend = recorded
-    if (
-        old_cfg.with_(latency_ms=cfg.latency_ms, backend=cfg.backend) == cfg
-        and old_backend == backend
-    ):
+    if not any(s.running for s in old.status().values()):
         return
-    if any(s.get("running") for s in backend_named(old_backend, old_cfg).status().values()):
-        changed = [
-            f"{env} {old} -> {cfg.to_env()[env]}"
-            for env, old in old_cfg.to_env().items()
-            if env not in ("LAB_LATENCY_MS", "LAB_BACKEND") and old != cfg.to_env()[env]
-        ]
-        if old_backend != backend:
-            changed.append(f"backend {old_backend} -> {backend}")
-        raise LabError(
-            f"The lab is already running with other settings ({', '.join(changed)}).",
-            "Run `make lab-down` first, then `make lab-up` again.",
-        )
+    new_env, changed = cfg.to_env(), []
+    for env, value in old_cfg.to_env().items():
+        if env not in _IGNORED and value != new_env[env]:
+            changed.append(f"{env} {value} -> {new_env[env]}")
+    if old_backend != backend.name:
+        changed.append(f"backend {old_backend} -> {backend.name}")
+    raise already_running(changed)
+
+
+_IGNORED = ("LAB_LATENCY_MS", "LAB_BACKEND", "LAB_STATE_DIR", "LAB_ALLOW_REMOTE")
+
+
+def _same_lab(a: LabConfig, b: LabConfig) -> bool:
+    """True if ``a`` and ``b`` put the same services on the same addresses."""
+    keep = {"latency_ms": 0, "backend": "auto", "state_dir": "", "allow_remote": False}
+    return a.with_(**keep) == b.with_(**keep)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import socket
-import time
+
+# Ports free_port/free_tcp_udp_port handed out in this process: a port just closed is often
+# handed out again by the kernel, and a config needs distinct ports.
+_handed_out: set[int] = set()
 
 
 def free_port(host: str = "127.0.0.1", kind: int = socket.SOCK_STREAM) -> int:
-    """A port that is free right now on ``host`` (for TCP, or UDP with SOCK_DGRAM)."""
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A port that is free right now on ``host`` (for TCP, or UDP with SOCK_DGRAM), and
+    that this process has not been given before (so several calls give distinct ports)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError("no new free port")
 
 
 def free_tcp_udp_port(host: str = "127.0.0.1") -> int:
@@ -33,13 +42,3 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
-
-
-def wait_port(host: str, port: int, timeout: float = 10.0) -> bool:
-    """Wait until host:port accepts TCP connections; False if it never did."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if port_open(host, port, timeout=0.2):
-            return True
-        time.sleep(0.05)
-    return False

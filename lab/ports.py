@@ -15,6 +15,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.config import Binding
+from lab.errors import LabError
+from lab.net import free_port
+
 TCP_LISTEN = "0A"  # socket state in /proc/net/tcp
 
 
@@ -122,15 +126,32 @@ def command_of(pid: int) -> str:
     return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
 
 
-def ensure_free(host: str, wanted: list[tuple[int, str, str]]) -> None:
-    """Raise a LabError naming the first taken port of ``wanted`` ((port, proto, env var)).
+@dataclass(frozen=True)
+class HeldPort:
+    """A lab port that something holds: the binding and the holder ("" if unknown)."""
+
+    env: str
+    port: int
+    proto: str
+    holder: str
+
+
+def held(bindings: list[Binding]) -> list[HeldPort]:
+    """The ``bindings`` that some socket listens on (tcp) or is bound to (udp), any address."""
+    return [
+        HeldPort(b.env, b.port, b.proto, str(holder(b.port, b.proto) or ""))
+        for b in bindings
+        if listening(b.port, b.proto)
+    ]
+
+
+def ensure_free(host: str, wanted: list[Binding]) -> None:
+    """Raise a LabError naming the first taken port of ``wanted``.
 
     The error says what holds the port when we can tell, and how to move the lab off it.
     """
-    from lab.errors import LabError
-    from lab.net import free_port
-
-    for port, proto, env in wanted:
+    for b in wanted:
+        port, proto, env = b.port, b.proto, b.env
         if is_free(host, port, proto):
             continue
         who = holder(port, proto)

@@ -1,10 +1,16 @@
-"""Detached service processes and the state files that remember them.
+"""Detached service processes: starting, finding and stopping them.
 
 Each process runs in its own session (so a Ctrl-C in the learner's terminal does not reach
-it, and ``down`` can signal its whole process group), writes to ``<state>/logs/<name>.log``
-and is remembered in ``<state>/services/<name>.json`` with its pid and exact command line.
-A recorded pid is trusted only while ``/proc/<pid>/cmdline`` still shows that command: pids
-are reused, and we must never signal a stranger.
+it, and ``stop`` can signal its whole process group) and writes to
+``<state>/logs/<name>.log``. Two things identify it as the lab's:
+
+- ``LAB_INSTANCE=<absolute state dir>`` in its environment (``/proc/<pid>/environ``): this
+  is how ``running`` finds the services of a lab even when its state dir was deleted or its
+  records are corrupt;
+- ``<state>/services/<name>.json``, the record of its pid and exact command line. A recorded
+  pid is trusted only while ``/proc/<pid>/cmdline`` still shows that command: pids are
+  reused, and we must never signal a stranger. A record that cannot be read (truncated,
+  wrong types) counts as missing, with a one-line warning.
 """
 
 from __future__ import annotations
@@ -15,12 +21,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lab.config import REPO_ROOT
+from lab.errors import warn
 
 STOP_GRACE_S = 5.0  # SIGTERM, then this long before SIGKILL
+MARKER = "LAB_INSTANCE"  # env var naming the state dir of the lab that started a process
+SERVICE_MODULE = "services."  # the lab's services run as `python -m services.<name>`
 
 # Popen objects of children started by this process: kept so they are reaped (no zombies
 # when the lab runs inside a long-lived process such as pytest) and never garbage-collected
@@ -40,7 +50,7 @@ class Record:
 
     def alive(self) -> bool:
         """True while the recorded pid is still *our* process (same command line)."""
-        return is_running(self.pid) and _cmdline(self.pid) == self.cmd
+        return is_running(self.pid) and cmdline(self.pid) == self.cmd
 
 
 def state_file(state: Path, name: str) -> Path:
@@ -51,33 +61,119 @@ def log_file(state: Path, name: str) -> Path:
     return state / "logs" / f"{name}.log"
 
 
+def marker_value(state: Path) -> str:
+    """The ``LAB_INSTANCE`` value of the services of the lab whose state dir is ``state``."""
+    return str(Path(os.path.abspath(state)))
+
+
 def load(state: Path, name: str) -> Record | None:
-    """The record of service ``name``, or None (no file, or a file we cannot read)."""
+    """The record of service ``name``; None if there is none or it is unreadable (warned)."""
+    path = state_file(state, name)
     try:
-        return Record(**json.loads(state_file(state, name).read_text()))
-    except (OSError, ValueError, TypeError):
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError) as e:
+        warn(f"ignoring {path}: unreadable ({type(e).__name__}); treating it as missing")
+        return None
+    rec = _record_from(data)
+    if rec is None:
+        warn(f"ignoring {path}: not a valid service record; treating it as missing")
+    return rec
+
+
+def _record_from(data: object) -> Record | None:
+    """A Record from parsed JSON, or None unless every field has the right type."""
+    if not isinstance(data, dict):
+        return None
+    ok = (
+        isinstance(data.get("name"), str)
+        and type(data.get("pid")) is int
+        and data["pid"] > 0
+        and isinstance(data.get("cmd"), list)
+        and all(isinstance(part, str) for part in data["cmd"])
+        and isinstance(data.get("log"), str)
+        and type(data.get("started_at")) in (int, float)
+    )
+    if not ok:
+        return None
+    return Record(data["name"], data["pid"], data["cmd"], data["log"], float(data["started_at"]))
 
 
 def recorded(state: Path) -> list[Record]:
-    """Every service record in ``state``."""
+    """Every readable service record in ``state``."""
     folder = state / "services"
     names = sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
     return [r for r in (load(state, n) for n in names) if r]
 
 
+def remember(state: Path, rec: Record) -> None:
+    """Write ``rec`` as the record of its service."""
+    path = state_file(state, rec.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(asdict(rec), indent=2))
+    tmp.replace(path)  # atomic: a reader never sees half a record
+
+
+def running(state: Path) -> dict[str, Record]:
+    """The live services of the lab in ``state``, by name: marked ones, then recorded ones.
+
+    A service found only through its marker gets a Record rebuilt from /proc.
+    """
+    found: dict[str, Record] = {}
+    for pid, name, _ in marked_processes(marker_value(state), exact=True):
+        found.setdefault(name, Record(name, pid, cmdline(pid), str(log_file(state, name)), 0.0))
+    for rec in recorded(state):
+        if rec.name not in found and rec.alive():
+            found[rec.name] = rec
+    return found
+
+
+def marked_processes(marker: str, exact: bool) -> Iterator[tuple[int, str, str]]:
+    """(pid, service name, marker) of each lab service whose ``LAB_INSTANCE`` is ``marker``
+    (or, unless ``exact``, a path under it). Only group leaders: a service's own children
+    share its marker and die with its group."""
+    prefix = f"{MARKER}=".encode()
+    for pid in _pids():
+        value = _environ_value(pid, prefix)
+        if value is None or not (value == marker or (not exact and _under(value, marker))):
+            continue
+        name = service_name(cmdline(pid))
+        if name and _is_group_leader(pid) and is_running(pid):
+            yield pid, name, value
+
+
+def service_name(cmd: list[str]) -> str | None:
+    """ "dns" for ``python -m services.dns ...``; None for any other command."""
+    if "-m" in cmd[:-1]:
+        module = cmd[cmd.index("-m") + 1]
+        if module.startswith(SERVICE_MODULE):
+            return module.removeprefix(SERVICE_MODULE)
+    return None
+
+
+def environ(pid: int) -> dict[str, str]:
+    """The environment ``pid`` started with ({} if we may not read it)."""
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return {}
+    pairs = (item.decode(errors="replace").partition("=") for item in raw.split(b"\0") if item)
+    return {key: value for key, _, value in pairs}
+
+
 def spawn(state: Path, name: str, cmd: list[str], env: dict[str, str]) -> Record:
-    """Start ``cmd`` detached from us, logging to its log file, and record it."""
+    """Start ``cmd`` detached from us, marked as ``state``'s, logging to its log file; record it."""
     log = log_file(state, name)
     log.parent.mkdir(parents=True, exist_ok=True)
-    state_file(state, name).parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         out.flush()
         proc = subprocess.Popen(
             cmd,
             cwd=REPO_ROOT,
-            env=env,
+            env={**env, MARKER: marker_value(state)},
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -85,7 +181,7 @@ def spawn(state: Path, name: str, cmd: list[str], env: dict[str, str]) -> Record
         )
     _children[proc.pid] = proc
     rec = Record(name=name, pid=proc.pid, cmd=cmd, log=str(log), started_at=time.time())
-    state_file(state, name).write_text(json.dumps(asdict(rec), indent=2))
+    remember(state, rec)
     return rec
 
 
@@ -97,12 +193,19 @@ def stop(state: Path, rec: Record, grace: float = STOP_GRACE_S) -> bool:
     """
     was_ours = rec.alive()
     if was_ours:
-        _signal_group(rec.pid, signal.SIGTERM)
-        if not _wait_gone(rec.pid, grace):
-            _signal_group(rec.pid, signal.SIGKILL)
-            _wait_gone(rec.pid, 2.0)
+        stop_group(rec.pid, grace)
     state_file(state, rec.name).unlink(missing_ok=True)
     return was_ours
+
+
+def stop_group(pid: int, grace: float = STOP_GRACE_S) -> None:
+    """SIGTERM the process group led by ``pid`` (SIGCONT too, in case it is stopped), then
+    SIGKILL it if it is still there after ``grace`` seconds."""
+    _signal_group(pid, signal.SIGTERM)
+    _signal_group(pid, signal.SIGCONT)  # a stopped process only acts on SIGTERM once resumed
+    if not _wait_gone(pid, grace):
+        _signal_group(pid, signal.SIGKILL)
+        _wait_gone(pid, 2.0)
 
 
 def python_command(module: str, *args: str) -> list[str]:
@@ -122,19 +225,61 @@ def is_running(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    return proc_state(pid) not in ("Z", "")
+
+
+def proc_state(pid: int) -> str:
+    """The state letter of ``pid`` in /proc ("R", "S", "T" when stopped, ...; "" if gone)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        return ""
+    return stat.rsplit(")", 1)[1].split()[0]
 
 
-def _cmdline(pid: int) -> list[str]:
+def start_time(pid: int) -> int | None:
+    """When ``pid`` started, in clock ticks after boot (None if gone): with the pid, this
+    names one process for good, as pids are reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def cmdline(pid: int) -> list[str]:
+    """The command line of ``pid`` ([] if it is gone or unreadable)."""
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return []
     return [part.decode(errors="replace") for part in raw.split(b"\0")[:-1]]
+
+
+def _pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _environ_value(pid: int, prefix: bytes) -> str | None:
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return None
+    for item in raw.split(b"\0"):
+        if item.startswith(prefix):
+            return item[len(prefix) :].decode(errors="replace")
+    return None
+
+
+def _under(path: str, parent: str) -> bool:
+    return path.startswith(parent.rstrip("/") + "/")
+
+
+def _is_group_leader(pid: int) -> bool:
+    try:
+        return os.getpgid(pid) == pid
+    except OSError:
+        return False
 
 
 def _signal_group(pid: int, sig: int) -> None:

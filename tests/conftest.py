@@ -1,10 +1,16 @@
 """Shared fixtures: a lab of our own, on free ports, for the whole test session.
 
 ``lab_cfg`` (session scope) builds a ``LabConfig`` whose every port is free right now
-(lab.net) and whose state dir is a temporary folder, starts the embedded (local) backend
-through ``lab.lifecycle.up`` (the same code as ``make lab-up``), yields the config and stops
-everything at the end of the session, also when tests fail. It never touches the default
-ports (8474, 8080, ...) nor a lab the learner has running.
+(lab.net) and whose state dir is under this session's folder (``session_lab_dir``), starts
+the embedded (local) backend through ``lab.lifecycle.up`` (the same code as ``make
+lab-up``), yields the config and stops everything at the end of the session, also when
+tests fail. It never touches the default ports (8474, 8080, ...) nor a lab the learner has
+running.
+
+A session that is killed (``kill -9`` of pytest, a CI timeout) cannot stop its labs: the
+state dirs of the labs of ``free_lab_config`` and ``lab_cfg`` live in ``lab.state.test_session_dir()`` (``$TMPDIR/gevent-lab-tests-<uid>/
+<checkout>/<pytest pid>-<start time>/``) and their services carry that path in their
+environment, so the next session (or ``make lab-down``) stops them and deletes the folder.
 
 The lab starts with **no latency** (``latency_ms=0``: no toxic, DNS delay 0), so each test
 injects exactly what it needs and should clean up after itself, e.g.::
@@ -27,20 +33,37 @@ global ``APIConsumer`` at ``cfg`` inside a ``with`` block and restores it afterw
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from lab import lifecycle
+from lab import lifecycle, state
 from lab.config import LabConfig
 from lab.control import toxiproxy_at
 from lab.net import free_port, free_tcp_udp_port
 
-__all__ = ["free_lab_config", "toxiproxy_at"]
+__all__ = ["free_lab_config", "session_lab_dir", "toxiproxy_at"]
+
+
+def session_lab_dir(name: str) -> str:
+    """A state dir ``name`` in this test session's folder (see the module docstring)."""
+    folder = state.test_session_dir() / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
 
 
 def free_lab_config(state_dir: str, latency_ms: int = 0) -> LabConfig:
-    """A local-backend config on ports that are free right now, state in ``state_dir``."""
+    """A local-backend config on ports that are free right now.
+
+    Its state dir is ``state_dir`` when that is inside this session's folder, else a folder
+    named after it there (e.g. ``tmp_path / "state"`` becomes ``<session>/<test>-state``),
+    so that the labs of a killed session are found and stopped later.
+    """
+    path = Path(state_dir)
+    if state.test_session_dir() not in (path, *path.parents):
+        state_dir = session_lab_dir(f"{path.parent.name}-{path.name}")
     return LabConfig(
         backend="local",
         host="127.0.0.1",
@@ -54,10 +77,18 @@ def free_lab_config(state_dir: str, latency_ms: int = 0) -> LabConfig:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_lab_folder() -> Iterator[None]:
+    """Stop what killed sessions left running; remove this session's folder at its end."""
+    lifecycle.clean_orphaned_test_labs()
+    yield
+    shutil.rmtree(state.test_session_dir(), ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def lab_cfg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabConfig]:
+def lab_cfg() -> Iterator[LabConfig]:
     """A running embedded lab on free ports (no latency); stopped at the end of the session."""
-    cfg = free_lab_config(str(tmp_path_factory.mktemp("lab-state")))
+    cfg = free_lab_config(session_lab_dir("lab"))
     try:
         lifecycle.up(cfg)
         yield cfg

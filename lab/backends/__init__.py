@@ -1,17 +1,16 @@
 """Where the lab's services run: ``LAB_BACKEND=auto|local|docker``.
 
 ``local`` runs them as processes on this machine (lab.backends.local), ``docker`` as
-containers (lab.backends.docker, imported only when chosen). ``auto`` is decided by
-``_auto``: the hook where the Docker backend adds its own test (an engine that answers and
-images that can be had).
+containers (lab.backends.docker, imported only when chosen: it needs the docker SDK).
+``auto`` picks Docker when an engine answers and the images are present, else ``local``.
 """
 
 from __future__ import annotations
 
-from lab.backends.base import Backend
+from lab.backends.base import Backend, ServiceInfo
 from lab.config import LabConfig
 
-__all__ = ["Backend", "choose_backend", "backend_named"]
+__all__ = ["Backend", "ServiceInfo", "choose_backend", "backend_named"]
 
 
 def backend_named(name: str, cfg: LabConfig) -> Backend:
@@ -35,7 +34,6 @@ def choose_backend(cfg: LabConfig) -> tuple[Backend, str]:
 
 def _auto(cfg: LabConfig) -> tuple[str, str]:
     """LAB_BACKEND=auto: Docker when an engine answers and the images are there, else local."""
-    # -- Docker backend hook (helper 6): the docker SDK is imported only here, lazily.
     try:
         from lab.backends.docker import available
     except ImportError as e:  # no docker SDK in this Python

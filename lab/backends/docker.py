@@ -5,12 +5,15 @@ nothing else (CLI, grader, exercises) can tell the backends apart. Compose start
 the Docker SDK answers everything else: are the images there, is each container running
 and healthy (Compose v1 has no ``--wait``, so ``up`` polls health itself, for both).
 
-One Compose *project* per lab: ``gevent-lab`` on the default ports, ``gevent-lab-<API port>``
-otherwise, so a test stack on other ports never touches a learner's lab.
+One Compose *project* per lab, named after the checkout (``gevent-lab-<8 hex digits of the
+sha1 of its path>``, plus 6 more of the state dir's when ``LAB_STATE_DIR`` is not the default),
+so on a shared engine one user's ``lab-down`` never touches another's containers, and a
+test stack never touches the learner's lab.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -18,11 +21,11 @@ import time
 import docker
 import docker.errors
 
-from lab import health, ports, proxies
+from lab import health, ports, proxies, state
 from lab.backends import compose
-from lab.backends.base import Backend
+from lab.backends.base import Backend, ServiceInfo
 from lab.config import REPO_ROOT, LabConfig, read_dotenv
-from lab.errors import LabError
+from lab.errors import LabError, log_excerpt
 
 OFFICIAL_TOXIPROXY = "ghcr.io/shopify/toxiproxy:2.12.0"
 OWN_IMAGES = {
@@ -32,6 +35,7 @@ OWN_IMAGES = {
 }
 SERVICES = tuple(health.SERVICES)
 HEALTHY_TIMEOUT_S = 90.0  # healthy in ~5 s with cached images; the machine may be busy
+ANSWER_TIMEOUT_S = 20.0  # then the published ports must answer from the host
 FALLBACK_HINT = "or use the embedded lab: LAB_BACKEND=local make lab-up"
 
 
@@ -113,10 +117,10 @@ class DockerBackend(Backend):
 
     @property
     def project(self) -> str:
-        default = self.cfg.toxiproxy_port == 8474
-        return "gevent-lab" if default else f"gevent-lab-{self.cfg.toxiproxy_port}"
+        """This lab's Compose project name (see the module's docstring)."""
+        return project_name(self.cfg)
 
-    def up(self) -> dict[str, dict]:
+    def up(self) -> dict[str, ServiceInfo]:
         client = engine()
         image, why = toxiproxy_image(client)
         self._ensure_images(client, image)
@@ -124,7 +128,7 @@ class DockerBackend(Backend):
         was_running = {svc for svc, c in before.items() if c.status == "running"}
         if not was_running:
             # Only when none of ours runs: else our own containers hold these ports.
-            ports.ensure_free(self.cfg.host, self._ports())
+            ports.ensure_free(self.cfg.host, self.cfg.bindings())
         comp = compose.find(self.cfg.state_path)
         result = comp.run(
             self.project, ["up", "-d", "--no-build", "--remove-orphans"], self._compose_env(image)
@@ -139,14 +143,11 @@ class DockerBackend(Backend):
             if not was_running:  # leave no half-started lab behind
                 comp.run(self.project, ["down", "--remove-orphans"], self._compose_env(image))
             raise
-        return {
-            svc: {
-                **self._info(c),
-                "action": "running" if svc in was_running else "started",
-                **({"image_reason": why} if svc == "toxiproxy" else {}),
-            }
-            for svc, c in containers.items()
-        }
+        infos = {svc: self._info(c) for svc, c in containers.items()}
+        for svc, info in infos.items():
+            info.action = "running" if svc in was_running else "started"
+        infos["toxiproxy"].note = why
+        return infos
 
     def down(self) -> dict[str, bool]:
         try:
@@ -167,32 +168,17 @@ class DockerBackend(Backend):
                 )
         return {svc: svc in before and before[svc].status == "running" for svc in SERVICES}
 
-    def status(self) -> dict[str, dict]:
+    def status(self) -> dict[str, ServiceInfo]:
         try:
             client = engine()
         except LabError as e:
             return {
-                svc: {
-                    "running": False,
-                    "pid": None,
-                    "log": None,
-                    "state": "no engine",
-                    "detail": e.message,
-                }
+                svc: ServiceInfo(running=False, state="no engine", note=e.message)
                 for svc in SERVICES
             }
         found = self._containers(client)
         return {
-            svc: self._info(found[svc])
-            if svc in found
-            else {
-                "running": False,
-                "pid": None,
-                "log": None,
-                "state": "absent",
-                "health": None,
-                "container": None,
-            }
+            svc: self._info(found[svc]) if svc in found else ServiceInfo(False, state="absent")
             for svc in SERVICES
         }
 
@@ -206,17 +192,6 @@ class DockerBackend(Backend):
 
     def _networks(self, client: docker.DockerClient) -> list:
         return client.networks.list(filters={"label": f"com.docker.compose.project={self.project}"})
-
-    def _ports(self) -> list[tuple[int, str, str]]:
-        c = self.cfg
-        return [
-            (c.toxiproxy_port, "tcp", "LAB_TOXIPROXY_PORT"),
-            (c.httpbin_port, "tcp", "LAB_HTTPBIN_PORT"),
-            (c.httpbin_upstream_port, "tcp", "LAB_HTTPBIN_UPSTREAM_PORT"),
-            (c.dns_port, "udp", "LAB_DNS_PORT"),
-            (c.dns_port, "tcp", "LAB_DNS_PORT"),
-            (c.dns_control_port, "tcp", "LAB_DNS_CONTROL_PORT"),
-        ]
 
     def _compose_env(self, toxiproxy_image: str) -> dict[str, str]:
         """What compose.yaml substitutes: the ports of this lab and the Toxiproxy image."""
@@ -273,18 +248,15 @@ class DockerBackend(Backend):
                 )
             time.sleep(0.5)
 
-    def _wait_answering(self, timeout: float = 20.0) -> None:
+    def _wait_answering(self) -> None:
         """Healthy inside is not enough: the published ports must answer from the host."""
-        deadline = time.monotonic() + timeout
-        for name in SERVICES:
-            while not (check := health.CHECKS[name](self.cfg)).answers:
-                if time.monotonic() > deadline:
-                    raise LabError(
-                        f"The {name} container is healthy but does not answer on "
-                        f"{self.cfg.host} ({check.detail}).",
-                        "Check `docker ps` for its published ports.",
-                    )
-                time.sleep(0.2)
+        watch = health.Watch(
+            trouble=lambda name: None,  # _wait_healthy has seen each container run
+            log_lines=lambda name: [],
+            log_hint=lambda name: f"Check `docker ps` for its published ports on {self.cfg.host}.",
+            what="container",
+        )
+        health.wait_answering(self.cfg, list(SERVICES), ANSWER_TIMEOUT_S, watch)
 
     def _up_error(self, output: str, comp: compose.Compose) -> LabError:
         taken = re.search(
@@ -294,7 +266,7 @@ class DockerBackend(Backend):
         )
         if taken:
             port = taken.group(1) or taken.group(2)
-            env = next((env for p, _, env in self._ports() if str(p) == port), "a LAB_*_PORT")
+            env = next((b.env for b in self.cfg.bindings() if str(b.port) == port), "a LAB_*_PORT")
             return LabError(
                 f"Port {port} on {self.cfg.host} ({env}) is already in use.",
                 f"Stop what holds it, or move the lab: `{env}=<other port> "
@@ -306,17 +278,25 @@ class DockerBackend(Backend):
         )
 
     @staticmethod
-    def _info(c) -> dict:
+    def _info(c) -> ServiceInfo:
         health_status = _health(c)  # reloads: attrs become the full inspect output
-        return {
-            "running": c.status == "running",
-            "pid": c.attrs["State"].get("Pid") or None,
-            "log": f"docker logs {c.name}",
-            "container": c.name,
-            "state": c.status,
-            "health": health_status,
-            "image": c.attrs["Config"]["Image"],
-        }
+        return ServiceInfo(
+            running=c.status == "running",
+            pid=c.attrs["State"].get("Pid") or None,
+            log=f"docker logs {c.name}",
+            container=c.name,
+            state=c.status,
+            health=health_status,
+            image=c.attrs["Config"]["Image"],
+        )
+
+
+def project_name(cfg: LabConfig) -> str:
+    """``gevent-lab-<checkout id>``, plus a digest of the state dir unless it is ``.lab``."""
+    name = f"gevent-lab-{state.checkout_id()}"
+    if cfg.state_path.resolve() == (REPO_ROOT / ".lab").resolve():
+        return name
+    return f"{name}-{hashlib.sha1(str(cfg.state_path.resolve()).encode()).hexdigest()[:6]}"
 
 
 def _health(container) -> str | None:
@@ -333,11 +313,12 @@ def _describe(container) -> str:
 
 
 def _logs(container, lines: int = 5) -> str:
+    """The last lines of a container's log, formatted to show under an error."""
     try:
         text = container.logs(tail=lines).decode(errors="replace").rstrip()
     except docker.errors.DockerException:
         return ""
-    return "\n  Last lines of its log:\n" + "\n".join(f"    {ln}" for ln in text.splitlines())
+    return log_excerpt(text.splitlines())
 
 
 def _first_line(text: str) -> str:
