@@ -42,6 +42,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "LAB_TOXIPROXY_PORT": ("toxiproxy_port", 8474),
     "LAB_HTTPBIN_PORT": ("httpbin_port", 8080),
     "LAB_HTTPBIN_UPSTREAM_PORT": ("httpbin_upstream_port", 8081),
+    "LAB_HTTPBIN_PROXIED_PORT": ("httpbin_proxied_port", 8082),
     "LAB_DNS_PORT": ("dns_port", 1053),
     "LAB_DNS_CONTROL_PORT": ("dns_control_port", 8053),
     "LAB_LATENCY_MS": ("latency_ms", DEFAULT_LATENCY_MS),
@@ -65,6 +66,7 @@ PORTS: tuple[PortUse, ...] = (
     PortUse("toxiproxy", "LAB_TOXIPROXY_PORT", "toxiproxy_port", "tcp"),
     PortUse("toxiproxy", "LAB_HTTPBIN_PORT", "httpbin_port", "tcp"),  # the `httpbin` proxy
     PortUse("httpbin", "LAB_HTTPBIN_UPSTREAM_PORT", "httpbin_upstream_port", "tcp"),
+    PortUse("httpbin", "LAB_HTTPBIN_PROXIED_PORT", "httpbin_proxied_port", "tcp"),
     PortUse("dns", "LAB_DNS_PORT", "dns_port", "udp"),
     PortUse("dns", "LAB_DNS_PORT", "dns_port", "tcp"),
     PortUse("dns", "LAB_DNS_CONTROL_PORT", "dns_control_port", "tcp"),
@@ -89,7 +91,10 @@ class LabConfig:
     host: str = "127.0.0.1"
     toxiproxy_port: int = 8474  # Toxiproxy HTTP API
     httpbin_port: int = 8080  # the `httpbin` proxy: learners' code talks to this one
-    httpbin_upstream_port: int = 8081  # httpbin itself, no latency (the proxy's upstream)
+    httpbin_upstream_port: int = 8081  # httpbin itself, no latency ("direct")
+    # httpbin's second listener, the one only the latency proxy dials: the grader tells a
+    # request that went around the proxy (on the direct port) from one through it.
+    httpbin_proxied_port: int = 8082
     dns_port: int = 1053  # DNS, UDP and TCP (not 5353: mDNS daemons hold it)
     dns_control_port: int = 8053  # small HTTP API to read/change the DNS answer delay
     latency_ms: int = DEFAULT_LATENCY_MS

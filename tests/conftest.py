@@ -70,6 +70,7 @@ def free_lab_config(state_dir: str, latency_ms: int = 0) -> LabConfig:
         toxiproxy_port=free_port(),
         httpbin_port=free_port(),
         httpbin_upstream_port=free_port(),
+        httpbin_proxied_port=free_port(),
         dns_port=free_tcp_udp_port(),
         dns_control_port=free_port(),
         latency_ms=latency_ms,

@@ -36,7 +36,15 @@ def services(cfg: LabConfig, proxy_list: list[dict], proxies_file: Path) -> list
     extra = sorted(set(proxies.listen_ports(proxy_list)) - set(cfg.ports().values()))
     proxy_ports = [Binding("toxiproxy", "a proxy of toxiproxy.json", p, "tcp") for p in extra]
     commands = {
-        "httpbin": ("services.httpbin", "--host", h, "--port", str(cfg.httpbin_upstream_port)),
+        "httpbin": (
+            "services.httpbin",
+            "--host",
+            h,
+            "--port",
+            str(cfg.httpbin_upstream_port),
+            "--upstream-port",
+            str(cfg.httpbin_proxied_port),
+        ),  # fmt: skip
         "dns": (
             *("services.dns", "--host", h, "--port", str(cfg.dns_port)),
             *("--control-port", str(cfg.dns_control_port), "--zone", str(ZONE_FILE)),

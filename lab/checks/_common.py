@@ -137,6 +137,45 @@ def require_joined(observed: dict, unit: str, how: str) -> None:
         )
 
 
+def require_through_proxy(observed: dict, paths: list[str], what: str = "request") -> None:
+    """Fail unless httpbin served every path in ``paths`` through the latency proxy (its
+    "upstream" listener) and none of them on its direct port, by its own record."""
+    served = observed.get("served")
+    if not served:
+        return
+    wanted = set(paths)
+    around = [e for e in served["http"] if e["listener"] == "direct" and e["path"] in wanted]
+    if around:
+        raise GradeFailure(
+            f"{len(around)} {what}(s) went straight to httpbin's own port, around the latency "
+            f"proxy (e.g. {around[0]['path']}): use the URLs you were given (lab.endpoints."
+            "httpbin_url(), the proxy), never httpbin's direct port"
+        )
+    through = {e["path"] for e in served["http"] if e["listener"] == "upstream"}
+    missing = [p for p in paths if p not in through]
+    if missing and served["complete"]:
+        raise GradeFailure(
+            f"{len(missing)} of {len(paths)} {what}s never reached httpbin (its record has no "
+            f"{missing[0]}): every result must come from a real request through the proxy, "
+            "not be worked out or made up"
+        )
+
+
+def require_asked_dns(observed: dict, names: list[str]) -> None:
+    """Fail unless the lab's DNS server was asked every name in ``names``, by its record."""
+    served = observed.get("served")
+    if not served:
+        return
+    asked = {e["name"].lower() for e in served["dns"]}
+    missing = [n for n in names if n.lower().rstrip(".") not in asked]
+    if missing and served["complete"]:
+        raise GradeFailure(
+            f"{len(missing)} of {len(names)} names were never asked of the lab's DNS server "
+            f"(e.g. {missing[0]}): resolve each one with socket.gethostbyname (after "
+            "use_lab_dns() and monkey.patch_socket()), not from a table or a guess"
+        )
+
+
 def unfinished(timeline: list[dict]) -> list[str]:
     """Labels of units that had not returned when the learner's call did."""
     return [e["label"] for e in timeline if e["end"] is None]

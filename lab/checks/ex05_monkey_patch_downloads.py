@@ -16,6 +16,7 @@ from lab.checks._common import (
     fetch_direct,
     require_joined,
     require_results_for,
+    require_through_proxy,
     sha256,
     timed,
     token,
@@ -80,6 +81,7 @@ def verify(ctx, case, observed):
     from lab.grading.speed import require_concurrent, require_in_flight
 
     files, results = case["files"], observed["results"]
+    require_through_proxy(observed, [blob_path(s) for s in files.values()], "download")
     require_results_for(files, results, "file")
     for name, spec in files.items():
         got = results[name]

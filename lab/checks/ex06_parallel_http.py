@@ -17,6 +17,7 @@ from lab.checks._common import (
     direct,
     require_dict_per_input,
     require_joined,
+    require_through_proxy,
     timed,
     token,
 )
@@ -86,6 +87,8 @@ def verify(ctx, case, observed):
 
     urls, kinds, results = case["urls"], case["_kinds"], observed["results"]
     require_joined(observed, "fetch_url", "gevent.joinall(jobs) before returning")
+    proxied = [kinds[u]["path"] for u in urls if kinds[u]["kind"] in ("ok", "status")]
+    require_through_proxy(observed, proxied)
     for url, result in zip(urls, results):
         if result["url"] != url:
             raise GradeFailure(

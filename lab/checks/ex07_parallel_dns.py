@@ -10,7 +10,13 @@ once: one delay, 0.3 s (the floor; nothing can be answered sooner). Sequential i
 floor; the shared rule accepts up to 1.95 s.
 """
 
-from lab.checks._common import require_dict_per_input, require_joined, timed, token
+from lab.checks._common import (
+    require_asked_dns,
+    require_dict_per_input,
+    require_joined,
+    timed,
+    token,
+)
 from lab.grading.contract import GradeFailure
 
 DNS_DELAY_MS = 300
@@ -57,6 +63,7 @@ def verify(ctx, case, observed):
 
     domains, answers, results = case["domains"], case["_answers"], observed["results"]
     require_joined(observed, "resolve_host", "gevent.joinall(jobs) before returning")
+    require_asked_dns(observed, domains)
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
             raise GradeFailure(

@@ -20,6 +20,7 @@ from lab.checks._common import (
     fetch_direct,
     require_joined,
     require_results_for,
+    require_through_proxy,
     timed,
     token,
 )
@@ -83,12 +84,13 @@ def verify(ctx, case, observed):
     from lab.grading.timeline import max_overlap
 
     base, k, texts = case["base"], case["k"], observed["texts"]
+    require_joined(observed, "fetch_one", "pool.join() (or collect pool.map's results)")
+    require_through_proxy(observed, [*case["paths"], case["error_path"]])
     if observed["error_status"] != "raised HTTPError":
         raise GradeFailure(
             f"fetch_one({base + case['error_path']!r}) {observed['error_status']}: an error "
             "status must raise requests.HTTPError (call response.raise_for_status())"
         )
-    require_joined(observed, "fetch_one", "pool.join() (or collect pool.map's results)")
     urls = [base + p for p in case["paths"]]
     require_results_for(urls, texts, "URL")
     for url, path in zip(urls, case["paths"]):

@@ -15,7 +15,14 @@ after ~0.15 s, leaving 0.85 s of slack on a busy machine; one after another they
 1.8 s, so a sequential solution misses the deadline for some of them and fails.
 """
 
-from lab.checks._common import b64_path, fetch_direct, timed, token, unfinished
+from lab.checks._common import (
+    b64_path,
+    fetch_direct,
+    require_through_proxy,
+    timed,
+    token,
+    unfinished,
+)
 from lab.grading.contract import GradeFailure
 
 LATENCY_MS = 150
@@ -75,6 +82,8 @@ def verify(ctx, case, observed):
 
     deadline, results, timeline = case["deadline"], observed["results"], observed["timeline"]
     elapsed = observed["elapsed"]
+    fast = [u.split(ctx.httpbin_url, 1)[1] for u, k in case["_kinds"].items() if k == "fast"]
+    require_through_proxy(observed, fast)
     missing = [u for u in case["urls"] if u not in results]
     if missing:
         raise GradeFailure(f"no result for {len(missing)} URL(s), e.g. {missing[0]}")

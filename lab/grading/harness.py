@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
-from lab.grading import channel, containment, speed
+from lab.grading import channel, containment, evidence, speed
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure, Kind, Outcome, Status
 from lab.grading.target import Target
@@ -322,6 +322,7 @@ class Grader:
         try:
             case = check.setup(ctx)
             settings = ctx.settings() if ex.needs_lab else None
+            marks = evidence.mark(self.cfg) if ex.needs_lab else None
             run = run_isolated(self.cfg, self.target, ex, case)
             observed = self._observed(run, ex, outcome)
             if observed is None:
@@ -330,6 +331,9 @@ class Grader:
             if settings is not None:
                 require_unchanged(settings, ctx.settings())
             apply_events(observed, run.events)
+            if marks is not None:
+                begin = next((e.at for e in run.events if e.name == "begin"), None)
+                observed["served"] = evidence.collect(self.cfg, marks, begin)
             observed["threads"] = threads_during(run.events, run.threads)
             require_one_thread(observed["threads"])
             speed.CHECKS.clear()

@@ -46,6 +46,7 @@ def docker_config(state_dir: str) -> LabConfig:
         toxiproxy_port=free_port(),
         httpbin_port=free_port(),
         httpbin_upstream_port=free_port(),
+        httpbin_proxied_port=free_port(),
         dns_port=free_tcp_udp_port(),
         dns_control_port=free_port(),
         latency_ms=200,
