@@ -20,6 +20,9 @@ import time
 import traceback
 from dataclasses import dataclass
 
+import requests
+
+from lab import health
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
 from lab.grading import channel, containment, evidence, speed
@@ -33,6 +36,29 @@ OUTPUT_TAIL_LINES = 8  # of the learner's own output, shown when it crashed or h
 def load_check(ex: Exercise) -> Check:
     check: Check = importlib.import_module(ex.check_module)
     return check
+
+
+LAB_DOWN = (
+    "the lab does not answer ({what}): not graded. Is it still running? `make lab-status` "
+    "tells; `make lab-down && make lab-up` restarts it."
+)
+
+
+def lab_silent(cfg: LabConfig, timeout: float = 2.0) -> list[str]:
+    """The lab's control points that do not answer right now (cheap: no latency involved;
+    httpbin's /lab/health is never recorded)."""
+    probes = {
+        "Toxiproxy API": f"{cfg.toxiproxy_url}/version",
+        "httpbin": f"{cfg.httpbin_direct_url}/lab/health",
+        "DNS control API": f"{cfg.dns_control_url}/delay",
+    }
+    silent = []
+    for name, url in probes.items():
+        try:
+            requests.get(url, timeout=timeout).raise_for_status()
+        except requests.RequestException:
+            silent.append(f"{name} at {url}")
+    return silent
 
 
 OUTPUT_KEEP_BYTES = 64 * 1024  # of the learner's output, kept in memory (the last part)
@@ -290,21 +316,35 @@ class Grader:
         try:
             if ex.needs_lab:
                 try:
+                    silent = lab_silent(self.cfg)
+                    if silent:
+                        raise RuntimeError(", ".join(silent))
                     ctx.snapshot()
                 except Exception as exc:
-                    self._fail(
-                        outcome,
-                        Kind.LAB_ERROR,
-                        f"the lab does not answer ({exc}); is "
-                        "it still running? `make lab-status` tells",
-                    )
+                    self._fail(outcome, Kind.LAB_ERROR, LAB_DOWN.format(what=exc))
                     return outcome
             self._grade(ex, ctx, outcome)
         finally:
             if ex.needs_lab and outcome.kind is not Kind.LAB_ERROR:
                 self._restore(ctx, outcome)
             outcome.seconds = round(time.monotonic() - started, 3)
+        if ex.needs_lab and outcome.status is Status.FAILED and outcome.kind is not Kind.LAB_ERROR:
+            self._blame_the_lab_if_it_failed(outcome)
         return outcome
+
+    def _blame_the_lab_if_it_failed(self, outcome: Outcome) -> None:
+        """A service that died or hung during the exercise makes it a lab error, not the
+        learner's failure (health probes: about 2 s at most, in parallel)."""
+        down = [
+            f"{name} ({c.detail})" for name, c in health.probe(self.cfg).items() if not c.answers
+        ]
+        if down:
+            outcome.kind = Kind.LAB_ERROR
+            outcome.reason = (
+                f"the lab stopped answering during this exercise ({', '.join(down)}): not "
+                "your code's fault, and not graded. `make lab-status` says what runs; "
+                "`make lab-down && make lab-up` restarts the lab, then check again."
+            )
 
     @staticmethod
     def _restore(ctx: GradeContext, outcome: Outcome) -> None:

@@ -44,7 +44,7 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
         return
     if len(missing) < len(health.SERVICES):
         raise NoLab(
-            "The lab is only partly up; not answering: "
+            "the lab is only partly up (not graded: not your code's fault); not answering: "
             + ", ".join(missing)
             + ".\nRestart it: make lab-down && make lab-up"
         )

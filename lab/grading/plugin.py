@@ -31,7 +31,7 @@ from lab.exercises import CHECKS_DIR, Exercise, find
 from lab.grading import repair, report
 from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.harness import Grader
-from lab.grading.labsession import lab_for_grading, running_config
+from lab.grading.labsession import NoLab, lab_for_grading, running_config
 from lab.grading.target import Target, resolve_target
 
 CHECK_FILE = re.compile(r"^ex\d\d_\w+\.py$")
@@ -54,11 +54,20 @@ class Grading:
         self.started = time.monotonic()
         self.say: Callable[[str], None] = print
         self._lab_cfg: lab_config.LabConfig | None = None
+        self._no_lab = ""  # why the lab cannot be used, once that is known
         self._stack = ExitStack()
         repair.repair(running_config(self.cfg), self.say)  # what a killed grading left
 
     def grade(self, ex: Exercise) -> Outcome:
-        cfg = self._lab() if ex.needs_lab and self.target.file(ex).is_file() else self.cfg
+        try:
+            cfg = self._lab() if ex.needs_lab and self.target.file(ex).is_file() else self.cfg
+        except NoLab as exc:  # every exercise that needs the lab says so, none is graded
+            self._no_lab = self._no_lab or str(exc.code)
+        if ex.needs_lab and self._no_lab:
+            outcome = Outcome(ex.code, ex.stem, ex.title.en, Status.FAILED, self._no_lab)
+            outcome.kind = Kind.LAB_ERROR
+            self.outcomes.append(outcome)
+            return outcome
         outcome = Grader(cfg, self.target, self.seed).grade(ex)
         if outcome.kind is not Kind.SKIPPED:
             self.outcomes.append(outcome)

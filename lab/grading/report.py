@@ -40,7 +40,7 @@ import textwrap
 from pathlib import Path
 
 from lab.exercises import find
-from lab.grading.contract import Outcome, Status
+from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.target import Target
 
 REPORT_VERSION = 1
@@ -49,7 +49,8 @@ MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.NOT_STARTED: "TODO
 
 def outcome_line(o: Outcome) -> str:
     """One line (plus an indented explanation when it failed)."""
-    head = f"  {MARKS.get(o.status, '????')}  {o.number} {o.title}"
+    mark = "LAB " if o.kind is Kind.LAB_ERROR else MARKS.get(o.status, "????")
+    head = f"  {mark}  {o.number} {o.title}"
     warning = f"\n        Warning: {o.details['warning']}" if o.details.get("warning") else ""
     if o.status is Status.PASSED:
         measured = o.details.get("evidence")
@@ -73,6 +74,11 @@ def summary(outcomes: list[Outcome], target: Target) -> str:
     todo = next((o for o in outcomes if o.status is not Status.PASSED), None)
     if todo is None:
         lines.append("Every graded exercise passes. Well done!" if total else "Nothing was graded.")
+    elif any(o.kind is Kind.LAB_ERROR for o in outcomes):
+        lines.append(
+            "Next: the lab is not working (LAB lines were not graded): "
+            "`make lab-down && make lab-up`, then `make check` again."
+        )
     else:
         verb = "finish" if todo.status is Status.NOT_STARTED else "fix"
         lines.append(
