@@ -17,20 +17,9 @@ import pytest
 
 from lab.config import REPO_ROOT
 from lab.control import LabControl
+from tests.grading.procs import running
 
 pytestmark = pytest.mark.slow
-
-
-def runners(needle: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-        if "lab.grading.runner" in cmdline and needle in cmdline:
-            pids.append(int(proc.name))
-    return pids
 
 
 def servers_of(grader_pid: int) -> list[int]:
@@ -65,13 +54,17 @@ def test_a_killed_grader_leaves_nothing_and_the_next_one_repairs(lab_cfg):
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        assert wait_for(lambda: runners("fixtures/hangs")), "the exercise never started"
+        assert wait_for(lambda: running("lab.grading.runner", "fixtures/hangs")), (
+            "the exercise never started"
+        )
         assert lab.snapshot_toxics() != before, "the grader's latency is not in place"
         assert servers_of(grader.pid), "ex06 runs with the grader's own Toxiproxy"
     finally:
         grader.send_signal(signal.SIGKILL)
         grader.wait()
-    assert wait_for(lambda: not runners("fixtures/hangs"), 10), "the exercise outlived its grader"
+    assert wait_for(lambda: not running("lab.grading.runner", "fixtures/hangs"), 10), (
+        "the exercise outlived its grader"
+    )
     assert wait_for(lambda: not servers_of(grader.pid), 10), "its Toxiproxy outlived it"
     assert lab.snapshot_toxics() != before  # nobody has repaired anything yet
 

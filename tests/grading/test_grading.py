@@ -22,6 +22,7 @@ from lab.config import REPO_ROOT
 from lab.control import toxiproxy_at
 from lab.exercises import find
 from lab.grading.target import resolve_target
+from tests.grading.procs import running
 
 pytestmark = pytest.mark.slow  # grades whole folders: `make test-fast` leaves them out
 
@@ -196,19 +197,7 @@ def test_a_hanging_solution_fails_within_its_time_limit(lab_cfg, tmp_path):
     assert ex["status"] == "failed" and ex["kind"] == "timeout"
     assert f"timed out after {limit:g} s" in ex["reason"]
     assert graded.seconds < limit + 30
-    assert not _processes_running("fixtures/hangs"), "the hung run was left behind"
-
-
-def _processes_running(needle: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-        if needle in cmdline and "lab.grading.runner" in cmdline:
-            pids.append(int(proc.name))
-    return pids
+    assert not running("lab.grading.runner", "fixtures/hangs"), "the hung run was left behind"
 
 
 # -- the lab is left as the learner set it ----------------------------------------------

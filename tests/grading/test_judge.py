@@ -8,10 +8,9 @@ wrong (or, under idioms*/, which correct idiom it uses).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.grading.procs import running
 from tests.grading.test_grading import grade
 
 pytestmark = pytest.mark.slow
@@ -54,18 +53,6 @@ WRONG = {
     },
 }
 RIGHT = ("idioms", "idioms_wait")
-
-
-def running(needle: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-        if needle in cmdline:
-            found.append(f"{proc.name}: {cmdline}")
-    return found
 
 
 def test_processes_an_exercise_leaves_behind_are_stopped_and_fail_it(lab_cfg, tmp_path):
