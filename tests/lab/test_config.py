@@ -83,4 +83,7 @@ def test_the_port_table_covers_every_port_variable():
     cfg = LabConfig()
     assert cfg.ports() == {u.env: getattr(cfg, u.field) for u in PORTS}
     assert {b.service for b in cfg.bindings()} == {"toxiproxy", "httpbin", "dns"}
-    assert [b.port for b in cfg.bindings("httpbin")] == [cfg.httpbin_upstream_port]
+    assert [b.port for b in cfg.bindings("httpbin")] == [
+        cfg.httpbin_upstream_port,
+        cfg.httpbin_proxied_port,
+    ]
