@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 
 from rich.console import Console
@@ -28,6 +29,9 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 
 def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
+    from lab.grading import repair
+
+    repair.repair(lifecycle.active(cfg)[0], say=console.print)  # what a killed check left
     report = lifecycle.up(cfg)
     console.print(f"Backend: [bold]{report.backend}[/] ({report.reason})")
     addresses = lifecycle.service_addresses(cfg)
@@ -195,8 +199,16 @@ COMMANDS = {
 }
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # cleanup code runs as for Ctrl-C: the lab is put back, then exit
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # A closed terminal (SIGHUP) or a polite kill (SIGTERM) must not leave a grading's lab,
+    # latency or processes behind: both unwind like Ctrl-C.
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, _interrupted)
     try:
         if args.command in learner.COMMANDS:
             return learner.COMMANDS[args.command](args)

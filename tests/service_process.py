@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from lab.config import REPO_ROOT
+from lab.grading.containment import die_with_parent
 
 SERVICE_PYTHON = os.environ.get("LAB_SERVICE_PYTHON") or sys.executable
 HOST = "127.0.0.1"
@@ -48,9 +49,11 @@ def start_service(module: str, args: list[str], log: Path, timeout: float = 30) 
     """Start ``python -m module *args`` and wait for the line saying it is "listening"."""
     cmd = [SERVICE_PYTHON, "-m", module, *args]
     with open(log, "wb") as out:
+        # die_with_parent: a killed test run leaves no service behind
         proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
-        )
+            cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
+        )  # fmt: skip
     service = ServiceProcess(proc, log)
     deadline = time.monotonic() + timeout
     while "listening" not in service.log_text():

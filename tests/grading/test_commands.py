@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from lab.config import REPO_ROOT
@@ -80,51 +81,56 @@ def test_crashing_code_is_a_readable_failure_not_a_grader_crash(tmp_path):
     assert "SystemExit" in report["ex03_greenlet_generator"]["reason"]
 
 
+class Lines:
+    """A process's output lines, read by a thread; ``wait_for`` returns when a line with the
+    text has arrived (however busy the machine), or the process ended."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.proc, self.lines, self.changed = proc, [], threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+        with self.changed:
+            self.lines.append(None)  # the end
+            self.changed.notify_all()
+
+    def count(self, text: str) -> int:
+        return sum(1 for line in self.lines if line and text in line)
+
+    def wait_for(self, text: str, times: int = 1, cap_s: float = 180) -> None:
+        with self.changed:
+            done = self.changed.wait_for(
+                lambda: self.count(text) >= times or None in self.lines, timeout=cap_s
+            )
+        assert done and self.count(text) >= times, "".join(filter(None, self.lines))
+
+
 def test_watch_regrades_on_save_and_stops_on_ctrl_c(tmp_path):
     watched = REPO_ROOT / "tests/grading/fixtures/wrong/ex01_greenlet_switch.py"
     env = {**os.environ, "LAB_STATE_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "lab", "watch", "01", "--target",
+           "tests/grading/fixtures/wrong", "--interval", "0.1"]  # fmt: skip
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lab",
-            "watch",
-            "01",
-            "--target",
-            "tests.grading.fixtures.wrong",
-            "--interval",
-            "0.1",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        lines = []
-
-        def read_until(text: str) -> None:
-            while True:
-                line = proc.stdout.readline()
-                assert line, "watch ended early:\n" + "".join(lines)
-                lines.append(line)
-                if text in line:
-                    return
-
-        read_until("Waiting for you to save")
+        out = Lines(proc)
+        out.wait_for("Waiting for you to save")
         os.utime(watched)  # "save" the file
-        read_until("Waiting for you to save")
+        out.wait_for("Waiting for you to save", times=2)
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=30)
+        out.wait_for("Stopped watching.")
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    output = "".join(lines) + rest
-    assert output.count("== ") == 2, output  # graded at start and after the save
-    assert output.count("FAIL  01") == 2
-    assert "Stopped watching." in output
+    assert out.count("== ") == 2, out.lines  # graded at start and after the save
+    assert out.count("FAIL  01") == 2
     assert proc.returncode == 0
 
 

@@ -76,3 +76,28 @@ def test_a_killed_grader_leaves_nothing_and_the_next_one_repairs(lab_cfg):
     assert "Put back the latency settings a killed `make check` had changed." in again.stdout
     assert again.returncode == 0, again.stdout + again.stderr
     assert lab.snapshot_toxics() == before
+
+
+def test_a_hung_up_grader_puts_the_lab_back_before_it_exits(lab_cfg):
+    """SIGHUP (the terminal closed) unwinds like Ctrl-C: nothing left to repair."""
+    env = {**os.environ, **lab_cfg.to_env()}
+    lab = LabControl(lab_cfg)
+    before = lab.snapshot_toxics()
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "lab", "check", "06", "--target", "tests/grading/fixtures/hangs",
+         "--report-dir", str(Path(lab_cfg.state_dir) / "reports")],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_for(lambda: running("lab.grading.runner", "fixtures/hangs"))
+        assert lab.snapshot_toxics() != before
+        grader.send_signal(signal.SIGHUP)
+        grader.wait(timeout=60)
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+            grader.wait()
+    assert not running("lab.grading.runner", "fixtures/hangs")
+    assert not servers_of(grader.pid)
+    assert lab.snapshot_toxics() == before
+    assert not (Path(lab_cfg.state_dir) / "grading.json").exists()
