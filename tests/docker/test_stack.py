@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 
 import docker
+import pytest
 import requests
 from dnslib import QTYPE, DNSRecord
 
@@ -142,6 +144,44 @@ def test_grader_passes_every_solution(docker_lab, tmp_path):
     report = json.loads((tmp_path / "grade.json").read_text())
     statuses = {e["stem"]: e["status"] for e in report["exercises"]}
     assert statuses == {spec.stem: "passed" for spec in SPECS}
+
+
+# One wrong fixture per category of tests/grading/test_judge.py, graded against the stack (a
+# folder holds one file per exercise, so three runs): the evidence works with Compose too.
+WRONG_RUNS = {
+    "evidence": {
+        "bypass": "ex06_parallel_http",
+        "faked": "ex07_parallel_dns",
+        "threads": "ex09_pool",
+        "missing_join": "ex04_gevent_countdown",
+        "partial": "ex11_stream_server",
+        "untested_clauses": "ex08_queue",
+    },
+    "toxics": {"toxics_removed": "ex06_parallel_http"},
+    "escapes": {"escapes": "ex06_parallel_http"},
+}
+
+
+@pytest.mark.parametrize("run", sorted(WRONG_RUNS))
+def test_grader_fails_a_wrong_fixture_of_each_category(docker_lab, tmp_path, run):
+    from tests.grading.test_judge import WRONG
+
+    categories = WRONG_RUNS[run]
+    for category, stem in categories.items():
+        shutil.copy(REPO_ROOT / "tests/grading/fixtures" / category / f"{stem}.py", tmp_path)
+    env = {**os.environ, **docker_lab.cfg.to_env(), "LAB_COMPOSE": docker_lab.compose}
+    out = subprocess.run(
+        [sys.executable, "-m", "lab", "check", "--target", str(tmp_path),
+         "--report-dir", str(tmp_path / "reports")],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads((tmp_path / "reports" / "grade.json").read_text())
+    seen = {e["stem"]: e for e in report["exercises"]}
+    for category, stem in categories.items():
+        phrase = "left 2 process(es) running" if category == "escapes" else WRONG[category][stem]
+        assert seen[stem]["status"] == "failed", f"{category}: {seen[stem]}"
+        assert phrase in seen[stem]["reason"], f"{category}: {seen[stem]['reason']}"
+    assert out.returncode == 1
 
 
 def test_down_removes_containers_and_network(docker_lab):
