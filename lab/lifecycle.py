@@ -56,6 +56,7 @@ class ServiceStatus:
     container: str | None = None
     state: str | None = None
     health: str | None = None
+    image: str | None = None  # Docker backend: the image the container runs
 
 
 @dataclass
@@ -134,6 +135,7 @@ def status(cfg: LabConfig) -> StatusReport:
             container=infos[svc].container,
             state=infos[svc].state,
             health=infos[svc].health,
+            image=infos[svc].image,
         )
         for svc in health.SERVICES
     }
