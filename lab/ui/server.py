@@ -44,6 +44,7 @@ from lab.ui.strings import LANGS, STRINGS, default_lang
 
 DEFAULT_PORT = 8090
 POLL_S = 1.0
+CONTROL_WAIT_S = 2.0
 HEARTBEAT_S = 15.0
 GRADE_TIMEOUT_S = 600.0
 MAX_BODY = 64 * 1024
@@ -165,9 +166,16 @@ class Dashboard:
         return UIControl(self.target_cfg()[0])
 
     def refresh_control(self) -> None:
+        """The proxies and the DNS delay, read at once, each given ``CONTROL_WAIT_S`` at most
+        (a stopped service must not hold up the other, nor the next poll)."""
         target, _ = self.target_cfg()
         lab = LabControl(target)
-        self.control = {"proxies": lab.proxies_or_none(), "dns_delay": lab.dns_delay_or_none()}
+        jobs = [gevent.spawn(lab.proxies_or_none), gevent.spawn(lab.dns_delay_or_none)]
+        gevent.joinall(jobs, timeout=CONTROL_WAIT_S)
+        for job in jobs:
+            job.kill(block=False)
+        proxies, delay = (job.value if job.successful() else None for job in jobs)
+        self.control = {"proxies": proxies, "dns_delay": delay}
         self.publish_lab()
 
     def refresh_health(self) -> None:

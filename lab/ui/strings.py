@@ -27,8 +27,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "answers": {"en": "answers", "vi": "trả lời"},
     "down": {"en": "down", "vi": "ngừng"},
     "lab_down": {
-        "en": "Not answering: {names}. Start the lab with `make lab-up` (`make lab-status` says more).",
-        "vi": "Không trả lời: {names}. Khởi động lab bằng `make lab-up` (`make lab-status` cho biết thêm).",
+        "en": "Not answering: {names}. Start the lab with `make lab-up`; if it runs but hangs, restart it: `make lab-down && make lab-up` (`make lab-status` says more).",
+        "vi": "Không trả lời: {names}. Khởi động lab bằng `make lab-up`; nếu lab đang chạy mà bị treo, hãy khởi động lại: `make lab-down && make lab-up` (`make lab-status` cho biết thêm).",
     },
     "lab_ok": {"en": "Every service answers.", "vi": "Mọi dịch vụ đều trả lời."},
     "dns_delay": {"en": "DNS delay", "vi": "Độ trễ DNS"},

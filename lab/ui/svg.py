@@ -118,8 +118,10 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
             f'y2="{flight_top + FLIGHT_H:.1f}" stroke="#c0392b" stroke-width="1.5" '
             f'stroke-dasharray="4 3"/>'
         )
+        anchor = ("end", fx - 3) if fx > WIDTH - RIGHT - 90 else ("start", fx + 3)
         out.append(
-            f'<text x="{fx + 3:.1f}" y="{flight_top + FLIGHT_H + 14:.1f}" fill="#c0392b">'
+            f'<text x="{anchor[1]:.1f}" y="{flight_top + FLIGHT_H + 14:.1f}" '
+            f'text-anchor="{anchor[0]}" fill="#c0392b">'
             f'<tspan data-i18n="floor">{text("floor", lang)}</tspan> {float(floor):.2f} s</text>'
         )
     # in flight over time
