@@ -513,7 +513,9 @@ def asset(start_response: StartResponse, name: str) -> list[bytes]:
 
 # -- the command ------------------------------------------------------------------------------
 def port_from_env() -> int:
-    raw = os.environ.get("LAB_UI_PORT", "").strip()
+    """``LAB_UI_PORT`` from the environment, else from ``.env``, else 8090."""
+    merged = {**config.read_dotenv(REPO_ROOT / ".env"), **os.environ}
+    raw = merged.get("LAB_UI_PORT", "").strip()
     if not raw:
         return DEFAULT_PORT
     try:

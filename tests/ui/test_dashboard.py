@@ -8,14 +8,19 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 
 from lab import lifecycle
-from lab.control import toxiproxy_at
-from tests.ui.conftest import screenshot
+from lab.config import REPO_ROOT
+from lab.control import LabControl, toxiproxy_at
+from lab.ui.server import UIControl
+from tests.conftest import free_lab_config
+from tests.ui.conftest import screenshot, start_ui, stop_ui
 
 pytestmark = pytest.mark.browser
 
@@ -168,13 +173,16 @@ def test_grading_from_the_page_shows_its_timeline(page, ui_server):
     assert (ui_server.report_dir / "index.html").is_file()  # every check writes it
 
 
-def test_static_report_opens_from_file(page, ui_server):
-    index = ui_server.report_dir / "index.html"
-    if not index.is_file():
-        pytest.skip("no graded report yet (the grading test did not run)")
+def test_static_report_opens_from_file(page, tmp_path):
+    """`gevent-lab check` writes index.html next to grade.json: one file, nothing fetched."""
+    env = {**os.environ, "LAB_LANG": "en"}
+    cmd = [sys.executable, "-m", "lab", "check", "04", "--target", "solutions"]
+    cmd += ["--report-dir", str(tmp_path)]
+    subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, timeout=180, check=True)
+    index = tmp_path / "index.html"
     html = index.read_text()
     assert "<script" not in html and " src=" not in html and "<link" not in html
-    report = json.loads((ui_server.report_dir / "grade.json").read_text())
+    report = json.loads((tmp_path / "grade.json").read_text())
     with_timeline = [e for e in report["exercises"] if e["details"].get("timeline")]
     page.goto(index.as_uri())
     assert page.locator("svg.timeline").count() == len(with_timeline) >= 1
@@ -182,6 +190,42 @@ def test_static_report_opens_from_file(page, ui_server):
         lanes = page.locator(f"#ex{e['number']} svg.timeline rect.lane").count()
         assert lanes == len(e["details"]["timeline"])
     screenshot(page, "ui-static-report.png")
+
+
+def test_disable_a_proxy_and_set_the_dns_delay(page, ui_server, lab_cfg):
+    open_dashboard(page, ui_server)
+    card = page.locator(".proxy[data-proxy='httpbin']")
+    lab = LabControl(lab_cfg)
+    try:
+        card.locator("button.toggle").click()
+        assert wait_for(lambda: lab.proxies()["httpbin"]["enabled"] is False, timeout=5)
+        card.locator(".pstate.failed").wait_for()
+        card.locator("button.toggle").click()
+        assert wait_for(lambda: lab.proxies()["httpbin"]["enabled"] is True, timeout=5)
+        page.locator("#dns-delay").fill("30")
+        page.locator("#dns-apply").click()
+        assert wait_for(lambda: lab.dns_delay() == 30, timeout=5)
+        page.locator("#dns-current", has_text="30 ms").wait_for()
+    finally:
+        lab.set_dns_delay(0)
+        if not lab.proxies()["httpbin"]["enabled"]:
+            UIControl(lab_cfg).set_enabled("httpbin", True)
+
+
+def test_an_absent_lab_says_what_is_down_and_how_to_start_it(page, tmp_path):
+    """A dashboard of a lab that was never started: every service red, `make lab-up`, and
+    a change refused with a 503 JSON message."""
+    absent = free_lab_config(str(tmp_path / "state"))
+    server = start_ui(absent, tmp_path / "reports", tmp_path / "ui.log")
+    try:
+        page.goto(server.url + "/")
+        page.wait_for_function("document.querySelectorAll('tr.svc.down').length === 3")
+        assert "make lab-up" in page.locator("#lab-banner").inner_text()
+        r = requests.post(server.url + "/api/proxies/httpbin/latency", json={"latency": 10})
+        assert r.status_code == 503 and "make lab-up" in r.json()["hint"]
+        screenshot(page, "ui-lab-absent.png")
+    finally:
+        stop_ui(server)
 
 
 def test_language_switch(page, ui_server):
