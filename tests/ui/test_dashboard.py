@@ -233,6 +233,8 @@ def test_language_switch(page, ui_server):
     assert page.locator("h1").inner_text() == "gevent-lab dashboard"
     page.locator("#lang").click()
     assert page.locator("h1").inner_text() == "Bảng điều khiển gevent-lab"
+    assert page.locator("#lang").inner_text() == "English"
+    screenshot(page, "ui-dashboard-vi.png")
     page.locator("#lang").click()  # back to English for the other tests (kept in storage)
     assert page.locator("h1").inner_text() == "gevent-lab dashboard"
 

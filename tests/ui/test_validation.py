@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lab.ui import write_static_report
 from lab.ui.server import Invalid, toxic_from, whole_number
 from lab.ui.strings import STRINGS, default_lang
 from lab.ui.svg import in_flight, timeline_svg
@@ -50,3 +51,13 @@ def test_timeline_svg_lanes_floor_and_in_flight():
     assert 'class="floor"' in svg and "&lt;b&gt;" in svg and "<b>" not in svg
     assert max(c for _, c in in_flight(entries, 0.6)) == 3
     assert timeline_svg([]) == ""
+
+
+def test_static_report_of_a_missing_or_foreign_report_says_so(tmp_path):
+    for content in (None, "not json", '{"version": 99, "exercises": []}'):
+        src = tmp_path / "grade.json"
+        if content is not None:
+            src.write_text(content)
+        out = write_static_report(src, tmp_path / "index.html", lang="vi")
+        html = out.read_text()
+        assert html.startswith("<!doctype html>") and "Lỗi" in html and "<svg" not in html
