@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
 .PHONY: help venv lab-up lab-down lab-status latency run check hint watch reset trace test \
-        test-fast lint bench flake images test-docker clean
+        test-fast lint bench flake images test-docker clean ui
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -62,6 +62,9 @@ reset: $(STAMP) ## Restore an exercise's starting file, keeping yours as a backu
 
 trace: $(STAMP) ## Grade one exercise and draw its timeline: make trace EX=06 (TARGET=solutions)
 	$(LAB) trace $(EX_ARG) $(TGT_ARG) $(SEED_ARG)
+
+ui: $(STAMP) ## The live dashboard in your browser (LAB_UI_PORT, default 8090)
+	$(LAB) ui
 
 test: $(STAMP) ## Run the project's own tests (starts its own lab on free ports)
 	$(PY) -m pytest tests

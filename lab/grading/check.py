@@ -67,4 +67,15 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return 2  # pytest itself could not run (it said why)
     graded = printer.outcomes
+    _write_static_report(out)
     return 0 if graded and all(o.status is Status.PASSED for o in graded) else 1
+
+
+def _write_static_report(out: Path) -> None:
+    """``index.html`` next to ``grade.json`` (lab.ui); a failure to render never fails grading."""
+    try:
+        from lab.ui import write_static_report
+
+        write_static_report(out / "grade.json", out / "index.html")
+    except Exception as e:
+        print(f"(could not write {out / 'index.html'}: {type(e).__name__}: {e})")

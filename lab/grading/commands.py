@@ -45,6 +45,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--target", default="exercises", help="folder to grade (default: exercises)")
     t.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
 
+    u = sub.add_parser("ui", help="the live dashboard in your browser (127.0.0.1, port 8090)")
+    u.add_argument("--port", type=int, help="port on 127.0.0.1 (default: LAB_UI_PORT, else 8090)")
+    u.add_argument("--report-dir", default="reports", help="where grade.json is read and written")
+    u.add_argument("--target", help="folder the page's Grade buttons grade (default: exercises)")
+    u.add_argument("--lang", choices=("vi", "en"), help="page language (default: LAB_LANG)")
+
 
 def cmd_check(args: argparse.Namespace) -> int:
     from lab.grading.check import check
@@ -137,10 +143,26 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0 if outcome.passed else 1
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    """The dashboard, in a fresh interpreter (``python -m lab.ui``) so that gevent patches
+    the standard library before anything else is imported."""
+    import os
+    import sys
+
+    argv = [sys.executable, "-m", "lab.ui", "--report-dir", args.report_dir]
+    argv += ["--port", str(args.port)] if args.port is not None else []
+    argv += ["--target", args.target] if args.target else []
+    argv += ["--lang", args.lang] if args.lang else []
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 1  # not reached: execv replaces this process
+
+
 COMMANDS = {
     "check": cmd_check,
     "hint": cmd_hint,
     "watch": cmd_watch,
     "reset": cmd_reset,
     "trace": cmd_trace,
+    "ui": cmd_ui,
 }
