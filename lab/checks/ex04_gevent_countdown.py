@@ -3,7 +3,7 @@
 The numbers: COUNT = 6 countdowns, DELAY = 0.1 s per step: the first has 3 steps, one other
 6 (the only longest), the rest 4 or 5. Concurrently the run takes the longest countdown,
 0.6 s (the floor); one after another it takes the sum, at least 2.5 s, far above the slowest
-accepted time (1.5 x 0.6 + 0.4 = 1.3 s, lab.grading.speed). All 6 must be seen running at
+accepted time (2 x 0.6 + 0.5 = 1.7 s, lab.grading.speed). All 6 must be seen running at
 once, and none may still run when run_countdowns returns. Solved, the whole exercise is
 graded in about 0.6 s plus the interpreter's start.
 """

@@ -11,7 +11,7 @@ Three scenarios, with random item names, item counts and consumer counts:
   and that it reported those waits. Speed: N = 25-32 items one after another cost
   N x 50 ms = 1.25-1.6 s; c consumers need at least ceil(N / c) x 50 ms = 0.15-0.3 s (the
   floor). All c consumers must be seen working at once (fewer, e.g. 3 of 8, fails), and
-  the time must stay under the shared rule's ceiling (1.5 x floor + 0.4 s).
+  the time must stay under the shared rule's ceiling (2 x floor + 0.5 s).
 - **a pausing producer**: 3 items, 0.4 s apart, 2 consumers. A consumer that stops when
   ``get(timeout=...)`` finds nothing for a moment quits while items are still to come.
 """

@@ -8,11 +8,12 @@ time). A check picks numbers such that ``sequential`` is well above the ceiling;
 - **too fast**: ``elapsed < floor * TOO_FAST_FRACTION``. The latency proxy never delivers
   early, so finishing sooner means some unit skipped its I/O. The 5 % slack only absorbs
   clock granularity.
-- **slow**: ``elapsed > ceiling`` where ``ceiling = floor * 1.5 + 0.4 s`` (or halfway to
+- **slow**: ``elapsed > ceiling`` where ``ceiling = floor * 2 + 0.5 s`` (or halfway to
   ``sequential``, if that is lower). A concurrent solution takes about ``floor`` plus a few
-  ms per unit: the reference solutions, graded 40 times with one core busy, never used more
-  than ``floor * 1.55`` (``make flake`` prints the share of the ceiling each run used);
-  the 0.4 s absorb a stalled process start or a busy scheduler on a shared 2-core machine.
+  ms per unit; on a 2-core machine loaded far past its cores (load average 3.7, one core
+  held by a busy loop) a correct Pool(6) was seen at 2.1 x its floor, so the ceiling leaves
+  room for that and no more: a sequential run (4-10 x the floor here) never gets under it
+  (``make flake`` prints the share of the ceiling each run used).
 - **in flight**: the verdict on concurrency itself rests on how many units the grader saw
   running at once (``require_in_flight``), which load on the machine barely moves: all of
   them where the exercise asks for everything at once, exactly ``k`` for a pool of ``k``.
@@ -46,8 +47,8 @@ PARTLY_CONCURRENT_HINT = (
 )
 
 
-CEILING_FACTOR = 1.5
-CEILING_SLACK_S = 0.4
+CEILING_FACTOR = 2.0
+CEILING_SLACK_S = 0.5
 
 
 def ceiling_for(floor: float, sequential: float) -> float:

@@ -19,14 +19,14 @@ def check(elapsed, timeline=ALL_AT_ONCE, **kw):
 
 
 def test_concurrent_time_passes_with_its_margin():
-    # sequential 2.0 s, floor 0.2 s: the ceiling is 1.5 x 0.2 + 0.4 = 0.7 s (below halfway)
-    assert check(0.25) == pytest.approx(0.7 - 0.25)
-    assert speed.CHECKS[-1]["ceiling"] == pytest.approx(0.7)
+    # sequential 2.0 s, floor 0.2 s: the ceiling is 2 x 0.2 + 0.5 = 0.9 s (below halfway)
+    assert check(0.25) == pytest.approx(0.9 - 0.25)
+    assert speed.CHECKS[-1]["ceiling"] == pytest.approx(0.9)
 
 
 def test_the_ceiling_is_never_above_halfway_to_sequential():
     assert speed.ceiling_for(floor=1.0, sequential=2.0) == pytest.approx(1.5)
-    assert speed.ceiling_for(floor=0.2, sequential=2.0) == pytest.approx(0.7)
+    assert speed.ceiling_for(floor=0.2, sequential=2.0) == pytest.approx(0.9)
 
 
 def test_in_flight_counts_what_ran_at_once():
@@ -48,7 +48,7 @@ def test_sequential_time_fails_as_slow_with_bars_and_a_cause():
     failure = err.value
     assert failure.kind == "slow"
     text = speed.explain(failure)
-    assert "2.05 s" in text and "0.70 s" in text
+    assert "2.05 s" in text and "0.90 s" in text
     assert text.count("|#") + text.count("| ") >= 10  # one bar per unit
     assert "Likely cause: The units ran one after another" in text
 
