@@ -8,6 +8,7 @@ Ctrl-C, instead of once per save.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -40,6 +41,9 @@ def watch(
     cmd = [sys.executable, "-m", "lab", "check", exercise.code, "--target", str(target.path)]
     lab = lab_for_grading(config.load()) if exercise.needs_lab else nullcontext()
     runs = 0
+    # Ctrl-C stops the watch even when it was started from a background job, which inherits
+    # SIGINT ignored (Python then keeps ignoring it).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with lab:
             seen = None
