@@ -151,6 +151,23 @@ class LabControl:
                 attributes=toxic.attributes,
             )
 
+    def remove_toxic(self, proxy: str, name: str) -> None:
+        """Remove the toxic ``name`` of ``proxy``; a LabError when it has none by that name."""
+        p = self.proxy(proxy)
+        with self._client():
+            if name not in p.toxics():
+                raise LabError(f"The proxy {proxy!r} has no toxic named {name!r}.")
+            p.destroy_toxic(name)
+
+    def set_enabled(self, proxy: str, enabled: bool) -> None:
+        """Enable or disable ``proxy`` (a disabled proxy refuses connections)."""
+        p = self.proxy(proxy)
+        with self._client():
+            if enabled:
+                p.enable()
+            else:
+                p.disable()
+
     def clear_toxics(self, proxy: str, only_type: str | None = None) -> None:
         """Remove every toxic of ``proxy`` (or only those of ``only_type``)."""
         p = self.proxy(proxy)

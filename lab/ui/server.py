@@ -6,8 +6,7 @@ proxies and the DNS delay through ``LabControl``; each service's health through
 ``lab.health``, in a child greenlet so that a silent service never holds up the rest) and
 at ``grade.json``, and pushes what changed to every open event stream. The page never polls.
 
-Every change goes through ``LabControl`` (``UIControl`` adds the two calls it lacks:
-removing one toxic, enabling or disabling a proxy). State-changing requests must come from
+Every change goes through ``LabControl``, the client the command line uses. State-changing requests must come from
 the page itself: ``Host`` (and ``Origin`` when sent) must be this server's own
 127.0.0.1/localhost address, and the body JSON (``Content-Type: application/json``);
 anything else is a 403/415 JSON answer. Bad values are refused with a 400 JSON message
@@ -71,25 +70,6 @@ class Invalid(Exception):
         super().__init__(message)
         self.status = status
         self.hint = hint
-
-
-class UIControl(LabControl):
-    """``LabControl`` plus removing one toxic and enabling/disabling a proxy."""
-
-    def remove_toxic(self, proxy: str, name: str) -> None:
-        p = self.proxy(proxy)
-        with self._client():
-            if name not in p.toxics():
-                raise Invalid(f"The proxy {proxy!r} has no toxic named {name!r}.", 404)
-            p.destroy_toxic(name)
-
-    def set_enabled(self, proxy: str, enabled: bool) -> None:
-        p = self.proxy(proxy)
-        with self._client():
-            if enabled:
-                p.enable()
-            else:
-                p.disable()
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -162,8 +142,8 @@ class Dashboard:
     def target_cfg(self) -> tuple[LabConfig, str | None]:
         return lifecycle.active(self.cfg)
 
-    def lab_control(self) -> UIControl:
-        return UIControl(self.target_cfg()[0])
+    def lab_control(self) -> LabControl:
+        return LabControl(self.target_cfg()[0])
 
     def refresh_control(self) -> None:
         """The proxies and the DNS delay, read at once, each given ``CONTROL_WAIT_S`` at most
@@ -422,8 +402,10 @@ class Dashboard:
                     raise Invalid(f"Toxiproxy refused the toxic: {_reason(e)}.", 409) from None
                 return self.changed()
             if method == "DELETE" and len(parts) == 5 and parts[3] == "toxics":
-                if not NAME_RE.match(parts[4]):
-                    raise Invalid(f"No toxic called {parts[4]!r}.", 404)
+                if not NAME_RE.match(parts[4]) or parts[4] not in {
+                    t.name for t in lab.toxics(proxy)
+                }:
+                    raise Invalid(f"The proxy {proxy!r} has no toxic named {parts[4]!r}.", 404)
                 lab.remove_toxic(proxy, parts[4])
                 return self.changed()
         raise Invalid(f"Nothing to {method} at {path}.", 404)

@@ -18,7 +18,6 @@ import requests
 from lab import lifecycle
 from lab.config import REPO_ROOT
 from lab.control import LabControl, toxiproxy_at
-from lab.ui.server import UIControl
 from tests.conftest import free_lab_config
 from tests.ui.conftest import screenshot, start_ui, stop_ui
 
@@ -209,7 +208,7 @@ def test_disable_a_proxy_and_set_the_dns_delay(page, ui_server, lab_cfg):
     finally:
         lab.set_dns_delay(0)
         if not lab.proxies()["httpbin"]["enabled"]:
-            UIControl(lab_cfg).set_enabled("httpbin", True)
+            LabControl(lab_cfg).set_enabled("httpbin", True)
 
 
 def test_an_absent_lab_says_what_is_down_and_how_to_start_it(page, tmp_path):
