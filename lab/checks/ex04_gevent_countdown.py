@@ -11,6 +11,7 @@ graded in about 0.6 s plus the interpreter's start.
 from lab.checks._common import require_joined, timed
 from lab.grading.contract import GradeFailure
 from lab.grading.speed import require_concurrent, require_in_flight
+from lab.i18n import t
 
 COUNT = 6
 STEPS = (4, 5)  # the others' steps; the first has 3, one other 6 (see setup)
@@ -68,12 +69,13 @@ def verify(ctx, case, observed):
         timeline=observed["timeline"],
         suggestion="Spawn every countdown before joining any (no .join() inside the loop), "
         "and sleep with gevent.sleep, not time.sleep.",
+        unit="countdowns",
     )
     require_in_flight(
         observed["timeline"],
         len(tasks),
         "countdowns",
-        f"all {len(tasks)} at once",
+        t("speed.all_at_once", n=len(tasks)),
         suggestion="spawn every countdown before joining any (no .join() inside the loop)",
     )
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.

@@ -22,6 +22,7 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 FILES = 8
 LATENCY_MS = 150
@@ -105,11 +106,12 @@ def verify(ctx, case, observed):
         floor=max(latency, largest / rate),
         timeline=observed["timeline"],
         suggestion=SUGGESTION,
+        unit="downloads",
     )
     require_in_flight(
         observed["timeline"],
         len(case["files"]),
         "downloads",
-        f"all {len(case['files'])} at once",
+        t("speed.all_at_once", n=len(case["files"])),
         suggestion="spawn every download before joining any, with monkey.patch_all() first",
     )

@@ -22,6 +22,7 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 LATENCY_MS = 250
 TIMEOUT_S = 0.8
@@ -29,13 +30,6 @@ SLOW_PROXY_MS = 5000  # far past the timeout: that request must time out
 OK_URLS = 10
 STATUS_URLS = 6
 ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
-
-
-SUGGESTION = (
-    "The requests ran one after another: did you spawn them all before joining "
-    "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
-    "statement, before `import requests`?"
-)
 
 
 def setup(ctx):
@@ -91,10 +85,7 @@ def verify(ctx, case, observed):
     require_through_proxy(observed, proxied)
     for url, result in zip(urls, results):
         if result["url"] != url:
-            raise GradeFailure(
-                f"results must be in the order of urls: expected the result "
-                f"of {url} there, got one for {result['url']}"
-            )
+            raise GradeFailure(t("ex06.order", url=url, got=result["url"]))
         check_result(ctx, url, kinds[url], result)
     slowest = max(LATENCY_MS / 1000, case["timeout"])
     require_concurrent(
@@ -104,38 +95,29 @@ def verify(ctx, case, observed):
         sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
         floor=slowest,
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex06.suggest"),
+        unit="requests",
     )
     require_in_flight(
         observed["timeline"],
         len(urls),
         "requests",
-        f"all {len(urls)} at once",
-        suggestion=SUGGESTION,
+        t("speed.all_at_once", n=len(urls)),
+        suggestion=t("ex06.suggest"),
     )
 
 
 def check_result(ctx, url: str, kind: dict, result: dict) -> None:
     """One URL's result against what it really is."""
     if kind["kind"] in ("refused", "timeout"):
-        why = (
-            "nothing listens there" if kind["kind"] == "refused" else "it answers after the timeout"
-        )
+        why = t("ex06.refused" if kind["kind"] == "refused" else "ex06.slow_url")
         if not result["error"] or result["status"] is not None:
-            raise GradeFailure(f"{url} ({why}) should give {{'url', 'error'}}, got {result}")
+            raise GradeFailure(t("ex06.want_error", url=url, why=why, result=result))
         return
     if result["error"] is not None:
-        raise GradeFailure(
-            f"{url} answered, so its result needs its status and size, not an "
-            f"error: got error {result['error']!r:.200}"
-        )
+        raise GradeFailure(t("ex06.want_status", url=url, error=f"{result['error']!r:.200}"))
     served = direct(ctx, kind["path"])
     if result["status"] != served.status_code:
-        raise GradeFailure(
-            f"{url}: status {result['status']}, httpbin answers {served.status_code}"
-        )
+        raise GradeFailure(t("ex06.status", url=url, got=result["status"], want=served.status_code))
     if result["size"] != len(served.content):
-        raise GradeFailure(
-            f"{url}: size {result['size']}, httpbin serves "
-            f"{len(served.content)} bytes (len(response.content))"
-        )
+        raise GradeFailure(t("ex06.size", url=url, got=result["size"], want=len(served.content)))

@@ -18,6 +18,7 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 DNS_DELAY_MS = 300
 KNOWN = 9
@@ -90,11 +91,12 @@ def verify(ctx, case, observed):
         floor=delay,
         timeline=observed["timeline"],
         suggestion=SUGGESTION,
+        unit="look-ups",
     )
     require_in_flight(
         observed["timeline"],
         len(domains),
         "look-ups",
-        f"all {len(domains)} at once",
+        t("speed.all_at_once", n=len(domains)),
         suggestion="spawn every resolve_host before joining any",
     )

@@ -239,6 +239,7 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
         timeline=seen["timeline"],
         suggestion=f"the {c} consumers did not work at the same time: spawn "
         "them all before joining, and sleep with gevent.sleep",
+        unit="items being processed",
     )
     require_in_flight(
         seen["timeline"],

@@ -114,6 +114,7 @@ def verify(ctx, case, observed):
         timeline=timeline,
         suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
         "let it start the next request as soon as one finishes",
+        unit="requests",
     )
     require_in_flight(
         timeline,

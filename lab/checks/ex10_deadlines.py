@@ -24,6 +24,7 @@ from lab.checks._common import (
     unfinished,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 LATENCY_MS = 150
 FAST_URLS = 12
@@ -128,7 +129,7 @@ def verify(ctx, case, observed):
         timeline,
         len(case["urls"]),
         "requests",
-        f"all {len(case['urls'])} at once",
+        t("speed.all_at_once", n=len(case["urls"])),
         suggestion="spawn every greenlet first, then wait for them together",
     )
     still = unfinished(timeline)

@@ -14,6 +14,7 @@ A server that serves one request at a time needs at least M x K x delay = 4.8 s.
 
 from lab.checks._common import timed, token
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 DELAY_S = 0.1
 LATENCY_MS = 50
@@ -129,12 +130,13 @@ def verify(ctx, case, observed):
         floor=per_client,
         timeline=observed["timeline"],
         suggestion=SUGGESTION,
+        unit="clients served",
     )
     require_in_flight(
         observed["timeline"],
         len(case["clients"]),
         "clients served",
-        f"all {len(case['clients'])} clients served at once",
+        t("speed.all_at_once", n=len(case["clients"])),
         suggestion=SUGGESTION,
     )
 

@@ -16,6 +16,7 @@ from lab import config
 from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
+from lab.i18n import t
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -73,16 +74,16 @@ def cmd_reset(args: argparse.Namespace) -> int:
     backup = None
     if path.is_file():
         if path.read_bytes() == starting:
-            print(f"{rel} is already the starting file: nothing to do.")
+            print(t("reset.same", file=rel))
             return 0
         stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = config.load().state_path / "backups" / f"{ex.stem}.{stamp}.py"
         backup.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, backup)
     path.write_bytes(starting)
-    print(f"Restored {rel} to its starting version.")
+    print(t("reset.done", file=rel))
     if backup is not None:
-        print(f"Your version is kept in {_shown(backup)}.")
+        print(t("reset.backup", file=_shown(backup)))
     return 0
 
 
@@ -93,11 +94,8 @@ def _committed(rel: Path) -> bytes:
         capture_output=True,
     )
     if proc.returncode != 0:
-        raise LabError(
-            f"Cannot find the starting version of {rel} (git: "
-            f"{proc.stderr.decode(errors='replace').strip() or 'not a git checkout'}).",
-            "reset needs the repository's git history; `git checkout -- FILE` does the same.",
-        )
+        error = proc.stderr.decode(errors="replace").strip() or "not a git checkout"
+        raise LabError(t("reset.no_git", file=rel, error=error), t("reset.no_git_fix"))
     return proc.stdout
 
 

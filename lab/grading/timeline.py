@@ -23,6 +23,7 @@ import itertools
 import time
 
 from lab.grading import channel
+from lab.i18n import t
 
 _ids = itertools.count(1)
 
@@ -81,10 +82,10 @@ def render(entries: list[dict], width: int = 40, max_rows: int = 12) -> str:
         a = min(width - 1, int(e["start"] / end * width))
         b = max(a + 1, min(width, round(stop / end * width)))
         bar = " " * a + "#" * (b - a) + " " * (width - b)
-        tail = "" if e["end"] is not None else "  (never finished)"
+        tail = "" if e["end"] is not None else "  " + t("timeline.never_finished")
         lines.append(f"{name:{pad}}  |{bar}|{tail}")
     if len(entries) > max_rows:
-        lines.append(f"{'':{pad}}  ... and {len(entries) - max_rows} more")
+        lines.append(f"{'':{pad}}  " + t("timeline.more", n=len(entries) - max_rows))
     return "\n".join(lines)
 
 
