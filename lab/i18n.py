@@ -377,6 +377,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{i:>3}. {event:<6} {origin} -> {target}  in {function}",
         "vi": "{i:>3}. {event:<6} {origin} -> {target}  trong {function}",
     },
+    "trace.ended": {"en": "(its function ended)", "vi": "(hàm của nó đã kết thúc)"},
+    "trace.start": {"en": "(its function starts)", "vi": "(hàm của nó bắt đầu)"},
     "trace.switches_more": {"en": "... and {n} more", "vi": "... và {n} lần nữa"},
     "trace.no_switches": {
         "en": "(no greenlet switch recorded: the code did not get that far)",
@@ -528,6 +530,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "start({x}, {y}) phải trả về {want} (giá trị task_a nhận được + y), nhưng nhận "
         "được {got}",
     },
+    "ex04.suggest": {
+        "en": "Spawn every countdown before joining any (no .join() inside the loop), and "
+        "sleep with gevent.sleep, not time.sleep.",
+        "vi": "Hãy spawn mọi bộ đếm trước khi join bất kỳ cái nào (không .join() trong vòng "
+        "lặp), và ngủ bằng gevent.sleep, không phải time.sleep.",
+    },
+    "ex04.suggest_spawn": {
+        "en": "spawn every countdown before joining any (no .join() inside the loop)",
+        "vi": "hãy spawn mọi bộ đếm trước khi join bất kỳ cái nào (không .join() trong vòng lặp)",
+    },
+    "ex05.suggest": {
+        "en": "The downloads ran one after another: is `monkey.patch_all()` the first "
+        "statement of the module, before `import urllib.request`? And did you spawn every "
+        "download before joining?",
+        "vi": "Các lượt tải chạy lần lượt từng cái: `monkey.patch_all()` có phải là lệnh đầu "
+        "tiên của module, trước `import urllib.request` không? Và bạn đã spawn mọi lượt tải "
+        "trước khi join chưa?",
+    },
+    "ex05.suggest_spawn": {
+        "en": "spawn every download before joining any, with monkey.patch_all() first",
+        "vi": "hãy spawn mọi lượt tải trước khi join, với monkey.patch_all() đứng đầu tiên",
+    },
     "ex06.order": {
         "en": "results must be in the order of urls: expected the result of {url} there, "
         "got one for {got}",
@@ -580,6 +604,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chủ DNS của lab. Hãy giữ `use_lab_dns()` và `monkey.patch_socket()` (hoặc "
         "patch_all()) ở những dòng đầu, trước `import socket`.",
     },
+    "ex07.order": {
+        "en": "results must be in the order of domains: expected {domain} there, got {got}",
+        "vi": "kết quả phải theo đúng thứ tự của domains: ở đó phải là {domain}, nhưng lại "
+        "là {got}",
+    },
+    "ex07.suggest": {
+        "en": "The look-ups ran one after another: did you spawn them all before joining? "
+        "Are use_lab_dns() and monkey.patch_socket() still the first statements, before "
+        "`import socket`?",
+        "vi": "Các lượt tra cứu chạy lần lượt từng cái: bạn đã spawn tất cả trước khi join "
+        "chưa? use_lab_dns() và monkey.patch_socket() có còn là những lệnh đầu tiên, trước "
+        "`import socket` không?",
+    },
     "ex07.lab_down": {
         "en": "the lab's DNS server did not answer ({error}): is the lab running? "
         "`make lab-status` tells; `make lab-down && make lab-up` restarts it.",
@@ -587,13 +624,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`make lab-status` cho biết; `make lab-down && make lab-up` khởi động lại.",
     },
     "ex08.markers": {
-        "en": "consumed {got} items but the producer put only {want}: a consumer took an end "
-        "marker as an item, or {consumers} consumers shared fewer than {consumers} end "
-        "markers. Put exactly one end marker (StopIteration) per consumer after the last "
-        "item, and stop a consumer as soon as it takes one.",
-        "vi": "đã tiêu thụ {got} phần tử nhưng producer chỉ đưa vào {want}: một consumer đã "
-        "coi dấu kết thúc là một phần tử, hoặc {consumers} consumer dùng chung ít hơn "
-        "{consumers} dấu kết thúc. Hãy đưa đúng một dấu kết thúc (StopIteration) cho mỗi "
-        "consumer sau phần tử cuối, và cho consumer dừng ngay khi lấy được nó.",
+        "en": "{name}: every item was consumed, then gevent stopped with LoopExit: {n} "
+        "consumers but the producer put {markers} end marker(s), so a consumer still waits "
+        "in get() for its own. Put one end marker (StopIteration) per consumer after the "
+        "last item: {n} of them.",
+        "vi": "{name}: mọi phần tử đã được tiêu thụ, rồi gevent dừng với LoopExit: có {n} "
+        "consumer nhưng producer chỉ đưa vào {markers} dấu kết thúc, nên một consumer vẫn "
+        "chờ trong get() dấu kết thúc của riêng nó. Hãy đưa vào mỗi consumer một dấu kết "
+        "thúc (StopIteration) sau phần tử cuối: tất cả {n} cái.",
+    },
+    "ex08.loop_exit": {
+        "en": "{name}: gevent stopped with LoopExit: every greenlet was waiting and nothing "
+        "could wake them. Either the consumers quit while the producer still had items (did "
+        "a consumer decide it was finished with queue.empty()?) so the producer blocked on "
+        "the full queue, or a consumer waits for an end marker that never comes (one "
+        "StopIteration per consumer). Items consumed before it stopped: {got} of {total}.",
+        "vi": "{name}: gevent dừng với LoopExit: mọi greenlet đều đang chờ và không gì đánh "
+        "thức được chúng. Hoặc các consumer đã nghỉ khi producer vẫn còn phần tử (có "
+        "consumer nào tự cho là xong việc nhờ queue.empty() không?) nên producer bị chặn ở "
+        "hàng đợi đầy, hoặc một consumer chờ một dấu kết thúc không bao giờ tới (mỗi "
+        "consumer một StopIteration). Số phần tử đã tiêu thụ trước khi dừng: {got} trên "
+        "{total}.",
     },
 }

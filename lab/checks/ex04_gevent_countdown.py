@@ -67,8 +67,7 @@ def verify(ctx, case, observed):
         sequential=sum(steps) * delay,
         floor=max(steps) * delay,
         timeline=observed["timeline"],
-        suggestion="Spawn every countdown before joining any (no .join() inside the loop), "
-        "and sleep with gevent.sleep, not time.sleep.",
+        suggestion=t("ex04.suggest"),
         unit="countdowns",
     )
     require_in_flight(
@@ -76,7 +75,7 @@ def verify(ctx, case, observed):
         len(tasks),
         "countdowns",
         t("speed.all_at_once", n=len(tasks)),
-        suggestion="spawn every countdown before joining any (no .join() inside the loop)",
+        suggestion=t("ex04.suggest_spawn"),
     )
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.
     firsts = {f"{label}: {n}" for label, n in tasks}

@@ -31,13 +31,6 @@ SIZES = (30_000, 50_000)
 EXTENSIONS = ("pdf", "json", "tar.gz", "csv", "log", "zip")
 
 
-SUGGESTION = (
-    "The downloads ran one after another: is `monkey.patch_all()` the first "
-    "statement of the module, before `import urllib.request`? And did you spawn "
-    "every download before joining?"
-)
-
-
 def setup(ctx):
     ctx.set_latency(LATENCY_MS)
     ctx.add_toxic("bandwidth", {"rate": RATE_KB})
@@ -105,7 +98,7 @@ def verify(ctx, case, observed):
         sequential=sum(costs),
         floor=max(latency, largest / rate),
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex05.suggest"),
         unit="downloads",
     )
     require_in_flight(
@@ -113,5 +106,5 @@ def verify(ctx, case, observed):
         len(case["files"]),
         "downloads",
         t("speed.all_at_once", n=len(case["files"])),
-        suggestion="spawn every download before joining any, with monkey.patch_all() first",
+        suggestion=t("ex05.suggest_spawn"),
     )

@@ -68,8 +68,25 @@ def run(module, case):
     from lab.grading.timeline import Timeline
 
     timeline = Timeline()
-    module.fetch_url = timeline.wrap(module.fetch_url, label)
+    escaped: list = []  # (url, exception) that left the learner's fetch_url
+    learners = module.fetch_url
+
+    def fetch_url(url, *args, **kwargs):
+        try:
+            return learners(url, *args, **kwargs)
+        except Exception as exc:
+            escaped.append((url, exc))
+            raise
+
+    module.fetch_url = timeline.wrap(fetch_url, label)
     results = timed(module.fetch_all, list(case["urls"]), case["timeout"])
+    if escaped and (not isinstance(results, list) or None in results):
+        url, exc = escaped[0]
+        raise GradeFailure(
+            t("ex06.uncaught", error=type(exc).__name__, url=url)
+            + "\n"
+            + learner_frames(exc, module.__file__)
+        )
     require_dict_per_input(results, case["urls"], "fetch_all", "URL")
     return {
         "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
@@ -105,6 +122,28 @@ def verify(ctx, case, observed):
         t("speed.all_at_once", n=len(urls)),
         suggestion=t("ex06.suggest"),
     )
+
+
+def learner_frames(exc: BaseException, learner_file: str) -> str:
+    """The traceback from the learner's own frame (their fetch_url) to where it was raised:
+    the first of their frames, then the last two, then the exception."""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = os.path.abspath(learner_file)
+    theirs = [i for i, f in enumerate(frames) if os.path.abspath(f.filename) == mine]
+    if not theirs:
+        return "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+    start = theirs[0]
+    shown = frames[start : start + 1]
+    tail = frames[max(start + 1, len(frames) - 2) :]
+    text = "".join(traceback.format_list(shown))
+    if len(frames) - start - 1 > len(tail):
+        text += "  ...\n"
+    text += "".join(traceback.format_list(tail))
+    text = text.replace(f'"{os.getcwd()}{os.sep}', '"')
+    return (text + "".join(traceback.format_exception_only(type(exc), exc))).rstrip()
 
 
 def check_result(ctx, url: str, kind: dict, result: dict) -> None:

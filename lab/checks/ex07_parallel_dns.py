@@ -25,13 +25,6 @@ KNOWN = 9
 UNKNOWN = 3
 
 
-SUGGESTION = (
-    "The look-ups ran one after another: did you spawn them all before joining? "
-    "Are use_lab_dns() and monkey.patch_socket() still the first statements, "
-    "before `import socket`?"
-)
-
-
 def setup(ctx):
     ctx.set_dns_delay(DNS_DELAY_MS)
     zone = ctx.zone()
@@ -48,8 +41,12 @@ def setup(ctx):
 
 def run(module, case):
 
+    from gevent import monkey
+
     from lab.grading.timeline import Timeline
 
+    if not monkey.is_module_patched("socket"):
+        raise GradeFailure(t("ex07.not_patched"))
     timeline = Timeline()
     module.resolve_host = timeline.wrap(module.resolve_host)
     results = timed(module.resolve_all, list(case["domains"]))
@@ -67,10 +64,7 @@ def verify(ctx, case, observed):
     require_asked_dns(observed, domains)
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
-            raise GradeFailure(
-                f"results must be in the order of domains: expected {domain} "
-                f"there, got {result['domain']}"
-            )
+            raise GradeFailure(t("ex07.order", domain=domain, got=result["domain"]))
         if domain in answers:
             if result["ip"] not in answers[domain]:
                 raise GradeFailure(
@@ -90,7 +84,7 @@ def verify(ctx, case, observed):
         unit_cost=delay,
         floor=delay,
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex07.suggest"),
         unit="look-ups",
     )
     require_in_flight(

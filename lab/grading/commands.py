@@ -110,29 +110,63 @@ def cmd_trace(args: argparse.Namespace) -> int:
     """Grade one exercise and draw its timeline even when it passes."""
     import random
 
-    from lab.grading import report
+    from lab.grading import report, speed
     from lab.grading.harness import Grader
     from lab.grading.labsession import lab_for_grading
     from lab.grading.target import resolve_target
-    from lab.grading.timeline import render
 
     ex = find(args.exercise, command="make trace EX=06")
     target = resolve_target(args.target)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     cfg = config.load()
-    print(f"Tracing {target.display(ex)} (seed {seed})")
+    print(t("trace.tracing", file=target.display(ex), seed=seed))
     if ex.needs_lab:
         with lab_for_grading(cfg) as lab_cfg:
             outcome = Grader(lab_cfg, target, seed).grade(ex)
     else:
         outcome = Grader(cfg, target, seed).grade(ex)
     print(report.outcome_line(outcome))
+    print(trace_text(outcome, speed.CHECKS[0]["floor"] if speed.CHECKS else None, ex.number))
+    return 0 if outcome.passed else 1
+
+
+def trace_text(outcome, floor: float | None, number: int) -> str:
+    """Every lane of the timeline with the floor marked, the greenlet switches (01-03),
+    and where the event loop was blocked (04-11)."""
+    from lab.grading.blocking import THRESHOLD_S
+    from lab.grading.timeline import render
+
+    parts = []
     timeline = outcome.details.get("timeline")
     if timeline:
-        print(render(timeline, max_rows=40))
+        parts.append(render(timeline, width=60, max_rows=len(timeline), floor=floor))
+    elif number > 3:
+        parts.append(t("trace.no_timeline"))
+    switches = outcome.details.get("switches")
+    if number <= 3:
+        if switches:
+            parts.append(t("trace.switches", n=len(switches)))
+            for i, s in enumerate(switches, 1):
+                origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
+                resumes = s["resumes"] or t("trace.start")
+                parts.append(
+                    "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
+                             target=s["to"], function=resumes)
+                )  # fmt: skip
+        else:
+            parts.append(t("trace.no_switches"))
     else:
-        print("(no timeline: this exercise records none, or it did not get that far)")
-    return 0 if outcome.passed else 1
+        blocks = outcome.details.get("blocked") or []
+        if blocks:
+            parts.append(t("blocked.trace_title"))
+            for b in blocks:
+                parts.append(
+                    "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
+                             call=b["call"], why=t(f"blocked.{b['cause']}"))
+                )  # fmt: skip
+        else:
+            parts.append(t("blocked.trace_none", ms=int(THRESHOLD_S * 1000)))
+    return "\n".join(parts)
 
 
 COMMANDS = {

@@ -25,7 +25,7 @@ import requests
 from lab import health
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
-from lab.grading import channel, containment, evidence, speed
+from lab.grading import blocking, channel, containment, evidence, speed
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure, Kind, Outcome, Status
 from lab.grading.target import Target
@@ -324,6 +324,9 @@ class Grader:
             outcome.seconds = round(time.monotonic() - started, 3)
         if ex.needs_lab and outcome.status is Status.FAILED and outcome.kind is not Kind.LAB_ERROR:
             self._blame_the_lab_if_it_failed(outcome)
+        if outcome.status is Status.FAILED and outcome.kind is not Kind.LAB_ERROR:
+            if line := blocking.describe(outcome.details.get("blocked", [])):
+                outcome.reason = f"{line}\n{outcome.reason}"  # the cause first
         return outcome
 
     def _blame_the_lab_if_it_failed(self, outcome: Outcome) -> None:
@@ -351,6 +354,12 @@ class Grader:
             settings = ctx.settings() if ex.needs_lab else None
             marks = evidence.mark(self.cfg) if ex.needs_lab else None
             run = run_isolated(self.cfg, self.target, ex, case)
+            blocks = [e.data for e in run.events if e.name == "blocked"]
+            if blocks:
+                outcome.details["blocked"] = blocks
+            recorded = next((e for e in run.events if e.name == "switches"), None)
+            if recorded is not None:
+                outcome.details["switches"] = recorded.data.get("switches", [])
             observed = self._observed(run, ex, outcome)
             if observed is None:
                 return

@@ -30,7 +30,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from lab.grading import channel  # these two import the standard library only
+from lab.grading import blocking, channel  # these import the standard library only
 from lab.grading.contract import GradeFailure
 from lab.i18n import lang, t
 
@@ -130,7 +130,17 @@ def grade(file: str, check_module: str, case: dict) -> dict:
     try:
         module = import_file(file)
         check = importlib.import_module(check_module)
-        observed = check.run(module, case)
+        recorder = None
+        if re.search(r"\.ex0[123]_", check_module):  # the greenlet exercises: every switch
+            from lab.grading.switches import Recorder
+
+            recorder = Recorder(module)
+            recorder.start()
+        try:
+            observed = check.run(module, case)
+        finally:
+            if recorder is not None:
+                recorder.stop()
     except NotImplementedError as exc:
         return {"status": "not-done", "reason": not_done_reason(exc, file)}
     except AssertionError as exc:
@@ -169,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     # module is imported: nothing of them is left in argv, the environment or a file.
     handover = json.loads(sys.stdin.read())
     channel.connect(handover["fd"], handover["token"])
+    blocking.LEARNER_DIR = os.path.dirname(os.path.abspath(args.file))
     result = grade(args.file, args.check, handover["case"])
     try:
         channel.send("result", result=result)
