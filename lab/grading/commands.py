@@ -133,7 +133,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def trace_text(outcome, floor: float | None, number: int) -> str:
     """Every lane of the timeline with the floor marked, the greenlet switches (01-03),
     and where the event loop was blocked (04-11)."""
-    from lab.grading.blocking import THRESHOLD_S
+    from lab.grading.blocking import REPORT_S
     from lab.grading.timeline import render
 
     parts = []
@@ -165,7 +165,7 @@ def trace_text(outcome, floor: float | None, number: int) -> str:
                              call=b["call"], why=t(f"blocked.{b['cause']}"))
                 )  # fmt: skip
         else:
-            parts.append(t("blocked.trace_none", ms=int(THRESHOLD_S * 1000)))
+            parts.append(t("blocked.trace_none", ms=int(REPORT_S * 1000)))
     return "\n".join(parts)
 
 
