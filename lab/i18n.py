@@ -552,6 +552,67 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "spawn every download before joining any, with monkey.patch_all() first",
         "vi": "hãy spawn mọi lượt tải trước khi join, với monkey.patch_all() đứng đầu tiên",
     },
+    "nothing_more": {"en": "(nothing more)", "vi": "(không còn gì)"},
+    "ex02.not_greenlet": {
+        "en": "pingpong() must assign a greenlet to the module global {name}",
+        "vi": "pingpong() phải gán một greenlet cho biến toàn cục {name} của module",
+    },
+    "ex02.parse_count": {
+        "en": "parse_label was called {n} times for {names} names: call it once per label, "
+        "in the parser",
+        "vi": "parse_label được gọi {n} lần cho {names} tên: hãy gọi đúng một lần cho mỗi "
+        "nhãn, bên trong parser",
+    },
+    "ex02.parse_outside": {
+        "en": "parse_label ran outside the parser greenlet: the parser must do the parsing",
+        "vi": "parse_label chạy bên ngoài greenlet parser: việc phân tích phải do parser làm",
+    },
+    "ex02.fetch_outside": {
+        "en": "fetch_data must run once, inside the fetcher greenlet (start it with "
+        "fetcher.switch(names))",
+        "vi": "fetch_data phải chạy đúng một lần, bên trong greenlet fetcher (khởi động nó "
+        "bằng fetcher.switch(names))",
+    },
+    "ex02.lines": {
+        "en": "for the names {names} the printed lines differ from line {line}: expected "
+        "{want}, got {got}",
+        "vi": "với các tên {names}, các dòng in ra khác đi từ dòng {line}: cần {want}, nhưng "
+        "nhận được {got}",
+    },
+    "ex02.returned": {
+        "en": "pingpong() should return {want}, got {got}",
+        "vi": "pingpong() phải trả về {want}, nhưng nhận được {got}",
+    },
+    "ex04.lines": {
+        "en": "countdown({label}, {n}) should print {want}, got {got}",
+        "vi": "countdown({label}, {n}) phải in {want}, nhưng in ra {got}",
+    },
+    "ex04.calls": {
+        "en": "call countdown(label, n, delay) once per task (the grader times each call): "
+        "it was called for {called}",
+        "vi": "hãy gọi countdown(label, n, delay) đúng một lần cho mỗi task (trình chấm đo "
+        "giờ từng lời gọi): nó đã được gọi cho {called}",
+    },
+    "ex04.interleave": {
+        "en": "the output does not interleave: the first {n} lines should be every "
+        "countdown's first number, got {got}",
+        "vi": "các dòng in ra không đan xen: {n} dòng đầu phải là số đầu tiên của từng bộ "
+        "đếm, nhưng nhận được {got}",
+    },
+    "ex05.not_dict": {
+        "en": "download_all should return a dict {{name: bytes}}, got {type}",
+        "vi": "download_all phải trả về một dict {{tên: bytes}}, nhưng nhận được {type}",
+    },
+    "ex05.not_bytes": {
+        "en": "{name}: expected the downloaded bytes, got a {type}",
+        "vi": "{name}: cần các byte đã tải về, nhưng nhận được một {type}",
+    },
+    "ex05.bytes": {
+        "en": "{name}: got {got} bytes (sha256 {got_sha}...), httpbin served {want} bytes "
+        "(sha256 {want_sha}...)",
+        "vi": "{name}: nhận được {got} byte (sha256 {got_sha}...), nhưng httpbin gửi {want} "
+        "byte (sha256 {want_sha}...)",
+    },
     "ex06.order": {
         "en": "results must be in the order of urls: expected the result of {url} there, "
         "got one for {got}",

@@ -52,13 +52,10 @@ def verify(ctx, case, observed):
         got = [ln for ln in lines if ln.rpartition(": ")[0] == label]
         want = [f"{label}: {i}" for i in range(n, 0, -1)]
         if got != want:
-            raise GradeFailure(f"countdown({label!r}, {n}) should print {want}, got {got}")
+            raise GradeFailure(t("ex04.lines", label=repr(label), n=n, want=want, got=got))
     called = sorted(e["label"] for e in observed["timeline"])
     if called != sorted(labels):
-        raise GradeFailure(
-            "call countdown(label, n, delay) once per task (the grader times "
-            f"each call): it was called for {called}"
-        )
+        raise GradeFailure(t("ex04.calls", called=called))
     steps = [n for _, n in tasks]
     require_concurrent(
         observed["elapsed"],
@@ -81,8 +78,4 @@ def verify(ctx, case, observed):
     firsts = {f"{label}: {n}" for label, n in tasks}
     head = set(lines[: len(tasks)])
     if head != firsts:
-        raise GradeFailure(
-            f"the output does not interleave: the first {len(tasks)} lines "
-            f"should be every countdown's first number, got "
-            f"{lines[: len(tasks)]}"
-        )
+        raise GradeFailure(t("ex04.interleave", n=len(tasks), got=lines[: len(tasks)]))

@@ -55,9 +55,7 @@ def run(module, case):
     urls = {name: case["base"] + blob_path(spec) for name, spec in case["files"].items()}
     results = timed(module.download_all, urls)
     if not isinstance(results, dict):
-        raise GradeFailure(
-            f"download_all should return a dict {{name: bytes}}, got {type(results).__name__}"
-        )
+        raise GradeFailure(t("ex05.not_dict", type=type(results).__name__))
     return {
         "results": {
             str(name): {
@@ -80,13 +78,18 @@ def verify(ctx, case, observed):
     for name, spec in files.items():
         got = results[name]
         if got["type"] != "bytes":
-            raise GradeFailure(f"{name}: expected the downloaded bytes, got a {got['type']}")
+            raise GradeFailure(t("ex05.not_bytes", name=name, type=got["type"]))
         served = fetch_direct(ctx, blob_path(spec))
         if got["size"] != len(served) or got["sha256"] != sha256(served):
             raise GradeFailure(
-                f"{name}: got {got['size']} bytes (sha256 {got['sha256'][:12]}"
-                f"...), httpbin served {len(served)} bytes (sha256 "
-                f"{sha256(served)[:12]}...)"
+                t(
+                    "ex05.bytes",
+                    name=name,
+                    got=got["size"],
+                    got_sha=got["sha256"][:12],
+                    want=len(served),
+                    want_sha=sha256(served)[:12],
+                )
             )
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
