@@ -6,9 +6,9 @@ so gevent's own monitor thread, ``gevent.config.monitor_thread``/``max_blocking_
 fail every exercise; this needs none):
 
 - a repeating timer on the hub's loop (``loop.timer(..., ref=False)``: it never keeps the
-  loop alive, so a learner's ``LoopExit`` stays a ``LoopExit``) runs every ``PET_S`` (10 ms)
+  loop alive, so a learner's ``LoopExit`` stays a ``LoopExit``) runs every ``PET_S`` (25 ms)
   and re-arms a one-shot ``SIGALRM`` ``THRESHOLD_S`` ahead (``signal.setitimer``);
-- while the loop runs, the alarm never fires (it is pushed back every 10 ms, and no signal
+- while the loop runs, the alarm never fires (it is pushed back every 25 ms, and no signal
   is ever delivered). When the loop is blocked (an unpatched ``time.sleep``, a socket gevent
   did not patch, a busy loop), the alarm fires: Python runs its handler in the main thread
   as soon as it can (a ``time.sleep`` or a blocking ``recv`` is interrupted and resumed, PEP
@@ -23,6 +23,8 @@ fail every exercise; this needs none):
   in these exercises (their latencies are 150 ms or more).
 - "io" (a wait on a socket gevent did not patch) is said only when the socket module is
   not patched; with it patched, time spent inside an I/O library is computing, "cpu".
+
+``LAB_BLOCKED_LOOP=off`` in the grader's environment turns the detector off (to compare).
 
 Each block is sent to the grader at once on the channel (``blocked`` events, at most
 ``MAX_SENT``); the harness shows them on a FAIL and ``gevent-lab trace`` always.
@@ -42,7 +44,7 @@ from lab.grading import channel
 
 THRESHOLD_S = 0.05  # the alarm: the loop has not run for this long
 REPORT_S = 0.1  # a block is recorded when it lasted this long (see below)
-PET_S = 0.01
+PET_S = 0.025
 MAX_SENT = 20
 _IO_MODULES = ("socket", "ssl", "http", "urllib", "urllib3", "requests", "selectors", "select")
 
@@ -60,6 +62,8 @@ class Watchdog:
         self._old_handler: Any = None
 
     def start(self) -> None:
+        if os.environ.get("LAB_BLOCKED_LOOP") == "off":  # to measure the grader without it
+            return
         gevent = sys.modules.get("gevent")
         if gevent is None or not LEARNER_DIR or not hasattr(signal, "setitimer"):
             return
