@@ -678,11 +678,132 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chưa? use_lab_dns() và monkey.patch_socket() có còn là những lệnh đầu tiên, trước "
         "`import socket` không?",
     },
-    "ex07.lab_down": {
-        "en": "the lab's DNS server did not answer ({error}): is the lab running? "
-        "`make lab-status` tells; `make lab-down && make lab-up` restarts it.",
-        "vi": "máy chủ DNS của lab không trả lời ({error}): lab có đang chạy không? "
-        "`make lab-status` cho biết; `make lab-down && make lab-up` khởi động lại.",
+    "ex07.wrong_ip": {
+        "en": "{domain} resolved to {ip} (error {error}); the lab's zone says {zone}",
+        "vi": "{domain} được phân giải thành {ip} (lỗi {error}); zone của lab nói là {zone}",
+    },
+    "ex07.unknown": {
+        "en": "{domain} does not exist: expected {{'domain': ..., 'error': 'lỗi DNS'}}, got "
+        "{result}",
+        "vi": "{domain} không tồn tại: cần {{'domain': ..., 'error': 'lỗi DNS'}}, nhưng nhận "
+        "được {result}",
+    },
+    "ex07.suggest_spawn": {
+        "en": "spawn every resolve_host before joining any",
+        "vi": "hãy spawn mọi resolve_host trước khi join bất kỳ cái nào",
+    },
+    "ex09.not_dict": {
+        "en": "fetch_all should return a dict {{url: text}}, got {value}",
+        "vi": "fetch_all phải trả về một dict {{url: text}}, nhưng nhận được {value}",
+    },
+    "ex09.no_raise": {
+        "en": "fetch_one({url}) {status}: an error status must raise requests.HTTPError "
+        "(call response.raise_for_status())",
+        "vi": "fetch_one({url}) {status}: một status lỗi phải ném requests.HTTPError (gọi "
+        "response.raise_for_status())",
+    },
+    "ex09.text": {
+        "en": "{url}: got {got}, httpbin serves {want}",
+        "vi": "{url}: nhận được {got}, nhưng httpbin gửi {want}",
+    },
+    "ex09.over": {
+        "en": "{n} requests ran at the same time; the limit was k = {k}: use a Pool(k) "
+        "instead of spawning them all",
+        "vi": "có {n} yêu cầu chạy cùng lúc; giới hạn là k = {k}: hãy dùng Pool(k) thay vì "
+        "spawn tất cả",
+    },
+    "ex09.suggest_slow": {
+        "en": "at most {n} requests ran at once: use Pool({k}) and let it start the next "
+        "request as soon as one finishes",
+        "vi": "nhiều nhất chỉ {n} yêu cầu chạy cùng lúc: hãy dùng Pool({k}) và để nó bắt đầu "
+        "yêu cầu tiếp theo ngay khi một yêu cầu xong",
+    },
+    "ex09.suggest": {
+        "en": "use Pool({k}) and let it start the next request as soon as one finishes",
+        "vi": "hãy dùng Pool({k}) và để nó bắt đầu yêu cầu tiếp theo ngay khi một yêu cầu xong",
+    },
+    "ex10.not_dict": {
+        "en": "fetch_before should return a dict {{url: result}}, got {value}",
+        "vi": "fetch_before phải trả về một dict {{url: result}}, nhưng nhận được {value}",
+    },
+    "ex10.late": {
+        "en": "{n} fast URL(s) (each answers in {ms} ms) did not come back ok by the "
+        "{deadline:g} s deadline, e.g. {first}: {result}",
+        "vi": "{n} URL nhanh (mỗi cái trả lời trong {ms} ms) không trả về ok trước hạn chót "
+        "{deadline:g} giây, ví dụ {first}: {result}",
+    },
+    "ex10.suggest_late": {
+        "en": "fetch them all at the same time: spawn every greenlet first, then wait for "
+        "them together under one gevent.Timeout",
+        "vi": "hãy tải tất cả cùng lúc: spawn mọi greenlet trước, rồi chờ chúng cùng nhau "
+        "dưới một gevent.Timeout duy nhất",
+    },
+    "ex10.early": {
+        "en": "returned after {elapsed:.2f} s, before the {deadline:g} s deadline: the slow "
+        "URLs were given up on too early (wait until the deadline, they might still have "
+        "answered)",
+        "vi": "trả về sau {elapsed:.2f} giây, trước hạn chót {deadline:g} giây: các URL chậm "
+        "bị bỏ cuộc quá sớm (hãy chờ tới hạn chót, biết đâu chúng vẫn kịp trả lời)",
+    },
+    "ex10.over": {
+        "en": "returned after {elapsed:.2f} s; the deadline was {deadline:g} s: the whole "
+        "call must end by the deadline",
+        "vi": "trả về sau {elapsed:.2f} giây; hạn chót là {deadline:g} giây: cả lời gọi phải "
+        "kết thúc trước hạn chót",
+    },
+    "ex10.suggest_over": {
+        "en": "one gevent.Timeout around the join of all greenlets, not one per request",
+        "vi": "một gevent.Timeout bao quanh việc join tất cả greenlet, không phải mỗi yêu cầu "
+        "một cái",
+    },
+    "ex10.suggest_spawn": {
+        "en": "spawn every greenlet first, then wait for them together",
+        "vi": "hãy spawn mọi greenlet trước, rồi chờ chúng cùng nhau",
+    },
+    "ex10.still": {
+        "en": "{n} fetch_one call(s) were still running after fetch_before returned (e.g. "
+        "{first}): kill the greenlets that missed the deadline (gevent.killall)",
+        "vi": "còn {n} lời gọi fetch_one đang chạy sau khi fetch_before trả về (ví dụ "
+        "{first}): hãy dừng các greenlet trễ hạn (gevent.killall)",
+    },
+    "ex10.want_timed_out": {
+        "en": "{url} answers long after the deadline: expected {{'status': 'timed out'}}, "
+        "got {got}",
+        "vi": "{url} trả lời rất lâu sau hạn chót: cần {{'status': 'timed out'}}, nhưng nhận "
+        "được {got}",
+    },
+    "ex10.text": {
+        "en": "{url}: text {got}, httpbin serves {want}",
+        "vi": "{url}: text {got}, nhưng httpbin gửi {want}",
+    },
+    "ex11.suggest": {
+        "en": "requests were served one at a time: does answer() wait with gevent.sleep "
+        "(time.sleep blocks every greenlet)? Does the server limit its connections "
+        "(StreamServer(..., spawn=1))?",
+        "vi": "các yêu cầu được phục vụ lần lượt từng cái: answer() có chờ bằng gevent.sleep "
+        "không (time.sleep chặn mọi greenlet)? Máy chủ có giới hạn số kết nối không "
+        "(StreamServer(..., spawn=1))?",
+    },
+    "ex11.not_server": {
+        "en": "make_server should return a StreamServer that is not started yet",
+        "vi": "make_server phải trả về một StreamServer chưa được khởi động",
+    },
+    "ex11.client": {"en": "client {n}: {answers}", "vi": "client {n}: {answers}"},
+    "ex11.no_answer": {
+        "en": "no answer to {line} within {seconds} s",
+        "vi": "không có câu trả lời cho {line} trong vòng {seconds} giây",
+    },
+    "ex11.want_err": {
+        "en": "{line} should be answered 'ERR ...', got {got}",
+        "vi": "{line} phải được trả lời 'ERR ...', nhưng nhận được {got}",
+    },
+    "ex11.answer": {
+        "en": "{line} should be answered {want}, got {got}",
+        "vi": "{line} phải được trả lời {want}, nhưng nhận được {got}",
+    },
+    "ex11.closed": {
+        "en": "(did the client close before an answer?)",
+        "vi": "(client có đóng kết nối trước khi được trả lời không?)",
     },
     "ex08.markers": {
         "en": "{name}: every item was consumed, then gevent stopped with LoopExit: {n} "

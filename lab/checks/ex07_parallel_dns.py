@@ -68,15 +68,16 @@ def verify(ctx, case, observed):
         if domain in answers:
             if result["ip"] not in answers[domain]:
                 raise GradeFailure(
-                    f"{domain} resolved to {result['ip']!r} (error "
-                    f"{result['error']!r}); the lab's zone says "
-                    f"{' or '.join(answers[domain])}"
+                    t(
+                        "ex07.wrong_ip",
+                        domain=domain,
+                        ip=repr(result["ip"]),
+                        error=repr(result["error"]),
+                        zone=" | ".join(answers[domain]),
+                    )
                 )
         elif result["ip"] is not None or not result["error"]:
-            raise GradeFailure(
-                f"{domain} does not exist: expected {{'domain': ..., "
-                f"'error': 'lỗi DNS'}}, got {result}"
-            )
+            raise GradeFailure(t("ex07.unknown", domain=domain, result=result))
     delay = DNS_DELAY_MS / 1000
     require_concurrent(
         observed["elapsed"],
@@ -92,5 +93,5 @@ def verify(ctx, case, observed):
         len(domains),
         "look-ups",
         t("speed.all_at_once", n=len(domains)),
-        suggestion="spawn every resolve_host before joining any",
+        suggestion=t("ex07.suggest_spawn"),
     )
