@@ -245,10 +245,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sys.exit() hay làm sập trình thông dịch không?",
     },
     "crash": {"en": "raised {error}", "vi": "ném ra ngoại lệ {error}"},
-    "crash.where": {
-        "en": "raised {error} in your {function} ({where})",
-        "vi": "hàm {function} của bạn ném ra ngoại lệ {error} ({where})",
-    },
     "unreadable": {
         "en": "the results could not be read back: {error}",
         "vi": "không đọc lại được kết quả: {error}",
@@ -379,7 +375,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "trace.ended": {"en": "(its function ended)", "vi": "(hàm của nó đã kết thúc)"},
     "trace.start": {"en": "(its function starts)", "vi": "(hàm của nó bắt đầu)"},
-    "trace.switches_more": {"en": "... and {n} more", "vi": "... và {n} lần nữa"},
     "trace.no_switches": {
         "en": "(no greenlet switch recorded: the code did not get that far)",
         "vi": "(không ghi được lần chuyển greenlet nào: mã chưa chạy tới đó)",
@@ -501,7 +496,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{text!r} được in bởi {who}, không phải {owner}: mỗi task phải in từ bên trong "
         "greenlet của chính nó (switch sang nó; đừng gọi thẳng hàm của nó hay in hộ nó)",
     },
-    "another_greenlet": {"en": "another greenlet", "vi": "một greenlet khác"},
     # -- exercise checks (lab/checks/ex*.py) ----------------------------------------------
     "ex01.not_greenlet": {
         "en": "start() must assign a greenlet to the module global {name}",
