@@ -101,7 +101,7 @@ def render(
         for q in range(0, width, width // 4 or 1):
             ticks[q] = "+"
         ticks[mark] = "^"
-        lines.append(f"{'':{pad}}  +{''.join(ticks)}+")
+        lines.append(f"{'':{pad}}   {''.join(ticks)}")
         lines.append(f"{'':{pad}}   {'':{mark}}^ {t('timeline.floor', floor=floor)}")
         lines.append(
             f"{'':{pad}}   "
