@@ -29,6 +29,9 @@ goes away, greenlet raises ``GreenletExit`` inside it. That is why ``__init__`` 
 a closure rather than a bound method: ``greenlet(self._run)`` would make a reference cycle
 (generator -> greenlet -> generator) that keeps a suspended greenlet alive forever.
 
+Source: no example of the source material; it goes further than examples G1 and G2 (a
+greenlet paused deep inside nested calls, which is what a generator is).
+
 Run it: ``make run EX=03``. Grade it: ``make check EX=03``. Stuck? ``make hint EX=03``.
 
 Tiếng Việt
@@ -58,6 +61,9 @@ Một generator bị bỏ rơi sẽ được đóng giùm bạn: khi tham chiế
 tạm dừng biến mất, greenlet ném ``GreenletExit`` vào bên trong nó. Vì thế ``__init__`` (viết
 sẵn) chạy một closure chứ không phải một bound method: ``greenlet(self._run)`` sẽ tạo vòng
 tham chiếu (generator -> greenlet -> generator) giữ greenlet đang tạm dừng sống mãi mãi.
+
+Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi xa hơn ví dụ G1 và G2 (một
+greenlet tạm dừng ở sâu bên trong các lời gọi lồng nhau, đúng như một generator).
 
 Chạy thử: ``make run EX=03``. Chấm điểm: ``make check EX=03``. Cần gợi ý: ``make hint EX=03``.
 """

@@ -17,6 +17,9 @@ as one finishes. With ``N`` requests of latency ``L`` that takes about ``ceil(N 
 The grader checks every text against httpbin, that no more than ``k`` requests ever ran at
 once, that ``k`` of them did run at once, and the total time.
 
+Source: no example of the source material; it goes on from example E3 (one greenlet per
+URL is fine for three URLs, not for thousands).
+
 Run it: ``make run EX=09``. Grade it: ``make check EX=09``.
 
 Tiếng Việt
@@ -36,6 +39,9 @@ so với làm lần lượt, và lịch sự với máy chủ.
 
 Trình chấm đối chiếu từng nội dung với httpbin, kiểm tra không bao giờ có quá ``k`` yêu cầu
 chạy cùng lúc, có lúc đủ ``k`` yêu cầu chạy cùng lúc, và tổng thời gian.
+
+Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi tiếp từ ví dụ E3 (mỗi URL một
+greenlet ổn với ba URL, nhưng không ổn với hàng nghìn URL).
 
 Chạy thử: ``make run EX=09``. Chấm điểm: ``make check EX=09``.
 """

@@ -25,6 +25,9 @@ background.
 The grader makes some URLs far slower than the deadline, through extra proxies it creates,
 and checks that the call returns at the deadline with every fast answer.
 
+Source: no example of the source material; it goes on from example E3 (what to do when the
+slowest request is too slow: a deadline for the whole batch).
+
 Run it: ``make run EX=10``. Grade it: ``make check EX=10``.
 
 Tiếng Việt
@@ -50,6 +53,9 @@ chạy lúc hết hạn phải được dừng lại (``gevent.killall``), khôn
 
 Trình chấm làm một số URL chậm hơn hạn chót rất nhiều, qua các proxy phụ nó tự tạo, và kiểm tra
 lời gọi trả về đúng lúc hết hạn với đầy đủ các câu trả lời nhanh.
+
+Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi tiếp từ ví dụ E3 (làm gì khi yêu
+cầu chậm nhất quá chậm: một hạn chót cho cả lô).
 
 Chạy thử: ``make run EX=10``. Chấm điểm: ``make check EX=10``.
 """

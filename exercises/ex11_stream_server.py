@@ -30,6 +30,9 @@ spend it with ``gevent.sleep(delay)``, so that the other clients are served mean
 The grader starts your server, puts a latency proxy in front of it and connects many
 clients at once, each sending a few random requests.
 
+Source: no example of the source material; it is the other side of examples E3 and E4
+(gevent serving many clients instead of calling servers).
+
 Run it: ``make run EX=11`` (a demo: starts the server, ten clients talk to it at once).
 Grade it: ``make check EX=11``.
 
@@ -62,6 +65,9 @@ phải dùng ``gevent.sleep(delay)`` cho việc đó, để trong lúc ấy các
 
 Trình chấm khởi động máy chủ của bạn, đặt một proxy gây trễ phía trước và cho nhiều client kết
 nối cùng lúc, mỗi client gửi vài yêu cầu ngẫu nhiên.
+
+Nguồn: không có ví dụ nào trong tài liệu gốc; đây là phía bên kia của ví dụ E3 và E4
+(gevent phục vụ nhiều client thay vì gọi tới máy chủ).
 
 Chạy thử: ``make run EX=11`` (bản demo: khởi động máy chủ, mười client nói chuyện với nó cùng
 lúc). Chấm điểm: ``make check EX=11``.

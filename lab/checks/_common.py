@@ -12,6 +12,7 @@ import hashlib
 import string
 
 from lab.grading.contract import GradeFailure
+from lab.i18n import t, unit
 
 # Grader-side HTTP calls go straight to httpbin on localhost; more than this means the lab
 # is wedged, not that the learner is slow.
@@ -29,12 +30,18 @@ def timed(fn, *args, span: str = "call", **kwargs):
     import sys
 
     from lab.grading import channel
+    from lab.grading.blocking import Watchdog
 
     gevent = sys.modules.get("gevent")
     if gevent is not None:
         gevent.get_hub().loop.update_now()
+    watchdog = Watchdog()  # names a line that blocks the event loop (lab.grading.blocking)
+    watchdog.start()
     channel.send("begin", span=span)
-    result = fn(*args, **kwargs)
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        watchdog.stop()
     channel.send("end", span=span)
     return result
 
@@ -77,11 +84,7 @@ def require_printed_by(lines: list, expected: dict[str, str], prefix: tuple[str,
     for who, text in lines:
         for start, owner in expected.items():
             if text.startswith(start) and who != owner:
-                raise GradeFailure(
-                    f"{text!r} was printed by {who}, not by {owner}: each task prints from "
-                    "inside its own greenlet (switch to it; don't call its function directly "
-                    "or print on its behalf)"
-                )
+                raise GradeFailure(t("printed_by", text=text, who=who, owner=owner))
 
 
 def token(rng, length: int = 10) -> str:
@@ -117,9 +120,9 @@ def require_results_for(expected_keys, results: dict, what: str) -> None:
     missing = [k for k in expected_keys if k not in results]
     extra = [k for k in results if k not in set(expected_keys)]
     if missing:
-        raise GradeFailure(f"no result for {len(missing)} {what}(s), e.g. {missing[0]!r}")
+        raise GradeFailure(t("results.missing", n=len(missing), what=what, first=missing[0]))
     if extra:
-        raise GradeFailure(f"results for {what}(s) that were not asked for, e.g. {extra[0]!r}")
+        raise GradeFailure(t("results.extra", what=what, first=extra[0]))
 
 
 def require_joined(observed: dict, unit: str, how: str) -> None:
@@ -127,12 +130,11 @@ def require_joined(observed: dict, unit: str, how: str) -> None:
     (the grader's own timeline: ``end`` None or after ``elapsed`` means still running)."""
     elapsed = observed.get("elapsed")
     if elapsed is None:
-        raise GradeFailure("the grader's timing markers did not arrive: was the call made?")
+        raise GradeFailure(t("joined.no_markers"))
     running = [e["label"] for e in observed["timeline"] if e["end"] is None or e["end"] > elapsed]
     if running:
         raise GradeFailure(
-            f"returned before joining: {len(running)} {unit} call(s) still running when it "
-            f"returned (e.g. {running[0]}). Wait for every greenlet you start: {how}.",
+            t("joined", n=len(running), unit=unit, first=running[0], how=how),
             timeline=observed["timeline"],
         )
 
@@ -147,17 +149,13 @@ def require_through_proxy(observed: dict, paths: list[str], what: str = "request
     around = [e for e in served["http"] if e["listener"] == "direct" and e["path"] in wanted]
     if around:
         raise GradeFailure(
-            f"{len(around)} {what}(s) went straight to httpbin's own port, around the latency "
-            f"proxy (e.g. {around[0]['path']}): use the URLs you were given (lab.endpoints."
-            "httpbin_url(), the proxy), never httpbin's direct port"
+            t("proxy.around", n=len(around), what=unit(what), first=around[0]["path"])
         )
     through = {e["path"] for e in served["http"] if e["listener"] == "upstream"}
     missing = [p for p in paths if p not in through]
     if missing and served["complete"]:
         raise GradeFailure(
-            f"{len(missing)} of {len(paths)} {what}s never reached httpbin (its record has no "
-            f"{missing[0]}): every result must come from a real request through the proxy, "
-            "not be worked out or made up"
+            t("proxy.missing", n=len(missing), total=len(paths), what=unit(what), first=missing[0])
         )
 
 
@@ -169,11 +167,7 @@ def require_asked_dns(observed: dict, names: list[str]) -> None:
     asked = {e["name"].lower() for e in served["dns"]}
     missing = [n for n in names if n.lower().rstrip(".") not in asked]
     if missing and served["complete"]:
-        raise GradeFailure(
-            f"{len(missing)} of {len(names)} names were never asked of the lab's DNS server "
-            f"(e.g. {missing[0]}): resolve each one with socket.gethostbyname (after "
-            "use_lab_dns() and monkey.patch_socket()), not from a table or a guess"
-        )
+        raise GradeFailure(t("dns.missing", n=len(missing), total=len(names), first=missing[0]))
 
 
 def unfinished(timeline: list[dict]) -> list[str]:
@@ -185,17 +179,20 @@ def require_dict_per_input(results, inputs: list, function: str, unit: str) -> N
     """Fail unless ``results`` is a list of dicts, one per input, saying which one is not."""
     if not isinstance(results, list):
         raise GradeFailure(
-            f"{function} should return a list with one dict per {unit}, got "
-            f"{type(results).__name__}: {results!r:.120}"
+            t(
+                "results.not_list",
+                function=function,
+                unit=unit,
+                type=type(results).__name__,
+                value=f"{results!r:.120}",
+            )
         )
     if len(results) != len(inputs):
-        raise GradeFailure(f"{function} returned {len(results)} results for {len(inputs)} {unit}s")
+        raise GradeFailure(
+            t("results.count", function=function, n=len(results), total=len(inputs), unit=unit)
+        )
     for given, result in zip(inputs, results):
         if result is None:
-            raise GradeFailure(
-                f"the result for {given} is None: did its greenlet raise? A "
-                "greenlet that dies with an exception has value None (gevent "
-                "prints its traceback); catch the error and return a dict"
-            )
+            raise GradeFailure(t("results.none", given=given))
         if not isinstance(result, dict):
-            raise GradeFailure(f"the result for {given} should be a dict, got {result!r:.120}")
+            raise GradeFailure(t("results.not_dict", given=given, value=f"{result!r:.120}"))

@@ -7,6 +7,7 @@ printing the source's numbers (10, 20) does not pass.
 
 from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 
 def setup(ctx):
@@ -47,31 +48,20 @@ def verify(ctx, case, observed):
     x, y = case["x"], case["y"]
     for name, ok in observed["greenlets"].items():
         if not ok:
-            raise GradeFailure(f"start() must assign a greenlet to the module global {name}")
+            raise GradeFailure(t("ex01.not_greenlet", name=name))
     for name in ("task_a", "task_b"):
         if not observed["ran_in_own_greenlet"].get(name):
-            raise GradeFailure(
-                f"{name} did not run inside worker_{name[-1]} (start it with "
-                f"worker_{name[-1]}.switch(...), not by calling {name} directly)"
-            )
+            raise GradeFailure(t("ex01.not_in_own", name=name, worker=f"worker_{name[-1]}"))
     expected = [f"task_b xử lý: {x * 2}", f"task_a nhận giá trị: {x * 2 + 10}", "task_b xong"]
     require_printed_by(
         observed["printed_by"], {"task_b": "worker_b", "task_a": "worker_a"}, ("task_",)
     )
     if observed["lines"] != expected:
-        raise GradeFailure(
-            f"with start({x}, {y}) the lines printed should be {expected}, got {observed['lines']}"
-        )
+        raise GradeFailure(t("ex01.lines", x=x, y=y, expected=expected, got=observed["lines"]))
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
-        raise GradeFailure(
-            f"{' and '.join(alive)} not finished (.dead is False): every "
-            "greenlet must run to its end (when a greenlet's "
-            "function returns, control and its return value go to its "
-            "PARENT: which greenlet is that?)"
-        )
+        raise GradeFailure(t("ex01.alive", names=" & ".join(alive)))
     if observed["returned"] != x * 2 + 10 + y:
         raise GradeFailure(
-            f"start({x}, {y}) should return {x * 2 + 10 + y} "
-            f"(what task_a received + y), got {observed['returned']}"
+            t("ex01.returned", x=x, y=y, want=x * 2 + 10 + y, got=observed["returned"])
         )

@@ -7,6 +7,7 @@ end. The names (and how many) change every run.
 
 from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 WORDS = ["user", "admin", "guest", "bot", "mod", "dev", "ops", "qa", "root", "anon"]
 
@@ -68,22 +69,14 @@ def verify(ctx, case, observed):
     names = case["names"]
     for name, ok in observed["greenlets"].items():
         if not ok:
-            raise GradeFailure(f"pingpong() must assign a greenlet to the module global {name}")
+            raise GradeFailure(t("ex02.not_greenlet", name=name))
     calls = observed["inside"]
     if len(calls["parse_label"]) != len(names):
-        raise GradeFailure(
-            f"parse_label was called {len(calls['parse_label'])} times for "
-            f"{len(names)} names: call it once per label, in the parser"
-        )
+        raise GradeFailure(t("ex02.parse_count", n=len(calls["parse_label"]), names=len(names)))
     if not all(calls["parse_label"]):
-        raise GradeFailure(
-            "parse_label ran outside the parser greenlet: the parser must do the parsing"
-        )
+        raise GradeFailure(t("ex02.parse_outside"))
     if calls["fetch_data"] != [True]:
-        raise GradeFailure(
-            "fetch_data must run once, inside the fetcher greenlet "
-            "(start it with fetcher.switch(names))"
-        )
+        raise GradeFailure(t("ex02.fetch_outside"))
     want = expected_lines(names)
     got = observed["lines"]
     owners = {"[PARSER]": "parser", **{f"[{n}]": "fetcher" for n in names}}
@@ -92,19 +85,19 @@ def verify(ctx, case, observed):
         first = next(
             (i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want))
         )
+        nothing = t("nothing_more")
         raise GradeFailure(
-            f"for the names {names} the printed lines differ from line {first + 1}: "
-            f"expected {want[first] if first < len(want) else '(nothing more)'!r}, "
-            f"got {got[first] if first < len(got) else '(nothing more)'!r}"
+            t(
+                "ex02.lines",
+                names=names,
+                line=first + 1,
+                want=repr(want[first] if first < len(want) else nothing),
+                got=repr(got[first] if first < len(got) else nothing),
+            )
         )
     alive = [n for n, dead in observed["dead"].items() if not dead]
     if alive:
-        raise GradeFailure(
-            f"{' and '.join(alive)} not finished (.dead is False): both "
-            "greenlets must run to their end (when a greenlet's "
-            "function returns, control and its return value go to its "
-            "PARENT: which greenlet is that?)"
-        )
+        raise GradeFailure(t("ex01.alive", names=" & ".join(alive)))
     parsed = [parse_label(n.upper()) for n in names]
     if observed["returned"] != parsed:
-        raise GradeFailure(f"pingpong() should return {parsed}, got {observed['returned']}")
+        raise GradeFailure(t("ex02.returned", want=parsed, got=observed["returned"]))

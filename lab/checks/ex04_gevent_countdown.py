@@ -11,6 +11,7 @@ graded in about 0.6 s plus the interpreter's start.
 from lab.checks._common import require_joined, timed
 from lab.grading.contract import GradeFailure
 from lab.grading.speed import require_concurrent, require_in_flight
+from lab.i18n import t
 
 COUNT = 6
 STEPS = (4, 5)  # the others' steps; the first has 3, one other 6 (see setup)
@@ -51,13 +52,10 @@ def verify(ctx, case, observed):
         got = [ln for ln in lines if ln.rpartition(": ")[0] == label]
         want = [f"{label}: {i}" for i in range(n, 0, -1)]
         if got != want:
-            raise GradeFailure(f"countdown({label!r}, {n}) should print {want}, got {got}")
+            raise GradeFailure(t("ex04.lines", label=repr(label), n=n, want=want, got=got))
     called = sorted(e["label"] for e in observed["timeline"])
     if called != sorted(labels):
-        raise GradeFailure(
-            "call countdown(label, n, delay) once per task (the grader times "
-            f"each call): it was called for {called}"
-        )
+        raise GradeFailure(t("ex04.calls", called=called))
     steps = [n for _, n in tasks]
     require_concurrent(
         observed["elapsed"],
@@ -66,22 +64,18 @@ def verify(ctx, case, observed):
         sequential=sum(steps) * delay,
         floor=max(steps) * delay,
         timeline=observed["timeline"],
-        suggestion="Spawn every countdown before joining any (no .join() inside the loop), "
-        "and sleep with gevent.sleep, not time.sleep.",
+        suggestion=t("ex04.suggest"),
+        unit="countdowns",
     )
     require_in_flight(
         observed["timeline"],
         len(tasks),
         "countdowns",
-        f"all {len(tasks)} at once",
-        suggestion="spawn every countdown before joining any (no .join() inside the loop)",
+        t("speed.all_at_once", n=len(tasks)),
+        suggestion=t("ex04.suggest_spawn"),
     )
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.
     firsts = {f"{label}: {n}" for label, n in tasks}
     head = set(lines[: len(tasks)])
     if head != firsts:
-        raise GradeFailure(
-            f"the output does not interleave: the first {len(tasks)} lines "
-            f"should be every countdown's first number, got "
-            f"{lines[: len(tasks)]}"
-        )
+        raise GradeFailure(t("ex04.interleave", n=len(tasks), got=lines[: len(tasks)]))

@@ -22,19 +22,13 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 FILES = 8
 LATENCY_MS = 150
 RATE_KB = 100  # KB/s, 1 KB = 1000 bytes, per connection
 SIZES = (30_000, 50_000)
 EXTENSIONS = ("pdf", "json", "tar.gz", "csv", "log", "zip")
-
-
-SUGGESTION = (
-    "The downloads ran one after another: is `monkey.patch_all()` the first "
-    "statement of the module, before `import urllib.request`? And did you spawn "
-    "every download before joining?"
-)
 
 
 def setup(ctx):
@@ -61,9 +55,7 @@ def run(module, case):
     urls = {name: case["base"] + blob_path(spec) for name, spec in case["files"].items()}
     results = timed(module.download_all, urls)
     if not isinstance(results, dict):
-        raise GradeFailure(
-            f"download_all should return a dict {{name: bytes}}, got {type(results).__name__}"
-        )
+        raise GradeFailure(t("ex05.not_dict", type=type(results).__name__))
     return {
         "results": {
             str(name): {
@@ -86,13 +78,18 @@ def verify(ctx, case, observed):
     for name, spec in files.items():
         got = results[name]
         if got["type"] != "bytes":
-            raise GradeFailure(f"{name}: expected the downloaded bytes, got a {got['type']}")
+            raise GradeFailure(t("ex05.not_bytes", name=name, type=got["type"]))
         served = fetch_direct(ctx, blob_path(spec))
         if got["size"] != len(served) or got["sha256"] != sha256(served):
             raise GradeFailure(
-                f"{name}: got {got['size']} bytes (sha256 {got['sha256'][:12]}"
-                f"...), httpbin served {len(served)} bytes (sha256 "
-                f"{sha256(served)[:12]}...)"
+                t(
+                    "ex05.bytes",
+                    name=name,
+                    got=got["size"],
+                    got_sha=got["sha256"][:12],
+                    want=len(served),
+                    want_sha=sha256(served)[:12],
+                )
             )
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
@@ -104,12 +101,13 @@ def verify(ctx, case, observed):
         sequential=sum(costs),
         floor=max(latency, largest / rate),
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex05.suggest"),
+        unit="downloads",
     )
     require_in_flight(
         observed["timeline"],
         len(case["files"]),
         "downloads",
-        f"all {len(case['files'])} at once",
-        suggestion="spawn every download before joining any, with monkey.patch_all() first",
+        t("speed.all_at_once", n=len(case["files"])),
+        suggestion=t("ex05.suggest_spawn"),
     )

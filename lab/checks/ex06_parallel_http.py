@@ -22,6 +22,7 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 LATENCY_MS = 250
 TIMEOUT_S = 0.8
@@ -29,13 +30,6 @@ SLOW_PROXY_MS = 5000  # far past the timeout: that request must time out
 OK_URLS = 10
 STATUS_URLS = 6
 ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
-
-
-SUGGESTION = (
-    "The requests ran one after another: did you spawn them all before joining "
-    "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
-    "statement, before `import requests`?"
-)
 
 
 def setup(ctx):
@@ -74,8 +68,25 @@ def run(module, case):
     from lab.grading.timeline import Timeline
 
     timeline = Timeline()
-    module.fetch_url = timeline.wrap(module.fetch_url, label)
+    escaped: list = []  # (url, exception) that left the learner's fetch_url
+    learners = module.fetch_url
+
+    def fetch_url(url, *args, **kwargs):
+        try:
+            return learners(url, *args, **kwargs)
+        except Exception as exc:
+            escaped.append((url, exc))
+            raise
+
+    module.fetch_url = timeline.wrap(fetch_url, label)
     results = timed(module.fetch_all, list(case["urls"]), case["timeout"])
+    if escaped and (not isinstance(results, list) or None in results):
+        url, exc = escaped[0]
+        raise GradeFailure(
+            t("ex06.uncaught", error=type(exc).__name__, url=url)
+            + "\n"
+            + learner_frames(exc, module.__file__)
+        )
     require_dict_per_input(results, case["urls"], "fetch_all", "URL")
     return {
         "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
@@ -91,10 +102,7 @@ def verify(ctx, case, observed):
     require_through_proxy(observed, proxied)
     for url, result in zip(urls, results):
         if result["url"] != url:
-            raise GradeFailure(
-                f"results must be in the order of urls: expected the result "
-                f"of {url} there, got one for {result['url']}"
-            )
+            raise GradeFailure(t("ex06.order", url=url, got=result["url"]))
         check_result(ctx, url, kinds[url], result)
     slowest = max(LATENCY_MS / 1000, case["timeout"])
     require_concurrent(
@@ -104,38 +112,51 @@ def verify(ctx, case, observed):
         sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
         floor=slowest,
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex06.suggest"),
+        unit="requests",
     )
     require_in_flight(
         observed["timeline"],
         len(urls),
         "requests",
-        f"all {len(urls)} at once",
-        suggestion=SUGGESTION,
+        t("speed.all_at_once", n=len(urls)),
+        suggestion=t("ex06.suggest"),
     )
+
+
+def learner_frames(exc: BaseException, learner_file: str) -> str:
+    """The traceback from the learner's own frame (their fetch_url) to where it was raised:
+    the first of their frames, then the last two, then the exception."""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = os.path.abspath(learner_file)
+    theirs = [i for i, f in enumerate(frames) if os.path.abspath(f.filename) == mine]
+    if not theirs:
+        return "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+    start = theirs[0]
+    shown = frames[start : start + 1]
+    tail = frames[max(start + 1, len(frames) - 2) :]
+    text = "".join(traceback.format_list(shown))
+    if len(frames) - start - 1 > len(tail):
+        text += "  ...\n"
+    text += "".join(traceback.format_list(tail))
+    text = text.replace(f'"{os.getcwd()}{os.sep}', '"')
+    return (text + "".join(traceback.format_exception_only(type(exc), exc))).rstrip()
 
 
 def check_result(ctx, url: str, kind: dict, result: dict) -> None:
     """One URL's result against what it really is."""
     if kind["kind"] in ("refused", "timeout"):
-        why = (
-            "nothing listens there" if kind["kind"] == "refused" else "it answers after the timeout"
-        )
+        why = t("ex06.refused" if kind["kind"] == "refused" else "ex06.slow_url")
         if not result["error"] or result["status"] is not None:
-            raise GradeFailure(f"{url} ({why}) should give {{'url', 'error'}}, got {result}")
+            raise GradeFailure(t("ex06.want_error", url=url, why=why, result=result))
         return
     if result["error"] is not None:
-        raise GradeFailure(
-            f"{url} answered, so its result needs its status and size, not an "
-            f"error: got error {result['error']!r:.200}"
-        )
+        raise GradeFailure(t("ex06.want_status", url=url, error=f"{result['error']!r:.200}"))
     served = direct(ctx, kind["path"])
     if result["status"] != served.status_code:
-        raise GradeFailure(
-            f"{url}: status {result['status']}, httpbin answers {served.status_code}"
-        )
+        raise GradeFailure(t("ex06.status", url=url, got=result["status"], want=served.status_code))
     if result["size"] != len(served.content):
-        raise GradeFailure(
-            f"{url}: size {result['size']}, httpbin serves "
-            f"{len(served.content)} bytes (len(response.content))"
-        )
+        raise GradeFailure(t("ex06.size", url=url, got=result["size"], want=len(served.content)))

@@ -18,17 +18,11 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 DNS_DELAY_MS = 300
 KNOWN = 9
 UNKNOWN = 3
-
-
-SUGGESTION = (
-    "The look-ups ran one after another: did you spawn them all before joining? "
-    "Are use_lab_dns() and monkey.patch_socket() still the first statements, "
-    "before `import socket`?"
-)
 
 
 def setup(ctx):
@@ -47,8 +41,12 @@ def setup(ctx):
 
 def run(module, case):
 
+    from gevent import monkey
+
     from lab.grading.timeline import Timeline
 
+    if not monkey.is_module_patched("socket"):
+        raise GradeFailure(t("ex07.not_patched"))
     timeline = Timeline()
     module.resolve_host = timeline.wrap(module.resolve_host)
     results = timed(module.resolve_all, list(case["domains"]))
@@ -66,22 +64,20 @@ def verify(ctx, case, observed):
     require_asked_dns(observed, domains)
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
-            raise GradeFailure(
-                f"results must be in the order of domains: expected {domain} "
-                f"there, got {result['domain']}"
-            )
+            raise GradeFailure(t("ex07.order", domain=domain, got=result["domain"]))
         if domain in answers:
             if result["ip"] not in answers[domain]:
                 raise GradeFailure(
-                    f"{domain} resolved to {result['ip']!r} (error "
-                    f"{result['error']!r}); the lab's zone says "
-                    f"{' or '.join(answers[domain])}"
+                    t(
+                        "ex07.wrong_ip",
+                        domain=domain,
+                        ip=repr(result["ip"]),
+                        error=repr(result["error"]),
+                        zone=" | ".join(answers[domain]),
+                    )
                 )
         elif result["ip"] is not None or not result["error"]:
-            raise GradeFailure(
-                f"{domain} does not exist: expected {{'domain': ..., "
-                f"'error': 'lỗi DNS'}}, got {result}"
-            )
+            raise GradeFailure(t("ex07.unknown", domain=domain, result=result))
     delay = DNS_DELAY_MS / 1000
     require_concurrent(
         observed["elapsed"],
@@ -89,12 +85,13 @@ def verify(ctx, case, observed):
         unit_cost=delay,
         floor=delay,
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex07.suggest"),
+        unit="look-ups",
     )
     require_in_flight(
         observed["timeline"],
         len(domains),
         "look-ups",
-        f"all {len(domains)} at once",
-        suggestion="spawn every resolve_host before joining any",
+        t("speed.all_at_once", n=len(domains)),
+        suggestion=t("ex07.suggest_spawn"),
     )

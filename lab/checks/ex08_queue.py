@@ -18,17 +18,10 @@ Three scenarios, with random item names, item counts and consumer counts:
 
 from lab.checks._common import require_joined, timed, token
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 MAXSIZE = 2
 PAUSE_S = 0.4  # the third scenario's producer waits this long between items
-
-
-LOOP_EXIT_HELP = (
-    "gevent stopped with LoopExit: every greenlet was waiting and nothing could wake them. "
-    "Either the consumers quit while the producer still had items (did a consumer decide it "
-    "was finished with queue.empty()?) so the producer blocked on the full queue, or a "
-    "consumer waits for an end marker that never comes (one StopIteration per consumer)."
-)
 
 
 def setup(ctx):
@@ -119,9 +112,21 @@ def run(module, case):
                 span=scenario["name"],
             )
         except LoopExit:
+            n = scenario["n_consumers"]
+            markers = sum(p["item"] is None for p in queue.puts)
+            items = sum(g is not None for g in queue.gets)  # end markers are not items
+            if markers < n and items == len(scenario["items"]):
+                raise GradeFailure(
+                    t("ex08.markers", name=scenario["name"], n=n, markers=markers),
+                    timeline=timeline.entries(),
+                ) from None
             raise GradeFailure(
-                f"{scenario['name']}: {LOOP_EXIT_HELP} Consumed before it "
-                f"stopped: {len(queue.gets)} of {len(scenario['items'])}.",
+                t(
+                    "ex08.loop_exit",
+                    name=scenario["name"],
+                    got=items,
+                    total=len(scenario["items"]),
+                ),
                 timeline=timeline.entries(),
             ) from None
         if not isinstance(result, dict) or not {"consumed", "put_waits"} <= set(result):
@@ -239,6 +244,7 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
         timeline=seen["timeline"],
         suggestion=f"the {c} consumers did not work at the same time: spawn "
         "them all before joining, and sleep with gevent.sleep",
+        unit="items being processed",
     )
     require_in_flight(
         seen["timeline"],

@@ -25,6 +25,7 @@ from lab.checks._common import (
     token,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 LATENCY_MS = 150
 URLS = 30
@@ -57,12 +58,12 @@ def run(module, case):
     urls = [case["base"] + p for p in case["paths"]]
     texts = timed(module.fetch_all, urls, case["k"])
     if not isinstance(texts, dict):
-        raise GradeFailure(f"fetch_all should return a dict {{url: text}}, got {texts!r:.200}")
+        raise GradeFailure(t("ex09.not_dict", value=f"{texts!r:.200}"))
     return {
         "error_status": error_status(
             module.fetch_one.__wrapped__, case["base"] + case["error_path"]
         ),
-        "texts": {str(u): t if isinstance(t, str) else repr(t) for u, t in texts.items()},
+        "texts": {str(u): x if isinstance(x, str) else repr(x) for u, x in texts.items()},
     }
 
 
@@ -88,23 +89,24 @@ def verify(ctx, case, observed):
     require_through_proxy(observed, [*case["paths"], case["error_path"]])
     if observed["error_status"] != "raised HTTPError":
         raise GradeFailure(
-            f"fetch_one({base + case['error_path']!r}) {observed['error_status']}: an error "
-            "status must raise requests.HTTPError (call response.raise_for_status())"
+            t(
+                "ex09.no_raise",
+                url=repr(base + case["error_path"]),
+                status=observed["error_status"],
+            )
         )
     urls = [base + p for p in case["paths"]]
     require_results_for(urls, texts, "URL")
     for url, path in zip(urls, case["paths"]):
         served = fetch_direct(ctx, path).decode()
         if texts[url] != served:
-            raise GradeFailure(f"{url}: got {texts[url]!r:.80}, httpbin serves {served!r:.80}")
+            raise GradeFailure(
+                t("ex09.text", url=url, got=f"{texts[url]!r:.80}", want=f"{served!r:.80}")
+            )
     timeline = observed["timeline"]
     at_once = max_overlap(timeline)
     if at_once > k:  # before the time rule: ignoring k is also "too fast"
-        raise GradeFailure(
-            f"{at_once} requests ran at the same time; the limit was k = {k}: "
-            "use a Pool(k) instead of spawning them all",
-            timeline=timeline,
-        )
+        raise GradeFailure(t("ex09.over", n=at_once, k=k), timeline=timeline)
     latency = LATENCY_MS / 1000
     require_concurrent(
         observed["elapsed"],
@@ -112,14 +114,14 @@ def verify(ctx, case, observed):
         unit_cost=latency,
         floor=-(-len(urls) // k) * latency,
         timeline=timeline,
-        suggestion=f"at most {at_once} requests ran at once: use Pool({k}) and "
-        "let it start the next request as soon as one finishes",
+        suggestion=t("ex09.suggest_slow", n=at_once, k=k),
+        unit="requests",
     )
     require_in_flight(
         timeline,
         k,
         "requests",
-        f"a pool of {k}: {k} at once",
+        t("speed.pool_of", k=k),
         exact=True,
-        suggestion=f"use Pool({k}) and let it start the next request as soon as one finishes",
+        suggestion=t("ex09.suggest", k=k),
     )

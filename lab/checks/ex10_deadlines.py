@@ -24,6 +24,7 @@ from lab.checks._common import (
     unfinished,
 )
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 LATENCY_MS = 150
 FAST_URLS = 12
@@ -67,9 +68,7 @@ def run(module, case):
     results = timed(module.fetch_before, list(case["urls"]), case["deadline"])
     gevent.sleep(KILL_GRACE_S)
     if not isinstance(results, dict):
-        raise GradeFailure(
-            f"fetch_before should return a dict {{url: result}}, got {results!r:.200}"
-        )
+        raise GradeFailure(t("ex10.not_dict", value=f"{results!r:.200}"))
     return {
         "results": {
             str(u): r if isinstance(r, dict) else {"status": repr(r)} for u, r in results.items()
@@ -91,7 +90,7 @@ def verify(ctx, case, observed):
     require_through_proxy(observed, claimed)
     missing = [u for u in case["urls"] if u not in results]
     if missing:
-        raise GradeFailure(f"no result for {len(missing)} URL(s), e.g. {missing[0]}")
+        raise GradeFailure(t("results.missing", n=len(missing), what="URL", first=missing[0]))
     late = [
         u
         for u, kind in case["_kinds"].items()
@@ -99,44 +98,44 @@ def verify(ctx, case, observed):
     ]
     if late:
         raise GradeFailure(
-            f"{len(late)} fast URL(s) (each answers in {LATENCY_MS} ms) did not come back "
-            f"ok by the {deadline:g} s deadline, e.g. {late[0]}: {results[late[0]]}",
+            t(
+                "ex10.late",
+                n=len(late),
+                ms=LATENCY_MS,
+                deadline=deadline,
+                first=late[0],
+                result=results[late[0]],
+            ),
             kind="slow",
             timeline=timeline,
-            suggestion="fetch them all at the same time: spawn every greenlet first, then "
-            "wait for them together under one gevent.Timeout",
+            suggestion=t("ex10.suggest_late"),
         )
     for url, kind in case["_kinds"].items():
         check_result(ctx, url, kind, results[url])
     if elapsed < deadline * 0.95:
         raise GradeFailure(
-            f"returned after {elapsed:.2f} s, before the {deadline:g} s "
-            "deadline: the slow URLs were given up on too early (wait until "
-            "the deadline, they might still have answered)",
+            t("ex10.early", elapsed=elapsed, deadline=deadline),
             kind="too-fast",
             timeline=timeline,
         )
     if elapsed > deadline + DEADLINE_SLACK:
         raise GradeFailure(
-            f"returned after {elapsed:.2f} s; the deadline was {deadline:g} s: "
-            "the whole call must end by the deadline",
+            t("ex10.over", elapsed=elapsed, deadline=deadline),
             kind="slow",
             timeline=timeline,
-            suggestion="one gevent.Timeout around the join of all greenlets, not one per request",
+            suggestion=t("ex10.suggest_over"),
         )
     require_in_flight(
         timeline,
         len(case["urls"]),
         "requests",
-        f"all {len(case['urls'])} at once",
-        suggestion="spawn every greenlet first, then wait for them together",
+        t("speed.all_at_once", n=len(case["urls"])),
+        suggestion=t("ex10.suggest_spawn"),
     )
     still = unfinished(timeline)
     if still:
         raise GradeFailure(
-            f"{len(still)} fetch_one call(s) were still running after "
-            f"fetch_before returned (e.g. {still[0]}): kill the greenlets that "
-            "missed the deadline (gevent.killall)",
+            t("ex10.still", n=len(still), first=still[0]),
             timeline=timeline,
         )
 
@@ -144,12 +143,11 @@ def verify(ctx, case, observed):
 def check_result(ctx, url: str, kind: str, result: dict) -> None:
     if kind == "slow":
         if result != {"status": "timed out"}:
-            raise GradeFailure(
-                f"{url} answers long after the deadline: expected "
-                f"{{'status': 'timed out'}}, got {result!r:.200}"
-            )
+            raise GradeFailure(t("ex10.want_timed_out", url=url, got=f"{result!r:.200}"))
         return
     path = url.split(ctx.httpbin_url, 1)[1]
     served = fetch_direct(ctx, path).decode()
     if result.get("text") != served:
-        raise GradeFailure(f"{url}: text {result.get('text')!r:.60}, httpbin serves {served!r:.60}")
+        raise GradeFailure(
+            t("ex10.text", url=url, got=f"{result.get('text')!r:.60}", want=f"{served!r:.60}")
+        )

@@ -14,19 +14,13 @@ A server that serves one request at a time needs at least M x K x delay = 4.8 s.
 
 from lab.checks._common import timed, token
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 DELAY_S = 0.1
 LATENCY_MS = 50
 CLIENTS = 16
 REQUESTS = 3
 REPLY_TIMEOUT_S = 10  # per answer: a server that never answers fails readably, not by limit
-
-
-SUGGESTION = (
-    "requests were served one at a time: does answer() wait with gevent.sleep "
-    "(time.sleep blocks every greenlet)? Does the server limit its connections "
-    "(StreamServer(..., spawn=1))?"
-)
 
 
 def setup(ctx):
@@ -94,7 +88,7 @@ def run(module, case):
     module.answer = timeline.wrap(module.answer)
     server = module.make_server(case["host"], case["port"], case["delay"])
     if not hasattr(server, "start") or getattr(server, "started", False):
-        raise GradeFailure("make_server should return a StreamServer that is not started yet")
+        raise GradeFailure(t("ex11.not_server"))
     server.start()
     try:
 
@@ -118,7 +112,7 @@ def verify(ctx, case, observed):
 
     for n, (lines, answers) in enumerate(zip(case["clients"], observed["answers"])):
         if isinstance(answers, str):
-            raise GradeFailure(f"client {n}: {answers}")
+            raise GradeFailure(t("ex11.client", n=n, answers=answers))
         for line, got in zip(lines, answers):
             check_answer(line, got)
     per_client = REQUESTS * (case["delay"] + LATENCY_MS / 1000)
@@ -128,26 +122,27 @@ def verify(ctx, case, observed):
         unit_cost=case["delay"],
         floor=per_client,
         timeline=observed["timeline"],
-        suggestion=SUGGESTION,
+        suggestion=t("ex11.suggest"),
+        unit="clients served",
     )
     require_in_flight(
         observed["timeline"],
         len(case["clients"]),
         "clients served",
-        f"all {len(case['clients'])} clients served at once",
-        suggestion=SUGGESTION,
+        t("speed.all_at_once", n=len(case["clients"])),
+        suggestion=t("ex11.suggest"),
     )
 
 
 def check_answer(line: str, got: str | None) -> None:
     if got is None:
-        raise GradeFailure(f"no answer to {line!r} within {REPLY_TIMEOUT_S} s")
+        raise GradeFailure(t("ex11.no_answer", line=repr(line), seconds=REPLY_TIMEOUT_S))
     want = expected_answer(line)
     if want is None:
         if not got.startswith("ERR"):
-            raise GradeFailure(f"{line!r} should be answered 'ERR ...', got {got!r}")
+            raise GradeFailure(t("ex11.want_err", line=repr(line), got=repr(got)))
     elif got != want:
         raise GradeFailure(
-            f"{line!r} should be answered {want!r}, got {got!r}"
-            + (" (did the client close before an answer?)" if not got else "")
+            t("ex11.answer", line=repr(line), want=repr(want), got=repr(got))
+            + (" " + t("ex11.closed") if not got else "")
         )

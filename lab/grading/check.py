@@ -13,25 +13,27 @@ import pytest
 
 from lab.errors import LabError
 from lab.exercises import CHECKS_DIR, find
-from lab.grading import report
+from lab.grading import progress, report
 from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.plugin import GRADING, ExerciseItem
 from lab.grading.target import resolve_target
+from lab.i18n import t
 
 
 class LinePrinter:
     """pytest plugin: the learner's view of a grading session."""
 
-    def __init__(self) -> None:
+    def __init__(self, whole: bool = False) -> None:
         self.outcomes: list[Outcome] = []
+        self.whole = whole  # every exercise was asked for: show the progress list too
 
     def pytest_configure(self, config: pytest.Config) -> None:
         g = config.stash[GRADING]
-        print(f"Grading {g.target.where} (seed {g.seed}: `--seed {g.seed}` repeats these inputs)")
+        print(t("check.grading", where=g.target.where, seed=g.seed))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:  # with the terminal plugin off, nobody else would say it
-            print(f"The grader could not collect the exercises:\n{report.longreprtext}")
+            print(t("check.collect_failed", text=report.longreprtext))
 
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         outcome = getattr(item, "outcome", None)
@@ -41,6 +43,8 @@ class LinePrinter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         g = session.config.stash[GRADING]
         self.outcomes = g.outcomes
+        if self.whole:
+            print("\n" + progress.render(g.target.where) + "\n")
         print(report.summary(g.outcomes, g.target), flush=True)
 
 
@@ -50,8 +54,10 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
     chosen = [find(ex)] if ex else target.present()
     missing = [e for e in chosen if not target.file(e).is_file()]
     if missing or not chosen:
-        what = target.display(missing[0]) if missing else f"exercise files in {target.where}"
-        raise LabError(f"There is no {what} to grade.", "Give the folder with --target DIR.")
+        what = (
+            target.display(missing[0]) if missing else t("check.exercise_files", where=target.where)
+        )
+        raise LabError(t("check.nothing", what=what), t("check.nothing_fix"))
     out = Path(report_dir)
     args = [
         *(str(CHECKS_DIR / f"{e.stem}.py") for e in chosen),
@@ -62,7 +68,7 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
         "--target", str(target.path), "--report-dir", str(out),
         *(["--seed", str(seed)] if seed is not None else []),
     ]  # fmt: skip
-    printer = LinePrinter()
+    printer = LinePrinter(whole=ex is None)
     code = pytest.main(args, plugins=[printer])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return 2  # pytest itself could not run (it said why)

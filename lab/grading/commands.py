@@ -16,6 +16,7 @@ from lab import config
 from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
+from lab.i18n import t
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -79,16 +80,16 @@ def cmd_reset(args: argparse.Namespace) -> int:
     backup = None
     if path.is_file():
         if path.read_bytes() == starting:
-            print(f"{rel} is already the starting file: nothing to do.")
+            print(t("reset.same", file=rel))
             return 0
         stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = config.load().state_path / "backups" / f"{ex.stem}.{stamp}.py"
         backup.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, backup)
     path.write_bytes(starting)
-    print(f"Restored {rel} to its starting version.")
+    print(t("reset.done", file=rel))
     if backup is not None:
-        print(f"Your version is kept in {_shown(backup)}.")
+        print(t("reset.backup", file=_shown(backup)))
     return 0
 
 
@@ -99,11 +100,8 @@ def _committed(rel: Path) -> bytes:
         capture_output=True,
     )
     if proc.returncode != 0:
-        raise LabError(
-            f"Cannot find the starting version of {rel} (git: "
-            f"{proc.stderr.decode(errors='replace').strip() or 'not a git checkout'}).",
-            "reset needs the repository's git history; `git checkout -- FILE` does the same.",
-        )
+        error = proc.stderr.decode(errors="replace").strip() or "not a git checkout"
+        raise LabError(t("reset.no_git", file=rel, error=error), t("reset.no_git_fix"))
     return proc.stdout
 
 
@@ -118,29 +116,63 @@ def cmd_trace(args: argparse.Namespace) -> int:
     """Grade one exercise and draw its timeline even when it passes."""
     import random
 
-    from lab.grading import report
+    from lab.grading import report, speed
     from lab.grading.harness import Grader
     from lab.grading.labsession import lab_for_grading
     from lab.grading.target import resolve_target
-    from lab.grading.timeline import render
 
     ex = find(args.exercise, command="make trace EX=06")
     target = resolve_target(args.target)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     cfg = config.load()
-    print(f"Tracing {target.display(ex)} (seed {seed})")
+    print(t("trace.tracing", file=target.display(ex), seed=seed))
     if ex.needs_lab:
         with lab_for_grading(cfg) as lab_cfg:
             outcome = Grader(lab_cfg, target, seed).grade(ex)
     else:
         outcome = Grader(cfg, target, seed).grade(ex)
     print(report.outcome_line(outcome))
+    print(trace_text(outcome, speed.CHECKS[0]["floor"] if speed.CHECKS else None, ex.number))
+    return 0 if outcome.passed else 1
+
+
+def trace_text(outcome, floor: float | None, number: int) -> str:
+    """Every lane of the timeline with the floor marked, the greenlet switches (01-03),
+    and where the event loop was blocked (04-11)."""
+    from lab.grading.blocking import REPORT_S
+    from lab.grading.timeline import render
+
+    parts = []
     timeline = outcome.details.get("timeline")
     if timeline:
-        print(render(timeline, max_rows=40))
+        parts.append(render(timeline, width=60, max_rows=len(timeline), floor=floor))
+    elif number > 3:
+        parts.append(t("trace.no_timeline"))
+    switches = outcome.details.get("switches")
+    if number <= 3:
+        if switches:
+            parts.append(t("trace.switches", n=len(switches)))
+            for i, s in enumerate(switches, 1):
+                origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
+                resumes = s["resumes"] or t("trace.start")
+                parts.append(
+                    "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
+                             target=s["to"], function=resumes)
+                )  # fmt: skip
+        else:
+            parts.append(t("trace.no_switches"))
     else:
-        print("(no timeline: this exercise records none, or it did not get that far)")
-    return 0 if outcome.passed else 1
+        blocks = outcome.details.get("blocked") or []
+        if blocks:
+            parts.append(t("blocked.trace_title"))
+            for b in blocks:
+                parts.append(
+                    "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
+                             call=b["call"], why=t(f"blocked.{b['cause']}"))
+                )  # fmt: skip
+        else:
+            parts.append(t("blocked.trace_none", ms=int(REPORT_S * 1000)))
+    return "\n".join(parts)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

@@ -25,10 +25,11 @@ import requests
 from lab import health
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
-from lab.grading import channel, containment, evidence, speed
+from lab.grading import blocking, channel, containment, evidence, speed
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure, Kind, Outcome, Status
 from lab.grading.target import Target
+from lab.i18n import lang, t
 
 OUTPUT_TAIL_LINES = 8  # of the learner's own output, shown when it crashed or hung
 
@@ -38,10 +39,8 @@ def load_check(ex: Exercise) -> Check:
     return check
 
 
-LAB_DOWN = (
-    "the lab does not answer ({what}): not graded. Is it still running? `make lab-status` "
-    "tells; `make lab-down && make lab-up` restarts it."
-)
+def lab_down(what: object) -> str:
+    return t("lab.down", what=what)
 
 
 def lab_silent(cfg: LabConfig, timeout: float = 2.0) -> list[str]:
@@ -136,6 +135,7 @@ def run_isolated(cfg: LabConfig, target: Target, ex: Exercise, case: dict) -> Ru
     # none, so every thread seen during the call is the learner's (the lab's addresses are
     # numeric: nothing waits). use_lab_dns() still switches ex07 to c-ares, which has none.
     env["GEVENT_RESOLVER"] = "block"
+    env["LAB_LANG"] = lang()  # failure reasons built in the learner's process speak it too
     env[containment.MARK] = marker = containment.mark()
     containment.become_subreaper()
     known = containment.children()
@@ -229,22 +229,21 @@ def require_unchanged(before: dict, after: dict) -> None:
         f"proxy {name!r}: {_describe(before['toxics'].get(name))} -> {_describe(toxics)}"
         for name, toxics in after["toxics"].items()
         if before["toxics"].get(name) != toxics
-    ] + [f"proxy {name!r} was deleted" for name in before["toxics"] if name not in after["toxics"]]
+    ] + [
+        t("lab.changed_deleted", name=name)
+        for name in before["toxics"]
+        if name not in after["toxics"]
+    ]
     if before["dns_delay"] != after["dns_delay"]:
         changed.append(f"DNS delay: {before['dns_delay']} ms -> {after['dns_delay']} ms")
     if changed:
-        raise GradeFailure(
-            "the lab was changed while your code ran (" + "; ".join(changed) + "): the "
-            "exercise must run under the latency the grader set. Do not call the Toxiproxy "
-            "or DNS control API from your solution.",
-            kind=Kind.WRONG,
-        )
+        raise GradeFailure(t("lab.changed", changes="; ".join(changed)), kind=Kind.WRONG)
 
 
 def _describe(toxics: list | None) -> str:
     if not toxics:
         return "no toxics"
-    return ", ".join(f"{t.type} {t.attributes}" for t in toxics)
+    return ", ".join(f"{x.type} {x.attributes}" for x in toxics)
 
 
 def threads_during(events: list[channel.Event], samples: list[tuple[float, int]]) -> int | None:
@@ -260,23 +259,18 @@ def threads_during(events: list[channel.Event], samples: list[tuple[float, int]]
 def require_no_leftovers(leftovers: list[containment.Leftover]) -> None:
     """Processes the exercise left running after it returned fail it (they were killed)."""
     if leftovers:
-        raise GradeFailure(
-            f"your code left {len(leftovers)} process(es) running after it returned "
-            f"({leftovers[0]}); the grader stopped them. An exercise starts no processes: "
-            "greenlets live in your one process.",
-            kind=Kind.WRONG,
-        )
+        raise GradeFailure(t("leftovers", n=len(leftovers), first=leftovers[0]), kind=Kind.WRONG)
 
 
 def require_one_thread(threads: int | None) -> None:
     """The lesson is greenlets: work done by OS threads fails, whatever made them."""
     if threads is not None and threads > 1:
-        raise GradeFailure(
-            f"your process ran {threads} OS threads while the exercise ran: the work was "
-            "done by threads (a ThreadPoolExecutor, threading.Thread, a ThreadingTCPServer?), "
-            "not by greenlets. This exercise is about gevent: one thread, many greenlets.",
-            kind=Kind.WRONG,
-        )
+        raise GradeFailure(t("threads", n=threads), kind=Kind.WRONG)
+
+
+def title_of(ex: Exercise) -> str:
+    """The exercise's title in the learner's language."""
+    return ex.title.vi if lang() == "vi" else ex.title.en
 
 
 def public_case(case: dict) -> dict:
@@ -307,10 +301,10 @@ class Grader:
 
     def grade(self, ex: Exercise) -> Outcome:
         started = time.monotonic()
-        outcome = Outcome(ex.code, ex.stem, ex.title.en, Status.FAILED)
+        outcome = Outcome(ex.code, ex.stem, title_of(ex), Status.FAILED)
         if not self.target.file(ex).is_file():
             outcome.status, outcome.kind = Status.NOT_STARTED, Kind.SKIPPED
-            outcome.reason = f"no {self.target.display(ex)} to grade"
+            outcome.reason = t("grade.no_file", file=self.target.display(ex))
             return outcome
         ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
         try:
@@ -321,7 +315,7 @@ class Grader:
                         raise RuntimeError(", ".join(silent))
                     ctx.snapshot()
                 except Exception as exc:
-                    self._fail(outcome, Kind.LAB_ERROR, LAB_DOWN.format(what=exc))
+                    self._fail(outcome, Kind.LAB_ERROR, lab_down(exc))
                     return outcome
             self._grade(ex, ctx, outcome)
         finally:
@@ -330,6 +324,9 @@ class Grader:
             outcome.seconds = round(time.monotonic() - started, 3)
         if ex.needs_lab and outcome.status is Status.FAILED and outcome.kind is not Kind.LAB_ERROR:
             self._blame_the_lab_if_it_failed(outcome)
+        if outcome.status is Status.FAILED and outcome.kind is not Kind.LAB_ERROR:
+            if line := blocking.describe(outcome.details.get("blocked", [])):
+                outcome.reason = f"{line}\n{outcome.reason}"  # the cause first
         return outcome
 
     def _blame_the_lab_if_it_failed(self, outcome: Outcome) -> None:
@@ -340,11 +337,7 @@ class Grader:
         ]
         if down:
             outcome.kind = Kind.LAB_ERROR
-            outcome.reason = (
-                f"the lab stopped answering during this exercise ({', '.join(down)}): not "
-                "your code's fault, and not graded. `make lab-status` says what runs; "
-                "`make lab-down && make lab-up` restarts the lab, then check again."
-            )
+            outcome.reason = t("lab.stopped_answering", down=", ".join(down))
 
     @staticmethod
     def _restore(ctx: GradeContext, outcome: Outcome) -> None:
@@ -352,10 +345,7 @@ class Grader:
         try:
             ctx.restore()
         except Exception as exc:
-            outcome.details["warning"] = (
-                f"could not restore the lab's latency settings "
-                f"({exc}): `make lab-status` shows what is left"
-            )
+            outcome.details["warning"] = t("restore.failed", error=exc)
 
     def _grade(self, ex: Exercise, ctx: GradeContext, outcome: Outcome) -> None:
         check = load_check(ex)
@@ -364,6 +354,12 @@ class Grader:
             settings = ctx.settings() if ex.needs_lab else None
             marks = evidence.mark(self.cfg) if ex.needs_lab else None
             run = run_isolated(self.cfg, self.target, ex, case)
+            blocks = [e.data for e in run.events if e.name == "blocked"]
+            if blocks:
+                outcome.details["blocked"] = blocks
+            recorded = next((e for e in run.events if e.name == "switches"), None)
+            if recorded is not None:
+                outcome.details["switches"] = recorded.data.get("switches", [])
             observed = self._observed(run, ex, outcome)
             if observed is None:
                 return
@@ -386,7 +382,7 @@ class Grader:
             self._fail(
                 outcome,
                 Kind.GRADER_ERROR,
-                f"grader error (not your fault): {type(exc).__name__}: {exc}",
+                t("grader_error", error=f"{type(exc).__name__}: {exc}"),
             )
             outcome.details["traceback"] = traceback.format_exc()
             return
@@ -408,11 +404,8 @@ class Grader:
             self._fail(
                 outcome,
                 Kind.TIMEOUT,
-                f"timed out after {ex.time_limit:g} s and was stopped: something "
-                "waits forever (a join on a greenlet that never ends, a get() on a "
-                "queue nobody fills, a switch to a greenlet that never switches "
-                "back?) or loops without ever yielding to gevent (busy-waiting)"
-                + (f"\nLast output:\n{tail}" if tail else ""),
+                t("timeout", limit=ex.time_limit)
+                + ("\n" + t("last_output", tail=tail) if tail else ""),
             )
             return None
         result = run.result
@@ -420,9 +413,8 @@ class Grader:
             self._fail(
                 outcome,
                 Kind.CRASH,
-                f"the exercise's process ended without a result (exit code "
-                f"{run.returncode}): did it call sys.exit() or crash the interpreter?"
-                + (f"\nLast output:\n{_tail(run.output)}" if run.output.strip() else ""),
+                t("no_result", code=run.returncode)
+                + ("\n" + t("last_output", tail=_tail(run.output)) if run.output.strip() else ""),
             )
             return None
         if result["status"] == "not-done":

@@ -1,4 +1,4 @@
-"""``gevent-lab hint NN``: one more hint each time, in English and Vietnamese.
+"""``gevent-lab hint NN``: one more hint each time, in the learner's language (LAB_LANG).
 
 How far each exercise's hints have been revealed is kept in ``<state dir>/hints.json`` (the
 lab's state dir, ``.lab`` by default), so it survives between runs; ``--reset`` forgets it.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lab import config
 from lab.exercises import Text, find
+from lab.i18n import lang, t
 
 
 def progress_file() -> Path:
@@ -31,17 +32,10 @@ def _save(path: Path, shown: dict[str, int]) -> None:
 
 
 def format_hint(i: int, total: int, pair: Text) -> str:
-    en, vi = pair.en, pair.vi
-
-    def wrap(text):
-        return textwrap.fill(
-            text,
-            92,
-            initial_indent="    ",
-            subsequent_indent="    ",
-        )
-
-    return f"Hint {i}/{total}:\n{wrap(en)}\n{wrap(vi)}"
+    """One hint, in the learner's language (lab.i18n: LAB_LANG=vi|en)."""
+    text = pair.vi if lang() == "vi" else pair.en
+    wrapped = textwrap.fill(text, 92, initial_indent="    ", subsequent_indent="    ")
+    return f"{t('hint.n', i=i, total=total)}\n{wrapped}"
 
 
 def hint(ex: str | None, show_all: bool = False, reset: bool = False) -> int:
@@ -53,9 +47,10 @@ def hint(ex: str | None, show_all: bool = False, reset: bool = False) -> int:
     if reset:
         shown.pop(stem, None)
         _save(path, shown)
-        print(f"Hints of exercise {code} reset: the next `make hint` shows the first.")
+        print(t("hint.reset", code=code))
         return 0
-    print(f"Exercise {code}: {exercise.title.en}\n")
+    title = exercise.title.vi if lang() == "vi" else exercise.title.en
+    print(t("hint.header", code=code, title=title))
     upto = len(hints) if show_all else min(shown.get(stem, 0) + 1, len(hints))
     for i in range(upto):
         if show_all or i == upto - 1:
@@ -63,13 +58,7 @@ def hint(ex: str | None, show_all: bool = False, reset: bool = False) -> int:
     shown[stem] = max(shown.get(stem, 0), upto)
     _save(path, shown)
     if upto < len(hints):
-        print(
-            f"Still stuck? `make hint EX={code}` again for the next one "
-            f"({len(hints) - upto} left). / Vẫn bí? Gõ lại lệnh để xem gợi ý tiếp theo."
-        )
+        print(t("hint.more", code=code, left=len(hints) - upto))
     else:
-        print(
-            f"That was the last hint. `make hint EX={code} ALL=1` shows them all again; the "
-            f"reference solution is solutions/{stem}.py if you really need it."
-        )
+        print(t("hint.last", code=code, stem=stem))
     return 0

@@ -10,6 +10,7 @@ from lab import health, lifecycle
 from lab.config import LabConfig
 from lab.errors import LabError
 from lab.grading import repair
+from lab.i18n import t
 
 
 def check_lab(cfg: LabConfig) -> list[str]:
@@ -35,7 +36,7 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
     repair.repair(cfg, say)
     missing = check_lab(cfg)
     if not missing:
-        say(f"Using the running lab (Toxiproxy API {cfg.toxiproxy_url}).")
+        say(t("lab.using", url=cfg.toxiproxy_url))
         repair.begin(cfg, started_lab=False)
         try:
             yield cfg
@@ -43,27 +44,20 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
             repair.end(cfg)
         return
     if len(missing) < len(health.SERVICES):
-        raise NoLab(
-            "the lab is only partly up (not graded: not your code's fault); not answering: "
-            + ", ".join(missing)
-            + ".\nRestart it: make lab-down && make lab-up"
-        )
-    say(
-        "No lab is running: starting one for this check (`make lab-up` keeps one running "
-        "and makes checks faster)..."
-    )
+        raise NoLab(t("lab.partly_up", missing=", ".join(missing)))
+    say(t("lab.starting"))
     try:
         repair.begin(cfg, started_lab=True)
         lifecycle.up(cfg)
     except LabError as exc:
         lifecycle.down(cfg)
-        raise NoLab(f"Could not start the lab: {exc}") from None
+        raise NoLab(t("lab.could_not_start", error=exc)) from None
     try:
         still = check_lab(cfg)
         if still:
-            raise NoLab("The lab started but does not answer: " + ", ".join(still))
+            raise NoLab(t("lab.no_answer", missing=", ".join(still)))
         yield cfg
     finally:
         lifecycle.down(cfg)
         repair.end(cfg)
-        say("Stopped the lab this check had started.")
+        say(t("lab.stopped"))

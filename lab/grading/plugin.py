@@ -28,9 +28,9 @@ import pytest
 
 from lab import config as lab_config
 from lab.exercises import CHECKS_DIR, Exercise, find
-from lab.grading import repair, report
+from lab.grading import progress, repair, report
 from lab.grading.contract import Kind, Outcome, Status
-from lab.grading.harness import Grader
+from lab.grading.harness import Grader, title_of
 from lab.grading.labsession import NoLab, lab_for_grading, running_config
 from lab.grading.target import Target, resolve_target
 
@@ -64,13 +64,14 @@ class Grading:
         except NoLab as exc:  # every exercise that needs the lab says so, none is graded
             self._no_lab = self._no_lab or str(exc.code)
         if ex.needs_lab and self._no_lab:
-            outcome = Outcome(ex.code, ex.stem, ex.title.en, Status.FAILED, self._no_lab)
+            outcome = Outcome(ex.code, ex.stem, title_of(ex), Status.FAILED, self._no_lab)
             outcome.kind = Kind.LAB_ERROR
             self.outcomes.append(outcome)
             return outcome
         outcome = Grader(cfg, self.target, self.seed).grade(ex)
         if outcome.kind is not Kind.SKIPPED:
             self.outcomes.append(outcome)
+            progress.record(outcome, self.target.where)
         return outcome
 
     def _lab(self):

@@ -17,6 +17,7 @@ from pathlib import Path
 from lab.config import LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.grading import containment
+from lab.i18n import t
 
 FILE = "grading.json"
 
@@ -73,7 +74,7 @@ def repair(cfg: LabConfig, say: Callable[[str], None] = print) -> None:
     """Undo what a killed grader left in ``cfg``'s lab; say what was done."""
     left = containment.stale()
     if left:
-        say(f"Stopped {len(left)} process(es) a killed grading had left running ({left[0]}).")
+        say(t("repair.processes", n=len(left), first=left[0]))
     data = _read(cfg)
     grader = data.get("grader")
     if not grader or containment.alive(str(grader)):
@@ -82,10 +83,10 @@ def repair(cfg: LabConfig, say: Callable[[str], None] = print) -> None:
         from lab import lifecycle
 
         lifecycle.down(cfg)
-        say("Stopped the lab a killed `make check` had started.")
+        say(t("repair.lab"))
     elif isinstance(data.get("settings"), dict):
         _restore(cfg, data["settings"])
-        say("Put back the latency settings a killed `make check` had changed.")
+        say(t("repair.settings"))
     end(cfg)
 
 

@@ -14,12 +14,19 @@
          "kind": null | "not-done" | "wrong" | "slow" | "too-fast" | "timeout" | "crash"
                  | "grader-error" | "lab-error",
          "points": 0 | 1, "reason": "...", "seconds": 1.2,
+         "seed": 141876, "graded_at": "2026-11-26T01:40:00Z",
          "details": {"evidence": "...", "margin": 1.9, "speed": [...], "timeline": [...],
                      "threads": 1, "warning": "..."}}
       ],
       "digest": "hmac-sha256:..."       # over everything above, keyed by the grader
     }
 
+``reports/`` keeps every exercise's last result: a grading of some exercises (``make check
+EX=06``) is merged into the ``grade.json`` already there (same ``target``, digest valid):
+its exercises replace theirs, the others stay as they were. ``seed`` at the top is the
+latest grading's; each exercise has its own ``seed`` and ``graded_at`` (UTC, ISO 8601);
+``points``/``max_points`` count every exercise in the file. The version stays 1: the
+per-exercise ``seed``/``graded_at`` fields are additions, nothing changed meaning.
 The grader writes it last, atomically, after every process of the exercises was stopped.
 ``digest`` is an HMAC with a key kept in the lab's state dir (``.lab/grader.key``): a report
 edited by hand, or by a process the learner left, no longer verifies
@@ -37,26 +44,31 @@ import os
 import secrets
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from lab.exercises import find
 from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.target import Target
+from lab.i18n import t
 
 REPORT_VERSION = 1
-MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.NOT_STARTED: "TODO"}
+MARKS = {Status.PASSED: "mark.pass", Status.FAILED: "mark.fail", Status.NOT_STARTED: "mark.todo"}
 
 
 def outcome_line(o: Outcome) -> str:
     """One line (plus an indented explanation when it failed)."""
-    mark = "LAB " if o.kind is Kind.LAB_ERROR else MARKS.get(o.status, "????")
+    mark = t("mark.lab") if o.kind is Kind.LAB_ERROR else t(MARKS[o.status])
     head = f"  {mark}  {o.number} {o.title}"
-    warning = f"\n        Warning: {o.details['warning']}" if o.details.get("warning") else ""
+    warning = (
+        "\n        " + t("report.warning", text=o.details["warning"])
+        if o.details.get("warning")
+        else ""
+    )
     if o.status is Status.PASSED:
         measured = o.details.get("evidence")
-        return (
-            f"{head}: {measured}{warning}" if measured else f"{head}  ({o.seconds:.1f} s){warning}"
-        )
+        seconds = t("report.seconds", seconds=o.seconds)
+        return f"{head}: {measured}{warning}" if measured else f"{head}  {seconds}{warning}"
     first, _, rest = o.reason.partition("\n")
     if o.status is Status.NOT_STARTED:
         return f"{head}: {first}{warning}"
@@ -67,58 +79,95 @@ def outcome_line(o: Outcome) -> str:
 
 
 def summary(outcomes: list[Outcome], target: Target) -> str:
-    """The progress count and the next step."""
+    """The progress count and the next step: after a single exercise passed, the next one
+    not done yet (lab.grading.progress); after every exercise is done, a closing word."""
+    from lab.grading import progress
+
     done = sum(o.status is Status.PASSED for o in outcomes)
     total = len(outcomes)
-    lines = [f"{done}/{total} done."]
+    lines = [t("summary.done", done=done, total=total)]
     todo = next((o for o in outcomes if o.status is not Status.PASSED), None)
     if todo is None:
-        lines.append("Every graded exercise passes. Well done!" if total else "Nothing was graded.")
+        lines.append(t("summary.all_pass") if total else t("summary.nothing"))
+        after = find(outcomes[-1].slug) if total == 1 else None
+        following = progress.next_exercise(target.where, after) if total else None
+        if following is not None and total < len(progress.all_exercises()):
+            title = following.title.vi if progress.lang() == "vi" else following.title.en
+            lines.append(
+                t(
+                    "summary.next_after_pass",
+                    code=following.code,
+                    title=title,
+                    file=target.display(following),
+                )
+            )
+        elif total and following is None:
+            lines.append(t("progress.all_done", total=len(progress.all_exercises())))
     elif any(o.kind is Kind.LAB_ERROR for o in outcomes):
-        lines.append(
-            "Next: the lab is not working (LAB lines were not graded): "
-            "`make lab-down && make lab-up`, then `make check` again."
-        )
+        lines.append(t("summary.next_lab"))
     else:
-        verb = "finish" if todo.status is Status.NOT_STARTED else "fix"
-        lines.append(
-            f"Next: {verb} {target.display(find(todo.slug))}, then "
-            f"`make check EX={todo.number}`. Stuck? `make hint EX={todo.number}`."
-        )
+        key = "summary.next_finish" if todo.status is Status.NOT_STARTED else "summary.next_fix"
+        lines.append(t(key, file=target.display(find(todo.slug)), code=todo.number))
     return "\n".join(lines)
 
 
 def write_json(
     path: Path, outcomes: list[Outcome], target: Target, seed: int, seconds: float
 ) -> None:
-    """The report of one grading (format in the module docstring), written atomically."""
+    """The report of one grading (format in the module docstring), written atomically,
+    merged into the report already there (see ``merged``)."""
+    graded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    fresh = [
+        {
+            "number": o.number,
+            "stem": o.slug,
+            "title": o.title,
+            "status": str(o.status),
+            "points": int(o.status is Status.PASSED),
+            "kind": str(o.kind) if o.kind else None,
+            "reason": o.reason,
+            "seconds": o.seconds,
+            "seed": seed,
+            "graded_at": graded_at,
+            "details": {k: v for k, v in o.details.items() if k != "traceback"},
+        }
+        for o in outcomes
+    ]
+    exercises = merged(path, target.where.rstrip("/"), fresh)
     data = {
         "version": REPORT_VERSION,
         "target": target.where.rstrip("/"),
         "seed": seed,
-        "points": sum(o.status is Status.PASSED for o in outcomes),
-        "max_points": len(outcomes),
+        "points": sum(e["points"] for e in exercises),
+        "max_points": len(exercises),
         "seconds": round(seconds, 3),
-        "exercises": [
-            {
-                "number": o.number,
-                "stem": o.slug,
-                "title": o.title,
-                "status": str(o.status),
-                "points": int(o.status is Status.PASSED),
-                "kind": str(o.kind) if o.kind else None,
-                "reason": o.reason,
-                "seconds": o.seconds,
-                "details": {k: v for k, v in o.details.items() if k != "traceback"},
-            }
-            for o in outcomes
-        ],
+        "exercises": exercises,
     }
     data["digest"] = digest(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
     tmp.replace(path)
+
+
+def merged(path: Path, target: str, fresh: list[dict]) -> list[dict]:
+    """``fresh`` entries, plus the entries of the report at ``path`` for exercises this
+    grading did not grade, when that report is of the same target and verifies (one edited
+    by hand is not trusted: its entries are dropped). Ordered by exercise number."""
+    try:
+        old = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        old = None
+    keep: list[dict] = []
+    if (
+        isinstance(old, dict)
+        and old.get("version") == REPORT_VERSION
+        and old.get("target") == target
+        and hmac.compare_digest(str(old.get("digest")), digest(old))
+    ):
+        graded = {e["stem"] for e in fresh}
+        keep = [e for e in old.get("exercises", []) if e.get("stem") not in graded]
+    return sorted(keep + fresh, key=lambda e: str(e.get("number")))
 
 
 def _key() -> bytes:

@@ -30,21 +30,17 @@ from __future__ import annotations
 
 from lab.grading.contract import GradeFailure
 from lab.grading.timeline import max_overlap, render
+from lab.i18n import t
+from lab.i18n import unit as unit_word
 
 TOO_FAST_FRACTION = 0.95
 CHECKS: list[dict] = []
 IN_FLIGHT: list[dict] = []  # what require_in_flight saw, for the evidence line on a pass
 
 # Shown for a "slow" failure whose spec gave no suggestion: when the timeline says the
-# units never overlapped, and when they did but not enough.
-SEQUENTIAL_HINT = (
-    "The units ran one after another. Did you spawn them all before joining (not join "
-    "inside the loop)? For network code: did you monkey-patch before importing anything else?"
-)
-PARTLY_CONCURRENT_HINT = (
-    "Some units overlapped, but fewer at once than the exercise allows: is a pool or a queue "
-    "smaller than asked, or does one greenlet do the work of several?"
-)
+# units never overlapped, and when they did but not enough (message ids of lab.i18n).
+SEQUENTIAL_HINT = "speed.sequential_hint"
+PARTLY_CONCURRENT_HINT = "speed.partly_hint"
 
 
 CEILING_FACTOR = 2.0
@@ -67,14 +63,14 @@ def require_in_flight(
     IN_FLIGHT.append({"unit": unit, "units": len(timeline), "at_once": seen})
     if seen < want:
         raise GradeFailure(
-            f"at most {seen} {unit} in flight at once; this exercise asks for {asked}",
+            t("speed.in_flight_few", seen=seen, unit=unit_word(unit), asked=asked),
             kind="slow",
             timeline=timeline,
-            suggestion=suggestion or PARTLY_CONCURRENT_HINT,
+            suggestion=suggestion or t(PARTLY_CONCURRENT_HINT),
         )
     if exact and seen > want:
         raise GradeFailure(
-            f"{seen} {unit} ran at once; this exercise asks for {asked}, never more",
+            t("speed.in_flight_many", seen=seen, unit=unit_word(unit), asked=asked),
             kind="wrong",
             timeline=timeline,
         )
@@ -89,10 +85,12 @@ def require_concurrent(
     timeline: list | None = None,
     suggestion: str = "",
     sequential: float | None = None,
+    unit: str = "units",
 ) -> float:
     """Fail unless ``elapsed`` shows real concurrency; returns the margin in seconds.
 
-    ``sequential`` overrides ``units * unit_cost`` when units cost different amounts.
+    ``sequential`` overrides ``units * unit_cost`` when units cost different amounts;
+    ``unit`` names one unit in the message ("requests"; the timeline's units otherwise).
     Raises ``GradeFailure`` with kind "too-fast" or "slow"; the timeline is attached and,
     for "slow", a likely cause (``suggestion``; ``explain`` picks a generic one without).
     """
@@ -111,19 +109,23 @@ def require_concurrent(
     )
     if elapsed < floor * TOO_FAST_FRACTION:
         raise GradeFailure(
-            f"finished in {elapsed:.2f} s, faster than the injected latency allows "
-            f"({floor:.2f} s at best): some of the work was skipped or faked",
+            t("speed.too_fast", elapsed=elapsed, floor=floor),
             kind="too-fast",
             timeline=timeline,
-            suggestion="Every unit must really do its I/O through the lab (no cached or "
-            "made-up answers).",
+            suggestion=t("speed.too_fast_hint"),
         )
     if elapsed > ceiling:
         raise GradeFailure(
-            f"took {elapsed:.2f} s for {units} units; one after another would take "
-            f"{sequential:.2f} s, concurrently about {floor:.2f} s: needs at most "
-            f"{ceiling:.2f} s (at most {max_overlap(timeline) if timeline else '?'} "
-            f"ran at once)",
+            t(
+                "speed.slow",
+                elapsed=elapsed,
+                units=units,
+                unit=unit_word(unit),
+                sequential=sequential,
+                floor=floor,
+                ceiling=ceiling,
+                seen=max_overlap(timeline) if timeline else "?",
+            ),
             kind="slow",
             timeline=timeline,
             suggestion=suggestion,
@@ -134,11 +136,16 @@ def require_concurrent(
 def evidence(elapsed: float | None) -> str:
     """One line of what the grader measured, e.g. "18 requests, 18 at once, 0.82 s (floor
     0.80 s)"; empty when the exercise measured nothing."""
-    parts = [f"{f['units']} {f['unit']}, {f['at_once']} at once" for f in IN_FLIGHT[:1]]
+    parts = [
+        t("speed.evidence_units", n=f["units"], unit=unit_word(f["unit"]), at_once=f["at_once"])
+        for f in IN_FLIGHT[:1]
+    ]
     if CHECKS:
-        parts.append(f"{CHECKS[0]['elapsed']:.2f} s (floor {CHECKS[0]['floor']:.2f} s)")
+        parts.append(
+            t("speed.evidence_time", elapsed=CHECKS[0]["elapsed"], floor=CHECKS[0]["floor"])
+        )
     elif elapsed is not None and parts:
-        parts.append(f"{elapsed:.2f} s")
+        parts.append(t("speed.evidence_elapsed", elapsed=elapsed))
     return ", ".join(parts)
 
 
@@ -150,9 +157,9 @@ def explain(failure: GradeFailure) -> str:
     suggestion = failure.suggestion
     if not suggestion and failure.kind == "slow":
         ran_alone = failure.timeline and max_overlap(failure.timeline) <= 1
-        suggestion = (
+        suggestion = t(
             SEQUENTIAL_HINT if ran_alone or not failure.timeline else PARTLY_CONCURRENT_HINT
         )
     if suggestion:
-        parts.append(f"Likely cause: {suggestion}")
+        parts.append(t("speed.likely", text=suggestion))
     return "\n".join(parts)

@@ -23,6 +23,7 @@ import itertools
 import time
 
 from lab.grading import channel
+from lab.i18n import t
 
 _ids = itertools.count(1)
 
@@ -62,29 +63,50 @@ class Timeline:
         return sorted((dict(e) for e in self._entries), key=lambda e: e["start"])
 
 
-def render(entries: list[dict], width: int = 40, max_rows: int = 12) -> str:
+def render(
+    entries: list[dict], width: int = 40, max_rows: int = 12, floor: float | None = None
+) -> str:
     """Text bars, one row per unit, on a shared time axis::
 
     0.00s                                   2.04s
     fetch /bytes/10  |#####                                   |
     fetch /bytes/20  |     #####                              |
+
+    With ``floor`` (seconds: the fastest any solution can be), a ``|`` marks it on every
+    lane and a ruler under the lanes says where it is.
     """
     if not entries:
         return ""
     rows = entries[:max_rows]
     end = max((e["end"] if e["end"] is not None else e["start"]) for e in entries) or 1e-9
+    if floor is not None:
+        end = max(end, floor)
     names = [str(e["label"])[:28] for e in rows]
     pad = max(len(n) for n in names)
+    mark = None if floor is None else min(width - 1, int(floor / end * width))
     lines = [f"{'':{pad}}   0.00s{'':{width - 10}}{end:5.2f}s"]  # under the bars' ends
     for name, e in zip(names, rows):
         stop = e["end"] if e["end"] is not None else end
         a = min(width - 1, int(e["start"] / end * width))
         b = max(a + 1, min(width, round(stop / end * width)))
-        bar = " " * a + "#" * (b - a) + " " * (width - b)
-        tail = "" if e["end"] is not None else "  (never finished)"
-        lines.append(f"{name:{pad}}  |{bar}|{tail}")
+        cells = [" "] * a + ["#"] * (b - a) + [" "] * (width - b)
+        if mark is not None and cells[mark] == " ":
+            cells[mark] = "|"
+        tail = "" if e["end"] is not None else "  " + t("timeline.never_finished")
+        lines.append(f"{name:{pad}}  |{''.join(cells)}|{tail}")
     if len(entries) > max_rows:
-        lines.append(f"{'':{pad}}  ... and {len(entries) - max_rows} more")
+        lines.append(f"{'':{pad}}  " + t("timeline.more", n=len(entries) - max_rows))
+    if mark is not None and floor is not None:
+        ticks = ["-"] * width
+        for q in range(0, width, width // 4 or 1):
+            ticks[q] = "+"
+        ticks[mark] = "^"
+        lines.append(f"{'':{pad}}   {''.join(ticks)}")
+        lines.append(f"{'':{pad}}   {'':{mark}}^ {t('timeline.floor', floor=floor)}")
+        lines.append(
+            f"{'':{pad}}   "
+            + t("timeline.legend", lanes=len(entries), at_once=max_overlap(entries))
+        )
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from lab.config import REPO_ROOT
 from lab.exercises import find
 from lab.grading.labsession import lab_for_grading
 from lab.grading.target import resolve_target
+from lab.i18n import t
 
 
 def mtime(path) -> float | None:
@@ -52,14 +53,12 @@ def watch(
                 if now != seen:
                     seen = now
                     runs += 1
-                    print(
-                        f"\n== {time.strftime('%H:%M:%S')} grading {target.display(exercise)} "
-                        "(Ctrl-C to stop) ==",
-                        flush=True,
-                    )
+                    when = time.strftime("%H:%M:%S")
+                    shown = target.display(exercise)
+                    print("\n" + t("watch.grading", time=when, file=shown), flush=True)
                     subprocess.run(cmd, cwd=REPO_ROOT)
-                    print(f"Waiting for you to save {target.display(exercise)}...", flush=True)
+                    print(t("watch.waiting", file=target.display(exercise)), flush=True)
                 time.sleep(interval)
     except KeyboardInterrupt:
-        print("\nStopped watching.")
+        print("\n" + t("watch.stopped"))
     return 0

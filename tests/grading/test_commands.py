@@ -19,8 +19,8 @@ from lab.exercises import find
 HINTS_01 = [(h.en, h.vi) for h in find("01").hints]
 
 
-def grader(*args: str, state_dir: Path, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LAB_STATE_DIR": str(state_dir)}
+def grader(*args: str, state_dir: Path, lang: str = "en", **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LAB_STATE_DIR": str(state_dir), "LAB_LANG": lang}
     return subprocess.run(
         [sys.executable, "-m", "lab", *args],
         cwd=REPO_ROOT,
@@ -32,12 +32,16 @@ def grader(*args: str, state_dir: Path, **kw) -> subprocess.CompletedProcess:
     )
 
 
-def test_hint_shows_one_more_each_time_in_both_languages(tmp_path):
+def test_hint_shows_one_more_each_time_in_the_learners_language(tmp_path):
     for i, (en, vi) in enumerate(HINTS_01, start=1):
         out = grader("hint", "01", state_dir=tmp_path).stdout
         assert f"Hint {i}/{len(HINTS_01)}" in out
         assert f"Hint {i - 1}/" not in out  # only the new one
-        assert en.split()[0] in out and vi.split()[0] in out
+        assert " ".join(en.split()[:4]) in " ".join(out.split())
+        assert " ".join(vi.split()[:4]) not in " ".join(out.split())
+    vi_out = grader("hint", "01", "--all", state_dir=tmp_path, lang="vi").stdout
+    assert "Gợi ý 1/" in vi_out and " ".join(HINTS_01[0][1].split()[:4]) in " ".join(vi_out.split())
+    assert " ".join(HINTS_01[0][0].split()[:4]) not in " ".join(vi_out.split())
     last = grader("hint", "01", state_dir=tmp_path).stdout
     assert f"Hint {len(HINTS_01)}/{len(HINTS_01)}" in last and "last hint" in last
     assert json.loads((tmp_path / "hints.json").read_text()) == {

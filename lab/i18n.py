@@ -1,0 +1,825 @@
+"""Every message the grader and the learner's commands print, in English and Vietnamese.
+
+``t(id, **kw)`` formats message ``id`` in the learner's language; ``lang()`` says which:
+
+1. ``LAB_LANG`` in the environment (``vi`` or ``en``), else in the checkout's ``.env``;
+2. else the locale: ``vi`` when ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``vi``;
+3. else ``en``.
+
+The grader passes its choice to the learner's process as ``LAB_LANG``, so failure reasons
+built there (lab/checks) speak the same language. This module imports only ``os`` and
+``pathlib``: checks import it in the learner's process before any monkey patching.
+
+``MESSAGES`` is the one catalogue: ``{id: {"en": ..., "vi": ...}}``, both ``str.format``
+strings with the same placeholders (tests/lab/test_i18n.py checks it). Code, names of
+functions and files stay as they are in both languages.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+LANGS = ("en", "vi")
+_DOTENV = Path(__file__).resolve().parent.parent / ".env"
+
+
+def _dotenv_lang() -> str:
+    try:
+        for raw in _DOTENV.read_text().splitlines():
+            key, _, value = raw.strip().partition("=")
+            if key.strip().removeprefix("export ").strip() == "LAB_LANG":
+                return value.strip().strip("'\"")
+    except OSError:
+        pass
+    return ""
+
+
+def lang() -> str:
+    """ "vi" or "en" (see the module docstring)."""
+    chosen = os.environ.get("LAB_LANG") or _dotenv_lang()
+    if chosen:
+        return "vi" if chosen.strip().lower().startswith("vi") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
+
+
+def t(id: str, **kw: object) -> str:
+    """Message ``id`` in the learner's language, formatted with ``kw``."""
+    entry = MESSAGES[id]
+    return entry.get(lang(), entry["en"]).format(**kw)
+
+
+def unit(word: str) -> str:
+    """A unit of work named by a check ("requests", "look-ups"), in the learner's language."""
+    if lang() == "vi":
+        return UNITS.get(word, word)
+    return word
+
+
+UNITS = {
+    "requests": "yêu cầu",
+    "downloads": "lượt tải",
+    "countdowns": "bộ đếm ngược",
+    "look-ups": "lượt tra cứu",
+    "clients served": "client được phục vụ",
+    "items being processed": "phần tử đang xử lý",
+    "units": "đơn vị công việc",
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- report lines and the summary (lab.grading.report) --------------------------------
+    "mark.pass": {"en": "PASS", "vi": "ĐẠT "},
+    "mark.fail": {"en": "FAIL", "vi": "SAI "},
+    "mark.todo": {"en": "TODO", "vi": "CHƯA"},
+    "mark.lab": {"en": "LAB ", "vi": "LAB "},
+    "report.warning": {"en": "Warning: {text}", "vi": "Cảnh báo: {text}"},
+    "report.seconds": {"en": "({seconds:.1f} s)", "vi": "({seconds:.1f} giây)"},
+    "summary.done": {"en": "{done}/{total} done.", "vi": "Đã xong {done}/{total} bài."},
+    "summary.all_pass": {
+        "en": "Every graded exercise passes. Well done!",
+        "vi": "Mọi bài được chấm đều đạt. Làm tốt lắm!",
+    },
+    "summary.nothing": {"en": "Nothing was graded.", "vi": "Không có bài nào được chấm."},
+    "summary.next_lab": {
+        "en": "Next: the lab is not working (LAB lines were not graded): "
+        "`make lab-down && make lab-up`, then `make check` again.",
+        "vi": "Tiếp theo: lab đang không chạy (các dòng LAB chưa được chấm): "
+        "`make lab-down && make lab-up`, rồi chạy lại `make check`.",
+    },
+    "summary.next_finish": {
+        "en": "Next: finish {file}, then `make check EX={code}`. Stuck? `make hint EX={code}`.",
+        "vi": "Tiếp theo: làm nốt {file}, rồi `make check EX={code}`. Bí? `make hint EX={code}`.",
+    },
+    "summary.next_fix": {
+        "en": "Next: fix {file}, then `make check EX={code}`. Stuck? `make hint EX={code}`.",
+        "vi": "Tiếp theo: sửa {file}, rồi `make check EX={code}`. Bí? `make hint EX={code}`.",
+    },
+    "summary.next_after_pass": {
+        "en": "Next exercise: {code} {title} ({file}): `make check EX={code}`.",
+        "vi": "Bài tiếp theo: {code} {title} ({file}): `make check EX={code}`.",
+    },
+    "progress.title": {"en": "Your progress", "vi": "Tiến độ của bạn"},
+    "progress.bar": {"en": "{done}/{total} exercises done", "vi": "đã xong {done}/{total} bài"},
+    "progress.not_started": {"en": "not started", "vi": "chưa bắt đầu"},
+    "progress.failing": {"en": "failing since {when}", "vi": "chưa đạt (từ {when})"},
+    "progress.todo": {"en": "not done yet ({when})", "vi": "còn TODO ({when})"},
+    "progress.done": {"en": "done {when}", "vi": "đã xong {when}"},
+    "progress.all_done": {
+        "en": "All {total} exercises done: you can switch greenlets by hand, spawn, patch, "
+        "pool, queue, time out and serve with gevent. Congratulations! Next: read gevent's "
+        "own docs (https://www.gevent.org) and make a real program concurrent.",
+        "vi": "Đã xong cả {total} bài: bạn đã biết tự chuyển greenlet, spawn, monkey patch, "
+        "dùng pool, queue, timeout và viết server với gevent. Chúc mừng! Tiếp theo: đọc tài "
+        "liệu của gevent (https://www.gevent.org) và làm một chương trình thật chạy đồng thời.",
+    },
+    # -- gevent-lab check (lab.grading.check, labsession, repair) -------------------------
+    "check.grading": {
+        "en": "Grading {where} (seed {seed}: `--seed {seed}` repeats these inputs)",
+        "vi": "Đang chấm {where} (seed {seed}: `--seed {seed}` lặp lại đúng các đầu vào này)",
+    },
+    "check.collect_failed": {
+        "en": "The grader could not collect the exercises:\n{text}",
+        "vi": "Trình chấm không nạp được các bài tập:\n{text}",
+    },
+    "check.nothing": {
+        "en": "There is no {what} to grade.",
+        "vi": "Không có {what} để chấm.",
+    },
+    "check.nothing_fix": {
+        "en": "Give the folder with --target DIR.",
+        "vi": "Hãy chỉ thư mục bằng --target DIR.",
+    },
+    "check.exercise_files": {
+        "en": "exercise files in {where}",
+        "vi": "tệp bài tập nào trong {where}",
+    },
+    "lab.using": {
+        "en": "Using the running lab (Toxiproxy API {url}).",
+        "vi": "Dùng lab đang chạy (Toxiproxy API {url}).",
+    },
+    "lab.starting": {
+        "en": "No lab is running: starting one for this check (`make lab-up` keeps one "
+        "running and makes checks faster)...",
+        "vi": "Chưa có lab nào chạy: đang khởi động một lab cho lần chấm này (`make lab-up` "
+        "giữ lab chạy sẵn để chấm nhanh hơn)...",
+    },
+    "lab.stopped": {
+        "en": "Stopped the lab this check had started.",
+        "vi": "Đã dừng lab mà lần chấm này khởi động.",
+    },
+    "lab.partly_up": {
+        "en": "the lab is only partly up (not graded: not your code's fault); not answering: "
+        "{missing}.\nRestart it: make lab-down && make lab-up",
+        "vi": "lab chỉ chạy một phần (chưa chấm: không phải lỗi của bạn); không trả lời: "
+        "{missing}.\nKhởi động lại: make lab-down && make lab-up",
+    },
+    "lab.could_not_start": {
+        "en": "Could not start the lab: {error}",
+        "vi": "Không khởi động được lab: {error}",
+    },
+    "lab.no_answer": {
+        "en": "The lab started but does not answer: {missing}",
+        "vi": "Lab đã khởi động nhưng không trả lời: {missing}",
+    },
+    "repair.processes": {
+        "en": "Stopped {n} process(es) a killed grading had left running ({first}).",
+        "vi": "Đã dừng {n} tiến trình mà một lần chấm bị ngắt giữa chừng để lại ({first}).",
+    },
+    "repair.lab": {
+        "en": "Stopped the lab a killed `make check` had started.",
+        "vi": "Đã dừng lab mà một lần `make check` bị ngắt giữa chừng đã khởi động.",
+    },
+    "repair.settings": {
+        "en": "Put back the latency settings a killed `make check` had changed.",
+        "vi": "Đã trả lại cấu hình độ trễ mà một lần `make check` bị ngắt giữa chừng đã đổi.",
+    },
+    # -- the harness (lab.grading.harness, runner) ----------------------------------------
+    "grade.no_file": {"en": "no {file} to grade", "vi": "không có {file} để chấm"},
+    "lab.down": {
+        "en": "the lab does not answer ({what}): not graded. Is it still running? "
+        "`make lab-status` tells; `make lab-down && make lab-up` restarts it.",
+        "vi": "lab không trả lời ({what}): chưa chấm. Lab còn chạy không? `make lab-status` "
+        "cho biết; `make lab-down && make lab-up` khởi động lại.",
+    },
+    "lab.stopped_answering": {
+        "en": "the lab stopped answering during this exercise ({down}): not your code's "
+        "fault, and not graded. `make lab-status` says what runs; `make lab-down && make "
+        "lab-up` restarts the lab, then check again.",
+        "vi": "lab ngừng trả lời trong lúc chấm bài này ({down}): không phải lỗi mã của "
+        "bạn, và bài chưa được chấm. `make lab-status` cho biết dịch vụ nào đang chạy; "
+        "`make lab-down && make lab-up` khởi động lại lab, rồi chấm lại.",
+    },
+    "restore.failed": {
+        "en": "could not restore the lab's latency settings ({error}): `make lab-status` "
+        "shows what is left",
+        "vi": "không trả lại được cấu hình độ trễ của lab ({error}): `make lab-status` cho "
+        "biết còn lại gì",
+    },
+    "lab.changed": {
+        "en": "the lab was changed while your code ran ({changes}): the exercise must run "
+        "under the latency the grader set. Do not call the Toxiproxy or DNS control API "
+        "from your solution.",
+        "vi": "lab bị thay đổi trong lúc mã của bạn chạy ({changes}): bài phải chạy với độ "
+        "trễ mà trình chấm đặt. Đừng gọi API điều khiển Toxiproxy hay DNS trong lời giải.",
+    },
+    "lab.changed_deleted": {"en": "proxy {name!r} was deleted", "vi": "proxy {name!r} bị xoá"},
+    "leftovers": {
+        "en": "your code left {n} process(es) running after it returned ({first}); the "
+        "grader stopped them. An exercise starts no processes: greenlets live in your one "
+        "process.",
+        "vi": "mã của bạn để lại {n} tiến trình còn chạy sau khi trả về ({first}); trình "
+        "chấm đã dừng chúng. Bài tập không tạo tiến trình nào: greenlet sống trong đúng một "
+        "tiến trình của bạn.",
+    },
+    "threads": {
+        "en": "your process ran {n} OS threads while the exercise ran: the work was done by "
+        "threads (a ThreadPoolExecutor, threading.Thread, a ThreadingTCPServer?), not by "
+        "greenlets. This exercise is about gevent: one thread, many greenlets.",
+        "vi": "tiến trình của bạn chạy {n} luồng hệ điều hành trong lúc làm bài: công việc "
+        "do các luồng làm (ThreadPoolExecutor, threading.Thread, ThreadingTCPServer?), "
+        "không phải greenlet. Bài này là về gevent: một luồng, nhiều greenlet.",
+    },
+    "grader_error": {
+        "en": "grader error (not your fault): {error}",
+        "vi": "lỗi của trình chấm (không phải lỗi của bạn): {error}",
+    },
+    "timeout": {
+        "en": "timed out after {limit:g} s and was stopped: something waits forever (a join "
+        "on a greenlet that never ends, a get() on a queue nobody fills, a switch to a "
+        "greenlet that never switches back?) or loops without ever yielding to gevent "
+        "(busy-waiting)",
+        "vi": "quá thời gian {limit:g} giây nên bị dừng: có gì đó chờ mãi mãi (join một "
+        "greenlet không bao giờ kết thúc, get() trên hàng đợi không ai đổ vào, switch sang "
+        "một greenlet không bao giờ switch lại?) hoặc một vòng lặp không bao giờ nhường cho "
+        "gevent (chờ bận)",
+    },
+    "last_output": {"en": "Last output:\n{tail}", "vi": "Dòng in ra cuối cùng:\n{tail}"},
+    "no_result": {
+        "en": "the exercise's process ended without a result (exit code {code}): did it call "
+        "sys.exit() or crash the interpreter?",
+        "vi": "tiến trình của bài kết thúc mà không có kết quả (mã thoát {code}): mã có gọi "
+        "sys.exit() hay làm sập trình thông dịch không?",
+    },
+    "crash": {"en": "raised {error}", "vi": "ném ra ngoại lệ {error}"},
+    "unreadable": {
+        "en": "the results could not be read back: {error}",
+        "vi": "không đọc lại được kết quả: {error}",
+    },
+    "not_done": {
+        "en": "not done yet: {todo} ({where})",
+        "vi": "chưa làm xong: {todo} ({where})",
+    },
+    "not_done.more": {
+        "en": "{n} more TODO(s) after it: {todos}",
+        "vi": "sau đó còn {n} TODO: {todos}",
+    },
+    "where": {"en": "{file}:{line} in {function}()", "vi": "{file}:{line} trong {function}()"},
+    # -- the blocked-loop detector (lab.grading.blocking) ---------------------------------
+    "blocked": {
+        "en": "the event loop was blocked for {seconds:.2f} s at {file}:{line} in {call}: {why}",
+        "vi": "vòng lặp sự kiện bị chặn {seconds:.2f} giây tại {file}:{line} trong {call}: {why}",
+    },
+    "blocked.more": {
+        "en": "({n} blocks in all, {total:.2f} s)",
+        "vi": "(tổng cộng {n} lần bị chặn, {total:.2f} giây)",
+    },
+    "blocked.sleep": {
+        "en": "without monkey patching, time.sleep blocks every greenlet (use gevent.sleep, "
+        "or monkey.patch_all() first)",
+        "vi": "khi chưa monkey patch, time.sleep chặn mọi greenlet (dùng gevent.sleep, hoặc "
+        "gọi monkey.patch_all() trước tiên)",
+    },
+    "blocked.io": {
+        "en": "this call waited on the network with a socket gevent did not patch, and every "
+        "greenlet waited with it: is monkey.patch_all() the very first statement, before "
+        "every import?",
+        "vi": "lời gọi này chờ mạng bằng một socket mà gevent chưa vá, và mọi greenlet phải "
+        "chờ theo: monkey.patch_all() có phải là lệnh đầu tiên, trước mọi import không?",
+    },
+    "blocked.cpu": {
+        "en": "this code ran without yielding to gevent (a busy loop, or a call that waits "
+        "without gevent): no other greenlet could run meanwhile",
+        "vi": "đoạn mã này chạy mà không nhường cho gevent (một vòng lặp bận, hoặc một lời gọi "
+        "chờ mà không qua gevent): không greenlet nào khác chạy được trong lúc đó",
+    },
+    "blocked.trace_none": {
+        "en": "Event loop: never blocked for more than {ms} ms.",
+        "vi": "Vòng lặp sự kiện: chưa lần nào bị chặn quá {ms} ms.",
+    },
+    "blocked.trace_title": {"en": "Event loop blocked:", "vi": "Vòng lặp sự kiện bị chặn:"},
+    # -- speed (lab.grading.speed) ---------------------------------------------------------
+    "speed.sequential_hint": {
+        "en": "The units ran one after another. Did you spawn them all before joining (not "
+        "join inside the loop)? For network code: did you monkey-patch before importing "
+        "anything else?",
+        "vi": "Các đơn vị công việc chạy lần lượt từng cái. Bạn đã spawn tất cả trước khi "
+        "join chưa (đừng join bên trong vòng lặp)? Với mã mạng: bạn đã monkey patch trước "
+        "khi import bất cứ thứ gì khác chưa?",
+    },
+    "speed.partly_hint": {
+        "en": "Some units overlapped, but fewer at once than the exercise allows: is a pool "
+        "or a queue smaller than asked, or does one greenlet do the work of several?",
+        "vi": "Có vài đơn vị chạy chồng lên nhau, nhưng ít hơn mức bài cho phép: pool hay "
+        "hàng đợi có nhỏ hơn yêu cầu không, hay một greenlet đang làm việc của nhiều cái?",
+    },
+    "speed.in_flight_few": {
+        "en": "at most {seen} {unit} in flight at once; this exercise asks for {asked}",
+        "vi": "nhiều nhất chỉ {seen} {unit} chạy cùng lúc; bài này yêu cầu {asked}",
+    },
+    "speed.in_flight_many": {
+        "en": "{seen} {unit} ran at once; this exercise asks for {asked}, never more",
+        "vi": "có {seen} {unit} chạy cùng lúc; bài này yêu cầu {asked}, không bao giờ hơn",
+    },
+    "speed.all_at_once": {"en": "all {n} at once", "vi": "cả {n} cùng lúc"},
+    "speed.pool_of": {"en": "a pool of {k}", "vi": "một pool gồm {k}"},
+    "speed.too_fast": {
+        "en": "finished in {elapsed:.2f} s, faster than the injected latency allows "
+        "({floor:.2f} s at best): some of the work was skipped or faked",
+        "vi": "xong trong {elapsed:.2f} giây, nhanh hơn mức độ trễ được chèn cho phép (tốt "
+        "nhất cũng {floor:.2f} giây): một phần công việc đã bị bỏ qua hoặc làm giả",
+    },
+    "speed.too_fast_hint": {
+        "en": "Every unit must really do its I/O through the lab (no cached or made-up answers).",
+        "vi": "Mỗi đơn vị phải thực sự làm I/O qua lab (không dùng câu trả lời lưu sẵn hay "
+        "bịa ra).",
+    },
+    "speed.slow": {
+        "en": "took {elapsed:.2f} s for {units} units (a unit is one piece of work the "
+        "grader times: here one of the {unit}); one after another would take "
+        "{sequential:.2f} s, concurrently about {floor:.2f} s: needs at most "
+        "{ceiling:.2f} s (at most {seen} ran at once)",
+        "vi": "mất {elapsed:.2f} giây cho {units} đơn vị (mỗi đơn vị là một phần việc được "
+        "trình chấm đo giờ: ở đây là một {unit}); làm lần lượt sẽ mất {sequential:.2f} "
+        "giây, làm đồng thời khoảng {floor:.2f} giây: cần không quá {ceiling:.2f} giây "
+        "(nhiều nhất {seen} cái chạy cùng lúc)",
+    },
+    "speed.likely": {"en": "Likely cause: {text}", "vi": "Nguyên nhân có thể: {text}"},
+    "speed.evidence_units": {
+        "en": "{n} {unit}, {at_once} at once",
+        "vi": "{n} {unit}, {at_once} cùng lúc",
+    },
+    "speed.evidence_time": {
+        "en": "{elapsed:.2f} s (floor {floor:.2f} s)",
+        "vi": "{elapsed:.2f} giây (tối thiểu {floor:.2f} giây)",
+    },
+    "speed.evidence_elapsed": {"en": "{elapsed:.2f} s", "vi": "{elapsed:.2f} giây"},
+    # -- timelines (lab.grading.timeline) -------------------------------------------------
+    "timeline.never_finished": {"en": "(never finished)", "vi": "(không bao giờ xong)"},
+    "timeline.more": {"en": "... and {n} more", "vi": "... và {n} cái nữa"},
+    "timeline.floor": {"en": "floor {floor:.2f}s", "vi": "tối thiểu {floor:.2f}s"},
+    "timeline.legend": {
+        "en": "{lanes} lanes, at most {at_once} at once; '#' running, '|' = the floor "
+        "(the fastest any solution can be)",
+        "vi": "{lanes} làn, nhiều nhất {at_once} cùng lúc; '#' đang chạy, '|' = mức tối thiểu "
+        "(lời giải nào cũng không nhanh hơn được)",
+    },
+    "trace.tracing": {
+        "en": "Tracing {file} (seed {seed})",
+        "vi": "Đang theo dõi {file} (seed {seed})",
+    },
+    "trace.no_timeline": {
+        "en": "(no timeline: this exercise records none, or it did not get that far)",
+        "vi": "(không có dòng thời gian: bài này không ghi, hoặc mã chưa chạy tới đó)",
+    },
+    "trace.switches": {
+        "en": "{n} greenlet switches, in order (from -> to, where the target resumes):",
+        "vi": "{n} lần chuyển greenlet, theo thứ tự (từ -> tới, nơi greenlet đích chạy tiếp):",
+    },
+    "trace.switch_line": {
+        "en": "{i:>3}. {event:<6} {origin} -> {target}  in {function}",
+        "vi": "{i:>3}. {event:<6} {origin} -> {target}  trong {function}",
+    },
+    "trace.ended": {"en": "(its function ended)", "vi": "(hàm của nó đã kết thúc)"},
+    "trace.start": {"en": "(its function starts)", "vi": "(hàm của nó bắt đầu)"},
+    "trace.no_switches": {
+        "en": "(no greenlet switch recorded: the code did not get that far)",
+        "vi": "(không ghi được lần chuyển greenlet nào: mã chưa chạy tới đó)",
+    },
+    # -- hints, reset, watch (lab.grading.hints, commands, watch) -------------------------
+    "hint.header": {"en": "Exercise {code}: {title}\n", "vi": "Bài {code}: {title}\n"},
+    "hint.n": {"en": "Hint {i}/{total}:", "vi": "Gợi ý {i}/{total}:"},
+    "hint.reset": {
+        "en": "Hints of exercise {code} reset: the next `make hint` shows the first.",
+        "vi": "Đã đặt lại gợi ý của bài {code}: lần `make hint` tới sẽ hiện gợi ý đầu tiên.",
+    },
+    "hint.more": {
+        "en": "Still stuck? `make hint EX={code}` again for the next one ({left} left).",
+        "vi": "Vẫn bí? Gõ lại `make hint EX={code}` để xem gợi ý tiếp theo (còn {left}).",
+    },
+    "hint.last": {
+        "en": "That was the last hint. `make hint EX={code} ALL=1` shows them all again; the "
+        "reference solution is solutions/{stem}.py if you really need it.",
+        "vi": "Đó là gợi ý cuối cùng. `make hint EX={code} ALL=1` hiện lại tất cả; lời giải "
+        "mẫu nằm ở solutions/{stem}.py nếu bạn thật sự cần.",
+    },
+    "reset.same": {
+        "en": "{file} is already the starting file: nothing to do.",
+        "vi": "{file} vẫn là tệp ban đầu: không cần làm gì.",
+    },
+    "reset.done": {
+        "en": "Restored {file} to its starting version.",
+        "vi": "Đã khôi phục {file} về phiên bản ban đầu.",
+    },
+    "reset.backup": {
+        "en": "Your version is kept in {file}.",
+        "vi": "Bản của bạn được giữ ở {file}.",
+    },
+    "reset.no_git": {
+        "en": "Cannot find the starting version of {file} (git: {error}).",
+        "vi": "Không tìm thấy phiên bản ban đầu của {file} (git: {error}).",
+    },
+    "reset.no_git_fix": {
+        "en": "reset needs the repository's git history; `git checkout -- FILE` does the same.",
+        "vi": "reset cần lịch sử git của kho mã; `git checkout -- FILE` làm được việc tương tự.",
+    },
+    "watch.grading": {
+        "en": "== {time} grading {file} (Ctrl-C to stop) ==",
+        "vi": "== {time} đang chấm {file} (Ctrl-C để dừng) ==",
+    },
+    "watch.waiting": {
+        "en": "Waiting for you to save {file}...",
+        "vi": "Đang chờ bạn lưu {file}...",
+    },
+    "watch.stopped": {"en": "Stopped watching.", "vi": "Đã dừng theo dõi."},
+    # -- shared checks (lab.checks._common) -----------------------------------------------
+    "joined.no_markers": {
+        "en": "the grader's timing markers did not arrive: was the call made?",
+        "vi": "không nhận được mốc thời gian của trình chấm: lời gọi có được thực hiện không?",
+    },
+    "joined": {
+        "en": "returned before joining: {n} {unit} call(s) still running when it returned "
+        "(e.g. {first}). Wait for every greenlet you start: {how}.",
+        "vi": "trả về trước khi join: còn {n} lời gọi {unit} đang chạy lúc hàm trả về (ví dụ "
+        "{first}). Hãy chờ mọi greenlet bạn đã tạo: {how}.",
+    },
+    "proxy.around": {
+        "en": "{n} {what}(s) went straight to httpbin's own port, around the latency proxy "
+        "(e.g. {first}): use the URLs you were given (lab.endpoints.httpbin_url(), the "
+        "proxy), never httpbin's direct port",
+        "vi": "{n} {what} đi thẳng tới cổng riêng của httpbin, vòng qua proxy độ trễ (ví dụ "
+        "{first}): hãy dùng đúng các URL được đưa (lab.endpoints.httpbin_url(), tức proxy), "
+        "đừng bao giờ dùng cổng trực tiếp của httpbin",
+    },
+    "proxy.missing": {
+        "en": "{n} of {total} {what}s never reached httpbin (its record has no {first}): "
+        "every result must come from a real request through the proxy, not be worked out "
+        "or made up",
+        "vi": "{n} trên {total} {what} chưa từng tới httpbin (nhật ký của nó không có "
+        "{first}): mọi kết quả phải đến từ một yêu cầu thật qua proxy, không được tự tính "
+        "hay bịa ra",
+    },
+    "dns.missing": {
+        "en": "{n} of {total} names were never asked of the lab's DNS server (e.g. {first}): "
+        "resolve each one with socket.gethostbyname (after use_lab_dns() and "
+        "monkey.patch_socket()), not from a table or a guess",
+        "vi": "{n} trên {total} tên chưa từng được hỏi máy chủ DNS của lab (ví dụ {first}): "
+        "hãy phân giải từng tên bằng socket.gethostbyname (sau use_lab_dns() và "
+        "monkey.patch_socket()), không lấy từ bảng có sẵn hay đoán",
+    },
+    "results.missing": {
+        "en": "no result for {n} {what}(s), e.g. {first!r}",
+        "vi": "không có kết quả cho {n} {what}, ví dụ {first!r}",
+    },
+    "results.extra": {
+        "en": "results for {what}(s) that were not asked for, e.g. {first!r}",
+        "vi": "có kết quả cho {what} không được hỏi, ví dụ {first!r}",
+    },
+    "results.not_list": {
+        "en": "{function} should return a list with one dict per {unit}, got {type}: {value}",
+        "vi": "{function} phải trả về một list, mỗi {unit} một dict, nhưng nhận được {type}: "
+        "{value}",
+    },
+    "results.count": {
+        "en": "{function} returned {n} results for {total} {unit}s",
+        "vi": "{function} trả về {n} kết quả cho {total} {unit}",
+    },
+    "results.none": {
+        "en": "the result for {given} is None: did its greenlet raise? A greenlet that dies "
+        "with an exception has value None (gevent prints its traceback); catch the error "
+        "and return a dict",
+        "vi": "kết quả cho {given} là None: greenlet của nó có ném ngoại lệ không? Greenlet "
+        "chết vì ngoại lệ có value là None (gevent in traceback của nó); hãy bắt lỗi và trả "
+        "về một dict",
+    },
+    "results.not_dict": {
+        "en": "the result for {given} should be a dict, got {value}",
+        "vi": "kết quả cho {given} phải là một dict, nhưng nhận được {value}",
+    },
+    "printed_by": {
+        "en": "{text!r} was printed by {who}, not by {owner}: each task prints from inside "
+        "its own greenlet (switch to it; don't call its function directly or print on its "
+        "behalf)",
+        "vi": "{text!r} được in bởi {who}, không phải {owner}: mỗi task phải in từ bên trong "
+        "greenlet của chính nó (switch sang nó; đừng gọi thẳng hàm của nó hay in hộ nó)",
+    },
+    # -- exercise checks (lab/checks/ex*.py) ----------------------------------------------
+    "ex01.not_greenlet": {
+        "en": "start() must assign a greenlet to the module global {name}",
+        "vi": "start() phải gán một greenlet cho biến toàn cục {name} của module",
+    },
+    "ex01.not_in_own": {
+        "en": "{name} did not run inside {worker} (start it with {worker}.switch(...), not "
+        "by calling {name} directly)",
+        "vi": "{name} không chạy bên trong {worker} (hãy khởi động nó bằng "
+        "{worker}.switch(...), đừng gọi thẳng {name})",
+    },
+    "ex01.lines": {
+        "en": "with start({x}, {y}) the lines printed should be {expected}, got {got}",
+        "vi": "với start({x}, {y}) các dòng in ra phải là {expected}, nhưng nhận được {got}",
+    },
+    "ex01.alive": {
+        "en": "{names} not finished (.dead is False): every greenlet must run to its end "
+        "(when a greenlet's function returns, control and its return value go to its "
+        "PARENT: which greenlet is that?)",
+        "vi": "{names} chưa chạy xong (.dead là False): mọi greenlet phải chạy tới cuối (khi "
+        "hàm của một greenlet trả về, quyền điều khiển và giá trị trả về đi tới greenlet "
+        "CHA của nó: đó là greenlet nào?)",
+    },
+    "ex01.returned": {
+        "en": "start({x}, {y}) should return {want} (what task_a received + y), got {got}",
+        "vi": "start({x}, {y}) phải trả về {want} (giá trị task_a nhận được + y), nhưng nhận "
+        "được {got}",
+    },
+    "ex04.suggest": {
+        "en": "Spawn every countdown before joining any (no .join() inside the loop), and "
+        "sleep with gevent.sleep, not time.sleep.",
+        "vi": "Hãy spawn mọi bộ đếm trước khi join bất kỳ cái nào (không .join() trong vòng "
+        "lặp), và ngủ bằng gevent.sleep, không phải time.sleep.",
+    },
+    "ex04.suggest_spawn": {
+        "en": "spawn every countdown before joining any (no .join() inside the loop)",
+        "vi": "hãy spawn mọi bộ đếm trước khi join bất kỳ cái nào (không .join() trong vòng lặp)",
+    },
+    "ex05.suggest": {
+        "en": "The downloads ran one after another: is `monkey.patch_all()` the first "
+        "statement of the module, before `import urllib.request`? And did you spawn every "
+        "download before joining?",
+        "vi": "Các lượt tải chạy lần lượt từng cái: `monkey.patch_all()` có phải là lệnh đầu "
+        "tiên của module, trước `import urllib.request` không? Và bạn đã spawn mọi lượt tải "
+        "trước khi join chưa?",
+    },
+    "ex05.suggest_spawn": {
+        "en": "spawn every download before joining any, with monkey.patch_all() first",
+        "vi": "hãy spawn mọi lượt tải trước khi join, với monkey.patch_all() đứng đầu tiên",
+    },
+    "nothing_more": {"en": "(nothing more)", "vi": "(không còn gì)"},
+    "ex02.not_greenlet": {
+        "en": "pingpong() must assign a greenlet to the module global {name}",
+        "vi": "pingpong() phải gán một greenlet cho biến toàn cục {name} của module",
+    },
+    "ex02.parse_count": {
+        "en": "parse_label was called {n} times for {names} names: call it once per label, "
+        "in the parser",
+        "vi": "parse_label được gọi {n} lần cho {names} tên: hãy gọi đúng một lần cho mỗi "
+        "nhãn, bên trong parser",
+    },
+    "ex02.parse_outside": {
+        "en": "parse_label ran outside the parser greenlet: the parser must do the parsing",
+        "vi": "parse_label chạy bên ngoài greenlet parser: việc phân tích phải do parser làm",
+    },
+    "ex02.fetch_outside": {
+        "en": "fetch_data must run once, inside the fetcher greenlet (start it with "
+        "fetcher.switch(names))",
+        "vi": "fetch_data phải chạy đúng một lần, bên trong greenlet fetcher (khởi động nó "
+        "bằng fetcher.switch(names))",
+    },
+    "ex02.lines": {
+        "en": "for the names {names} the printed lines differ from line {line}: expected "
+        "{want}, got {got}",
+        "vi": "với các tên {names}, các dòng in ra khác đi từ dòng {line}: cần {want}, nhưng "
+        "nhận được {got}",
+    },
+    "ex02.returned": {
+        "en": "pingpong() should return {want}, got {got}",
+        "vi": "pingpong() phải trả về {want}, nhưng nhận được {got}",
+    },
+    "ex04.lines": {
+        "en": "countdown({label}, {n}) should print {want}, got {got}",
+        "vi": "countdown({label}, {n}) phải in {want}, nhưng in ra {got}",
+    },
+    "ex04.calls": {
+        "en": "call countdown(label, n, delay) once per task (the grader times each call): "
+        "it was called for {called}",
+        "vi": "hãy gọi countdown(label, n, delay) đúng một lần cho mỗi task (trình chấm đo "
+        "giờ từng lời gọi): nó đã được gọi cho {called}",
+    },
+    "ex04.interleave": {
+        "en": "the output does not interleave: the first {n} lines should be every "
+        "countdown's first number, got {got}",
+        "vi": "các dòng in ra không đan xen: {n} dòng đầu phải là số đầu tiên của từng bộ "
+        "đếm, nhưng nhận được {got}",
+    },
+    "ex05.not_dict": {
+        "en": "download_all should return a dict {{name: bytes}}, got {type}",
+        "vi": "download_all phải trả về một dict {{tên: bytes}}, nhưng nhận được {type}",
+    },
+    "ex05.not_bytes": {
+        "en": "{name}: expected the downloaded bytes, got a {type}",
+        "vi": "{name}: cần các byte đã tải về, nhưng nhận được một {type}",
+    },
+    "ex05.bytes": {
+        "en": "{name}: got {got} bytes (sha256 {got_sha}...), httpbin served {want} bytes "
+        "(sha256 {want_sha}...)",
+        "vi": "{name}: nhận được {got} byte (sha256 {got_sha}...), nhưng httpbin gửi {want} "
+        "byte (sha256 {want_sha}...)",
+    },
+    "ex06.order": {
+        "en": "results must be in the order of urls: expected the result of {url} there, "
+        "got one for {got}",
+        "vi": "kết quả phải theo đúng thứ tự của urls: ở đó phải là kết quả của {url}, nhưng "
+        "lại là của {got}",
+    },
+    "ex06.refused": {"en": "nothing listens there", "vi": "không có gì lắng nghe ở đó"},
+    "ex06.slow_url": {"en": "it answers after the timeout", "vi": "nó trả lời sau khi hết timeout"},
+    "ex06.want_error": {
+        "en": "{url} ({why}) should give {{'url', 'error'}}, got {result}",
+        "vi": "{url} ({why}) phải cho {{'url', 'error'}}, nhưng nhận được {result}",
+    },
+    "ex06.want_status": {
+        "en": "{url} answered, so its result needs its status and size, not an error: got "
+        "error {error}",
+        "vi": "{url} đã trả lời, nên kết quả cần có status và size, không phải lỗi: nhận "
+        "được lỗi {error}",
+    },
+    "ex06.status": {
+        "en": "{url}: status {got}, httpbin answers {want}",
+        "vi": "{url}: status {got}, nhưng httpbin trả lời {want}",
+    },
+    "ex06.size": {
+        "en": "{url}: size {got}, httpbin serves {want} bytes (len(response.content))",
+        "vi": "{url}: size {got}, nhưng httpbin gửi {want} byte (len(response.content))",
+    },
+    "ex06.suggest": {
+        "en": "The requests ran one after another: did you spawn them all before joining "
+        "(not `.join()` inside the loop)? Is `monkey.patch_all()` still the first "
+        "statement, before `import requests`?",
+        "vi": "Các yêu cầu chạy lần lượt từng cái: bạn đã spawn tất cả trước khi join chưa "
+        "(đừng `.join()` trong vòng lặp)? `monkey.patch_all()` có còn là lệnh đầu tiên, "
+        "trước `import requests` không?",
+    },
+    "ex06.uncaught": {
+        "en": "your fetch_url let {error} escape for {url}: one failing URL must not sink "
+        "the others. Catch requests.RequestException inside fetch_url and return "
+        "{{'url': url, 'error': str(exc)}}.",
+        "vi": "fetch_url của bạn để lọt ngoại lệ {error} với {url}: một URL hỏng không được "
+        "làm hỏng các URL khác. Hãy bắt requests.RequestException bên trong fetch_url và "
+        "trả về {{'url': url, 'error': str(exc)}}.",
+    },
+    "ex07.not_patched": {
+        "en": "socket.gethostbyname is not gevent's: the socket module was not patched, so "
+        "each look-up blocks every greenlet and goes to the system resolver instead of the "
+        "lab's DNS server. Keep `use_lab_dns()` and `monkey.patch_socket()` (or "
+        "patch_all()) as the first lines, before `import socket`.",
+        "vi": "socket.gethostbyname không phải của gevent: module socket chưa được vá, nên "
+        "mỗi lượt tra cứu chặn mọi greenlet và đi tới bộ phân giải của hệ thống thay vì máy "
+        "chủ DNS của lab. Hãy giữ `use_lab_dns()` và `monkey.patch_socket()` (hoặc "
+        "patch_all()) ở những dòng đầu, trước `import socket`.",
+    },
+    "ex07.order": {
+        "en": "results must be in the order of domains: expected {domain} there, got {got}",
+        "vi": "kết quả phải theo đúng thứ tự của domains: ở đó phải là {domain}, nhưng lại "
+        "là {got}",
+    },
+    "ex07.suggest": {
+        "en": "The look-ups ran one after another: did you spawn them all before joining? "
+        "Are use_lab_dns() and monkey.patch_socket() still the first statements, before "
+        "`import socket`?",
+        "vi": "Các lượt tra cứu chạy lần lượt từng cái: bạn đã spawn tất cả trước khi join "
+        "chưa? use_lab_dns() và monkey.patch_socket() có còn là những lệnh đầu tiên, trước "
+        "`import socket` không?",
+    },
+    "ex07.wrong_ip": {
+        "en": "{domain} resolved to {ip} (error {error}); the lab's zone says {zone}",
+        "vi": "{domain} được phân giải thành {ip} (lỗi {error}); zone của lab nói là {zone}",
+    },
+    "ex07.unknown": {
+        "en": "{domain} does not exist: expected {{'domain': ..., 'error': 'lỗi DNS'}}, got "
+        "{result}",
+        "vi": "{domain} không tồn tại: cần {{'domain': ..., 'error': 'lỗi DNS'}}, nhưng nhận "
+        "được {result}",
+    },
+    "ex07.suggest_spawn": {
+        "en": "spawn every resolve_host before joining any",
+        "vi": "hãy spawn mọi resolve_host trước khi join bất kỳ cái nào",
+    },
+    "ex09.not_dict": {
+        "en": "fetch_all should return a dict {{url: text}}, got {value}",
+        "vi": "fetch_all phải trả về một dict {{url: text}}, nhưng nhận được {value}",
+    },
+    "ex09.no_raise": {
+        "en": "fetch_one({url}) {status}: an error status must raise requests.HTTPError "
+        "(call response.raise_for_status())",
+        "vi": "fetch_one({url}) {status}: một status lỗi phải ném requests.HTTPError (gọi "
+        "response.raise_for_status())",
+    },
+    "ex09.text": {
+        "en": "{url}: got {got}, httpbin serves {want}",
+        "vi": "{url}: nhận được {got}, nhưng httpbin gửi {want}",
+    },
+    "ex09.over": {
+        "en": "{n} requests ran at the same time; the limit was k = {k}: use a Pool(k) "
+        "instead of spawning them all",
+        "vi": "có {n} yêu cầu chạy cùng lúc; giới hạn là k = {k}: hãy dùng Pool(k) thay vì "
+        "spawn tất cả",
+    },
+    "ex09.suggest_slow": {
+        "en": "at most {n} requests ran at once: use Pool({k}) and let it start the next "
+        "request as soon as one finishes",
+        "vi": "nhiều nhất chỉ {n} yêu cầu chạy cùng lúc: hãy dùng Pool({k}) và để nó bắt đầu "
+        "yêu cầu tiếp theo ngay khi một yêu cầu xong",
+    },
+    "ex09.suggest": {
+        "en": "use Pool({k}) and let it start the next request as soon as one finishes",
+        "vi": "hãy dùng Pool({k}) và để nó bắt đầu yêu cầu tiếp theo ngay khi một yêu cầu xong",
+    },
+    "ex10.not_dict": {
+        "en": "fetch_before should return a dict {{url: result}}, got {value}",
+        "vi": "fetch_before phải trả về một dict {{url: result}}, nhưng nhận được {value}",
+    },
+    "ex10.late": {
+        "en": "{n} fast URL(s) (each answers in {ms} ms) did not come back ok by the "
+        "{deadline:g} s deadline, e.g. {first}: {result}",
+        "vi": "{n} URL nhanh (mỗi cái trả lời trong {ms} ms) không trả về ok trước hạn chót "
+        "{deadline:g} giây, ví dụ {first}: {result}",
+    },
+    "ex10.suggest_late": {
+        "en": "fetch them all at the same time: spawn every greenlet first, then wait for "
+        "them together under one gevent.Timeout",
+        "vi": "hãy tải tất cả cùng lúc: spawn mọi greenlet trước, rồi chờ chúng cùng nhau "
+        "dưới một gevent.Timeout duy nhất",
+    },
+    "ex10.early": {
+        "en": "returned after {elapsed:.2f} s, before the {deadline:g} s deadline: the slow "
+        "URLs were given up on too early (wait until the deadline, they might still have "
+        "answered)",
+        "vi": "trả về sau {elapsed:.2f} giây, trước hạn chót {deadline:g} giây: các URL chậm "
+        "bị bỏ cuộc quá sớm (hãy chờ tới hạn chót, biết đâu chúng vẫn kịp trả lời)",
+    },
+    "ex10.over": {
+        "en": "returned after {elapsed:.2f} s; the deadline was {deadline:g} s: the whole "
+        "call must end by the deadline",
+        "vi": "trả về sau {elapsed:.2f} giây; hạn chót là {deadline:g} giây: cả lời gọi phải "
+        "kết thúc trước hạn chót",
+    },
+    "ex10.suggest_over": {
+        "en": "one gevent.Timeout around the join of all greenlets, not one per request",
+        "vi": "một gevent.Timeout bao quanh việc join tất cả greenlet, không phải mỗi yêu cầu "
+        "một cái",
+    },
+    "ex10.suggest_spawn": {
+        "en": "spawn every greenlet first, then wait for them together",
+        "vi": "hãy spawn mọi greenlet trước, rồi chờ chúng cùng nhau",
+    },
+    "ex10.still": {
+        "en": "{n} fetch_one call(s) were still running after fetch_before returned (e.g. "
+        "{first}): kill the greenlets that missed the deadline (gevent.killall)",
+        "vi": "còn {n} lời gọi fetch_one đang chạy sau khi fetch_before trả về (ví dụ "
+        "{first}): hãy dừng các greenlet trễ hạn (gevent.killall)",
+    },
+    "ex10.want_timed_out": {
+        "en": "{url} answers long after the deadline: expected {{'status': 'timed out'}}, "
+        "got {got}",
+        "vi": "{url} trả lời rất lâu sau hạn chót: cần {{'status': 'timed out'}}, nhưng nhận "
+        "được {got}",
+    },
+    "ex10.text": {
+        "en": "{url}: text {got}, httpbin serves {want}",
+        "vi": "{url}: text {got}, nhưng httpbin gửi {want}",
+    },
+    "ex11.suggest": {
+        "en": "requests were served one at a time: does answer() wait with gevent.sleep "
+        "(time.sleep blocks every greenlet)? Does the server limit its connections "
+        "(StreamServer(..., spawn=1))?",
+        "vi": "các yêu cầu được phục vụ lần lượt từng cái: answer() có chờ bằng gevent.sleep "
+        "không (time.sleep chặn mọi greenlet)? Máy chủ có giới hạn số kết nối không "
+        "(StreamServer(..., spawn=1))?",
+    },
+    "ex11.not_server": {
+        "en": "make_server should return a StreamServer that is not started yet",
+        "vi": "make_server phải trả về một StreamServer chưa được khởi động",
+    },
+    "ex11.client": {"en": "client {n}: {answers}", "vi": "client {n}: {answers}"},
+    "ex11.no_answer": {
+        "en": "no answer to {line} within {seconds} s",
+        "vi": "không có câu trả lời cho {line} trong vòng {seconds} giây",
+    },
+    "ex11.want_err": {
+        "en": "{line} should be answered 'ERR ...', got {got}",
+        "vi": "{line} phải được trả lời 'ERR ...', nhưng nhận được {got}",
+    },
+    "ex11.answer": {
+        "en": "{line} should be answered {want}, got {got}",
+        "vi": "{line} phải được trả lời {want}, nhưng nhận được {got}",
+    },
+    "ex11.closed": {
+        "en": "(did the client close before an answer?)",
+        "vi": "(client có đóng kết nối trước khi được trả lời không?)",
+    },
+    "ex08.markers": {
+        "en": "{name}: every item was consumed, then gevent stopped with LoopExit: {n} "
+        "consumers but the producer put {markers} end marker(s), so a consumer still waits "
+        "in get() for its own. Put one end marker (StopIteration) per consumer after the "
+        "last item: {n} of them.",
+        "vi": "{name}: mọi phần tử đã được tiêu thụ, rồi gevent dừng với LoopExit: có {n} "
+        "consumer nhưng producer chỉ đưa vào {markers} dấu kết thúc, nên một consumer vẫn "
+        "chờ trong get() dấu kết thúc của riêng nó. Hãy đưa vào mỗi consumer một dấu kết "
+        "thúc (StopIteration) sau phần tử cuối: tất cả {n} cái.",
+    },
+    "ex08.loop_exit": {
+        "en": "{name}: gevent stopped with LoopExit: every greenlet was waiting and nothing "
+        "could wake them. Either the consumers quit while the producer still had items (did "
+        "a consumer decide it was finished with queue.empty()?) so the producer blocked on "
+        "the full queue, or a consumer waits for an end marker that never comes (one "
+        "StopIteration per consumer). Items consumed before it stopped: {got} of {total}.",
+        "vi": "{name}: gevent dừng với LoopExit: mọi greenlet đều đang chờ và không gì đánh "
+        "thức được chúng. Hoặc các consumer đã nghỉ khi producer vẫn còn phần tử (có "
+        "consumer nào tự cho là xong việc nhờ queue.empty() không?) nên producer bị chặn ở "
+        "hàng đợi đầy, hoặc một consumer chờ một dấu kết thúc không bao giờ tới (mỗi "
+        "consumer một StopIteration). Số phần tử đã tiêu thụ trước khi dừng: {got} trên "
+        "{total}.",
+    },
+}

@@ -1,0 +1,167 @@
+"""What the learner reads: Vietnamese or English, progress, trace, the blocked-loop detector
+and the messages that point the right way. Real processes: ``python -m lab check|trace``
+against this session's own lab (``lab_cfg``), fixtures under tests/grading/fixtures/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lab.config import REPO_ROOT
+from lab.exercises import all_exercises, find
+
+pytestmark = pytest.mark.slow
+
+# English that must not appear when LAB_LANG=vi (code, names and paths may).
+ENGLISH = ["not done", "Grading ", "Next", "Stuck", "Your progress", "the running lab",
+           "exercises done", "Likely cause", "took ", "event loop", "Warning"]  # fmt: skip
+
+
+def lab(lab_cfg, *args: str, lang: str = "en", timeout: float = 240) -> str:
+    env = {**os.environ, **lab_cfg.to_env(), "LAB_LANG": lang}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lab", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    output = proc.stdout + proc.stderr
+    assert "Traceback (most recent call last)" not in proc.stderr, output
+    return output
+
+
+def only_vietnamese(output: str) -> None:
+    for word in ENGLISH:
+        assert word not in output, f"{word!r} in Vietnamese output:\n{output}"
+    for ex in all_exercises():
+        assert ex.title.en not in output
+
+
+def test_untouched_stubs_speak_vietnamese(lab_cfg, tmp_path):
+    out = lab(lab_cfg, "check", "--report-dir", str(tmp_path), lang="vi")
+    only_vietnamese(out)
+    assert "Đã xong 0/11 bài." in out and "Tiến độ của bạn" in out
+    assert "chưa làm xong: TODO 1 (exercises/ex01_greenlet_switch.py:" in out
+
+
+def test_untouched_stubs_in_english_name_todo_1_first(lab_cfg, tmp_path):
+    out = lab(lab_cfg, "check", "01", "--report-dir", str(tmp_path))
+    line = next(ln for ln in out.splitlines() if " 01 " in ln)
+    assert "not done yet: TODO 1: task_a (exercises/ex01_greenlet_switch.py:" in line
+    assert "TODO 3" not in line
+
+
+def blocking_line(fixture: Path) -> int:
+    text = fixture.read_text().splitlines()
+    return next(i for i, ln in enumerate(text, 1) if "# BLOCKING_LINE" in ln)
+
+
+BLOCKED = REPO_ROOT / "tests/grading/fixtures/blocked/ex04_gevent_countdown.py"
+
+
+def test_a_blocked_loop_names_the_learners_line(lab_cfg, tmp_path):
+    where = f"tests/grading/fixtures/blocked/ex04_gevent_countdown.py:{blocking_line(BLOCKED)}"
+    out = lab(lab_cfg, "check", "04", "--target", "tests.grading.fixtures.blocked",
+              "--report-dir", str(tmp_path))  # fmt: skip
+    assert re.search(
+        rf"FAIL  04 .*: the event loop was blocked for \d+\.\d\d s at {where} in "
+        r"time\.sleep: without monkey patching, time\.sleep blocks every greenlet",
+        out,
+    ), out
+    report = json.loads((tmp_path / "grade.json").read_text())
+    assert report["exercises"][0]["details"]["blocked"]
+    vi = lab(lab_cfg, "check", "04", "--target", "tests.grading.fixtures.blocked",
+             "--report-dir", str(tmp_path), lang="vi")  # fmt: skip
+    assert "vòng lặp sự kiện bị chặn" in vi and f"tại {where} trong time.sleep" in vi
+    only_vietnamese(vi)
+
+
+def test_trace_of_a_blocked_loop_lists_the_blocks(lab_cfg):
+    out = lab(lab_cfg, "trace", "04", "--target", "tests.grading.fixtures.blocked")
+    assert "Event loop blocked:" in out and "in time.sleep" in out
+
+
+def test_trace_01_shows_every_greenlet_switch(lab_cfg):
+    out = lab(lab_cfg, "trace", "01", "--target", "solutions")
+    assert "6 greenlet switches, in order" in out
+    assert re.search(r"1\. switch main @ start:\d+ -> worker_a", out), out
+    assert "worker_b @ (its function ended) -> worker_a" in out
+
+
+def test_trace_06_draws_every_lane_and_the_floor(lab_cfg):
+    out = lab(lab_cfg, "trace", "06", "--target", "solutions")
+    assert "PASS  06" in out, out
+    lanes = [ln for ln in out.splitlines() if re.search(r"\|[# |]+\|$", ln)]
+    assert len(lanes) == 18, out
+    assert "^ floor 0.80s" in out and "18 lanes, at most 18 at once" in out
+    assert "Event loop: never blocked" in out
+
+
+@pytest.fixture
+def two_solutions(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for code in ("01", "02"):
+        shutil.copy(find(code).file_in(REPO_ROOT / "solutions"), folder)
+    return folder
+
+
+def test_progress_next_exercise_and_merged_report(lab_cfg, tmp_path, two_solutions):
+    reports = tmp_path / "reports"
+    out = lab(lab_cfg, "check", "01", "--target", str(two_solutions), "--report-dir", str(reports))
+    assert "PASS  01" in out and "Next exercise: 02 " in out, out
+    out = lab(lab_cfg, "check", "02", "--target", str(two_solutions), "--report-dir", str(reports))
+    assert "Next exercise: 03 " in out, out
+    report = json.loads((reports / "grade.json").read_text())
+    assert report["version"] == 1
+    assert [e["number"] for e in report["exercises"]] == ["01", "02"]
+    assert report["points"] == report["max_points"] == 2
+    assert subprocess.run([sys.executable, "-m", "lab.grading.report", str(reports / "grade.json")],
+                          cwd=REPO_ROOT, env={**os.environ, **lab_cfg.to_env()}).returncode == 0  # fmt: skip
+    state = json.loads((Path(lab_cfg.state_dir) / "progress.json").read_text())
+    mine = next(v for k, v in state["targets"].items() if k.rstrip("/").endswith("mine"))
+    assert {k: v["status"] for k, v in mine.items()} == {
+        "ex01_greenlet_switch": "done",
+        "ex02_greenlet_pingpong": "done",
+    }
+    out = lab(lab_cfg, "check", "--target", str(two_solutions), "--report-dir", str(reports))
+    assert "2/11 exercises done" in out and "✔ 01" in out and "not started" in out
+
+
+def test_ex07_without_patch_socket_says_so(lab_cfg, tmp_path):
+    out = lab(lab_cfg, "check", "07", "--target", "tests.grading.fixtures.unpatched_dns",
+              "--report-dir", str(tmp_path))  # fmt: skip
+    assert "the socket module was not patched" in out and "lab's DNS server" in out, out
+
+
+def test_ex08_with_one_end_marker_counts_markers_not_items(lab_cfg, tmp_path):
+    out = lab(lab_cfg, "check", "08", "--target", "tests.grading.fixtures.one_end_marker",
+              "--report-dir", str(tmp_path))  # fmt: skip
+    assert "consumers but the producer put 1 end marker(s)" in out, out
+    assert not re.search(r"consumed \d+ of \d+", out)
+
+
+def test_ex06_without_try_except_shows_the_learners_fetch_url(lab_cfg, tmp_path):
+    fixture = REPO_ROOT / "tests/grading/fixtures/uncaught/ex06_parallel_http.py"
+    line = next(i for i, ln in enumerate(fixture.read_text().splitlines(), 1)
+                if "# UNCAUGHT_LINE" in ln)  # fmt: skip
+    out = lab(lab_cfg, "check", "06", "--target", "tests.grading.fixtures.uncaught",
+              "--report-dir", str(tmp_path))  # fmt: skip
+    assert "your fetch_url let" in out and "Catch requests.RequestException" in out, out
+    assert f'ex06_parallel_http.py", line {line}, in fetch_url' in out, out
+
+
+def test_slow_messages_explain_units(lab_cfg, tmp_path):
+    out = lab(lab_cfg, "check", "04", "--target", "tests.grading.fixtures.sequential",
+              "--report-dir", str(tmp_path))  # fmt: skip
+    assert "a unit is one piece of work the grader times: here one of the countdowns" in out
