@@ -24,6 +24,7 @@ from lab.checks._common import (
 from lab.grading.contract import GradeFailure
 from lab.i18n import t
 
+REFUSED_PATH = "/nobody-listens"  # on a port where nothing listens: refused at once
 LATENCY_MS = 250
 TIMEOUT_S = 0.8
 SLOW_PROXY_MS = 5000  # far past the timeout: that request must time out
@@ -48,7 +49,7 @@ def setup(ctx):
     for _ in range(STATUS_URLS):
         path = f"/status/{ctx.rng.choice(ERROR_CODES)}?n={token(ctx.rng, 4)}"
         urls[base + path] = {"kind": "status", "path": path}
-    urls[f"http://{ctx.cfg.host}:{free_port()}/nobody-listens"] = {"kind": "refused"}
+    urls[f"http://{ctx.cfg.host}:{free_port()}{REFUSED_PATH}"] = {"kind": "refused"}
     urls[f"http://{slow}/anything/{token(ctx.rng, 6)}"] = {"kind": "timeout"}
     order = list(urls)
     ctx.rng.shuffle(order)
@@ -115,11 +116,14 @@ def verify(ctx, case, observed):
         suggestion=t("ex06.suggest"),
         unit="requests",
     )
+    # The refused URL fails at once, sometimes before the last request has started on a
+    # busy machine: every other one waits on the network and must be seen in flight together.
+    waiting = [e for e in observed["timeline"] if e["label"] != REFUSED_PATH]
     require_in_flight(
-        observed["timeline"],
-        len(urls),
+        waiting,
+        len(urls) - 1,
         "requests",
-        t("speed.all_at_once", n=len(urls)),
+        t("speed.all_at_once", n=len(urls) - 1),
         suggestion=t("ex06.suggest"),
     )
 
