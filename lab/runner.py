@@ -8,6 +8,7 @@ import sys
 
 from lab import health
 from lab.config import LabConfig
+from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
 
 
@@ -15,10 +16,11 @@ def run_exercise(cfg: LabConfig, ex: str) -> int:
     """Run the exercise in the repo root with the LAB_* variables; its exit status."""
     exercise = find(ex, command="make run EX=06")
     if exercise.needs_lab and not health.check_toxiproxy(cfg).answers:
-        print(
-            f"Note: the lab is not running (nothing answers at {cfg.toxiproxy_url}); "
-            "this exercise uses the network: `make lab-up` first.",
-            file=sys.stderr,
+        # Run anyway and every greenlet would print a connection traceback (ex07: 91 lines).
+        raise LabError(
+            f"The lab is not running (nothing answers at {cfg.toxiproxy_url}), and exercise "
+            f"{exercise.code} uses the network.",
+            "Start it with `make lab-up`, then `make run EX=" + exercise.code + "` again.",
         )
     module = f"exercises.{exercise.stem}"
     print(f"$ python -m {module}", flush=True)

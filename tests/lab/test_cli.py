@@ -171,9 +171,10 @@ def test_latency_run_and_status_without_a_lab(cfg):
     r = lab(cfg, "run", "01")
     assert "not running" not in r.stderr
     assert r.returncode == 1 and "NotImplementedError" in r.stderr
-    # Network exercises say first that the lab is down.
-    r = lab(cfg, "run", "6")
-    assert "not running" in r.stderr and "make lab-up" in r.stderr
+    # Network exercises are not run without the lab: one clear error, no tracebacks.
+    r = lab(cfg, "run", "7")
+    assert r.returncode == 1 and "not running" in r.stderr and "make lab-up" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.splitlines()) <= 3
     r = lab(cfg, "run", "01x")
     assert r.returncode == 1 and "no exercise '01x'" in r.stderr
     r = lab(cfg, "status")
