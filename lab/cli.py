@@ -22,6 +22,7 @@ from lab import config, lifecycle
 from lab.control import LabControl, parse_ms
 from lab.errors import LabError
 from lab.grading import commands as learner
+from lab.i18n import t
 from lab.runner import run_exercise
 
 # Wide enough for the status table when the output is a file or a pipe (make, tests).
@@ -33,53 +34,50 @@ def cmd_up(cfg: config.LabConfig, args: argparse.Namespace) -> int:
 
     repair.repair(lifecycle.active(cfg)[0], say=console.print)  # what a killed check left
     report = lifecycle.up(cfg)
-    console.print(f"Backend: [bold]{report.backend}[/] ({report.reason})")
+    console.print(t("cli.backend", backend=f"[bold]{report.backend}[/]") + f" ({report.reason})")
     addresses = lifecycle.service_addresses(cfg)
-    table = Table("service", "address", "pid", "state")
+    table = Table(*(t(f"cli.col.{c}") for c in ("service", "address", "pid", "state")))
     for name, info in report.services.items():
         table.add_row(name, addresses[name], str(info.pid or "-"), info.action)
     console.print(table)
     adopted = [name for name, info in report.services.items() if info.action == "adopted"]
     if adopted:
-        console.print(
-            f"Adopted {', '.join(adopted)}: already running for this lab, but its state dir "
-            f"({cfg.state_path}) had lost track of them; recorded again."
-        )
+        console.print(t("cli.adopted", names=", ".join(adopted), state=cfg.state_path))
     applied = [
         f"{what} {ms} ms"
         for what, ms in (
-            ("httpbin proxy", report.http_latency_ms),
-            ("DNS answers", report.dns_latency_ms),
+            (t("cli.httpbin_proxy"), report.http_latency_ms),
+            (t("cli.dns_answers"), report.dns_latency_ms),
         )
         if ms is not None
     ]
     if applied:
-        console.print("Latency applied: " + ", ".join(applied) + " (LAB_LATENCY_MS).")
+        console.print(t("cli.latency_applied", applied=", ".join(applied)))
     else:
-        console.print(
-            "Everything was already running: latency left as it was (`make lab-status` shows it)."
-        )
+        console.print(t("cli.already_running"))
     steps = [
-        (f"curl {cfg.httpbin_url}/get", "httpbin through the latency proxy"),
-        ("make latency MS=250", "change the latency (0 removes it)"),
-        ("make run EX=01", "run an exercise; make check EX=01 grades it"),
-        ("make lab-status", "what runs, toxics, DNS delay; make lab-down stops it"),
+        (f"curl {cfg.httpbin_url}/get", t("cli.next.curl")),
+        ("make latency MS=250", t("cli.next.latency")),
+        ("make run EX=01", t("cli.next.run")),
+        ("make lab-status", t("cli.next.status")),
     ]
     width = max(len(cmd) for cmd, _ in steps)
-    console.print("\nNext:\n" + "\n".join(f"  {cmd:<{width}}  # {why}" for cmd, why in steps))
+    lines = (f"  {cmd:<{width}}  # {why}" for cmd, why in steps)
+    console.print("\n" + t("cli.next") + "\n" + "\n".join(lines))
     return 0
 
 
 def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     report = lifecycle.down(cfg)
     stopped = [name for name, was in report.stopped.items() if was]
-    console.print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
+    console.print(t("cli.stopped", names=", ".join(stopped)) if stopped else t("cli.nothing"))
     for folder in report.orphans_cleaned:
-        console.print(f"Cleaned up a lab left by a killed test session ({folder}).")
+        console.print(t("cli.orphan_cleaned", folder=folder))
     for held in report.still_listening:
+        by = t("cli.held_by", holder=held.holder) if held.holder else ""
         console.print(
-            f"[yellow]warning:[/] port {held.port}/{held.proto} ({held.env}) is still in use"
-            f"{' by ' + held.holder if held.holder else ''}; the lab did not start it."
+            "[yellow]warning:[/] "
+            + t("cli.still_held", port=held.port, proto=held.proto, env=held.env, by=by)
         )
     return 0
 
@@ -89,14 +87,15 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
         return 0 if report.ok else 1
-    console.print(f"Backend: [bold]{report.backend}[/]")
+    console.print(t("cli.backend", backend=f"[bold]{report.backend}[/]"))
     # Docker backend: a column with each container's state and health (docker SDK).
     containers = report.backend == "docker"
-    table = Table(
-        "service", "address", "pid", "answers", "detail", *(["container"] if containers else [])
+    columns = ["service", "address", "pid", "answers", "detail"] + (
+        ["container"] if containers else []
     )
+    table = Table(*(t(f"cli.col.{c}") for c in columns))
     for name, s in report.services.items():
-        mark = "[green]yes[/]" if s.answers else "[red]no[/]"
+        mark = f"[green]{t('cli.yes')}[/]" if s.answers else f"[red]{t('cli.no')}[/]"
         container = (
             [f"{s.state}, {s.health or 'no healthcheck'}" if s.container else s.state or "absent"]
             if containers
@@ -112,24 +111,15 @@ def cmd_status(cfg: config.LabConfig, args: argparse.Namespace) -> int:
         if n in silent and s.running
     ]
     if hung:
-        console.print(
-            f"[red]Running but not answering: {', '.join(hung)}[/] (stopped or hung?). "
-            "Restart the lab: `make lab-down && make lab-up`."
-        )
+        console.print(t("cli.hung", names=", ".join(hung)))
     elif silent:
-        console.print(
-            f"[red]Not answering: {', '.join(silent)}.[/] Start the lab with "
-            "`make lab-up` (logs: " + str(cfg.state_path / "logs") + ")."
-        )
+        console.print(t("cli.silent", names=", ".join(silent), logs=cfg.state_path / "logs"))
     return 0 if report.ok else 1
 
 
 def cmd_latency(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     if args.ms is None:
-        raise LabError(
-            "How much latency? Give it in milliseconds.",
-            "For example: make latency MS=250 (0 removes it)",
-        )
+        raise LabError(t("cli.how_much"), t("cli.how_much_hint"))
     ms = parse_ms(args.ms)
     jitter = parse_ms(args.jitter, "jitter")
     target, _ = lifecycle.active(cfg)
@@ -149,24 +139,19 @@ def cmd_run(cfg: config.LabConfig, args: argparse.Namespace) -> int:
 
 def _print_latency(proxies: dict | None, dns_delay: int | None) -> None:
     if proxies is None:
-        console.print("Toxics: unknown (the Toxiproxy API does not answer).")
+        console.print(t("cli.toxics_unknown"))
     for name, proxy in sorted((proxies or {}).items()):
         toxics = proxy.get("toxics") or []
-        described = (
-            "; ".join(
-                f"{t['type']} {t['stream']} "
-                + " ".join(f"{k}={v}" for k, v in t.get("attributes", {}).items())
-                + (f" toxicity={t['toxicity']}" if t.get("toxicity", 1) != 1 else "")
-                for t in toxics
-            )
-            or "no toxics"
-        )
-        state = "" if proxy.get("enabled", True) else " (disabled)"
+        described = "; ".join(
+            f"{tx['type']} {tx['stream']} "
+            + " ".join(f"{k}={v}" for k, v in tx.get("attributes", {}).items())
+            + (f" toxicity={tx['toxicity']}" if tx.get("toxicity", 1) != 1 else "")
+            for tx in toxics
+        ) or t("cli.no_toxics")
+        state = "" if proxy.get("enabled", True) else t("cli.disabled")
         console.print(f"Proxy {name} {proxy['listen']} -> {proxy['upstream']}{state}: {described}")
-    console.print(
-        "DNS delay: "
-        + ("unknown (the control API does not answer)" if dns_delay is None else f"{dns_delay} ms")
-    )
+    delay = t("cli.dns_unknown") if dns_delay is None else f"{dns_delay} ms"
+    console.print(t("cli.dns_delay", delay=delay))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -822,4 +822,140 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consumer một StopIteration). Số phần tử đã tiêu thụ trước khi dừng: {got} trên "
         "{total}.",
     },
+    "cli.backend": {
+        "en": "Backend: {backend}",
+        "vi": "Backend: {backend}",
+    },
+    "cli.col.service": {
+        "en": "service",
+        "vi": "dịch vụ",
+    },
+    "cli.col.address": {
+        "en": "address",
+        "vi": "địa chỉ",
+    },
+    "cli.col.pid": {
+        "en": "pid",
+        "vi": "pid",
+    },
+    "cli.col.state": {
+        "en": "state",
+        "vi": "trạng thái",
+    },
+    "cli.col.answers": {
+        "en": "answers",
+        "vi": "trả lời",
+    },
+    "cli.col.detail": {
+        "en": "detail",
+        "vi": "chi tiết",
+    },
+    "cli.col.container": {
+        "en": "container",
+        "vi": "container",
+    },
+    "cli.yes": {
+        "en": "yes",
+        "vi": "có",
+    },
+    "cli.no": {
+        "en": "no",
+        "vi": "không",
+    },
+    "cli.adopted": {
+        "en": "Adopted {names}: already running for this lab, but its state dir ({state}) had lost track of them; recorded again.",
+        "vi": "Đã nhận lại {names}: chúng vẫn chạy cho lab này nhưng thư mục trạng thái ({state}) đã mất dấu; đã ghi lại.",
+    },
+    "cli.httpbin_proxy": {
+        "en": "httpbin proxy",
+        "vi": "proxy httpbin",
+    },
+    "cli.dns_answers": {
+        "en": "DNS answers",
+        "vi": "câu trả lời DNS",
+    },
+    "cli.latency_applied": {
+        "en": "Latency applied: {applied} (LAB_LATENCY_MS).",
+        "vi": "Đã đặt độ trễ: {applied} (LAB_LATENCY_MS).",
+    },
+    "cli.already_running": {
+        "en": "Everything was already running: latency left as it was (`make lab-status` shows it).",
+        "vi": "Mọi thứ đã chạy sẵn: độ trễ giữ nguyên (`make lab-status` cho biết).",
+    },
+    "cli.next": {
+        "en": "Next:",
+        "vi": "Tiếp theo:",
+    },
+    "cli.next.curl": {
+        "en": "httpbin through the latency proxy",
+        "vi": "httpbin qua proxy độ trễ",
+    },
+    "cli.next.latency": {
+        "en": "change the latency (0 removes it)",
+        "vi": "đổi độ trễ (0 là bỏ đi)",
+    },
+    "cli.next.run": {
+        "en": "run an exercise; make check EX=01 grades it",
+        "vi": "chạy một bài; make check EX=01 chấm bài đó",
+    },
+    "cli.next.status": {
+        "en": "what runs, toxics, DNS delay; make lab-down stops it",
+        "vi": "những gì đang chạy, toxic, độ trễ DNS; make lab-down dừng lab",
+    },
+    "cli.stopped": {
+        "en": "Stopped: {names}.",
+        "vi": "Đã dừng: {names}.",
+    },
+    "cli.nothing": {
+        "en": "Nothing was running.",
+        "vi": "Không có gì đang chạy.",
+    },
+    "cli.orphan_cleaned": {
+        "en": "Cleaned up a lab left by a killed test session ({folder}).",
+        "vi": "Đã dọn một lab do một phiên kiểm thử bị dừng đột ngột để lại ({folder}).",
+    },
+    "cli.held_by": {
+        "en": " by {holder}",
+        "vi": " bởi {holder}",
+    },
+    "cli.still_held": {
+        "en": "port {port}/{proto} ({env}) is still in use{by}; the lab did not start it.",
+        "vi": "cổng {port}/{proto} ({env}) vẫn đang bị dùng{by}; lab không khởi động nó.",
+    },
+    "cli.hung": {
+        "en": "[red]Running but not answering: {names}[/] (stopped or hung?). Restart the lab: `make lab-down && make lab-up`.",
+        "vi": "[red]Đang chạy nhưng không trả lời: {names}[/] (bị dừng hay treo?). Khởi động lại lab: `make lab-down && make lab-up`.",
+    },
+    "cli.silent": {
+        "en": "[red]Not answering: {names}.[/] Start the lab with `make lab-up` (logs: {logs}).",
+        "vi": "[red]Không trả lời: {names}.[/] Khởi động lab bằng `make lab-up` (nhật ký: {logs}).",
+    },
+    "cli.how_much": {
+        "en": "How much latency? Give it in milliseconds.",
+        "vi": "Độ trễ bao nhiêu? Hãy ghi bằng mili giây.",
+    },
+    "cli.how_much_hint": {
+        "en": "For example: make latency MS=250 (0 removes it)",
+        "vi": "Ví dụ: make latency MS=250 (0 là bỏ độ trễ)",
+    },
+    "cli.toxics_unknown": {
+        "en": "Toxics: unknown (the Toxiproxy API does not answer).",
+        "vi": "Toxic: không rõ (API Toxiproxy không trả lời).",
+    },
+    "cli.no_toxics": {
+        "en": "no toxics",
+        "vi": "không có toxic",
+    },
+    "cli.disabled": {
+        "en": " (disabled)",
+        "vi": " (đã tắt)",
+    },
+    "cli.dns_unknown": {
+        "en": "unknown (the control API does not answer)",
+        "vi": "không rõ (API điều khiển không trả lời)",
+    },
+    "cli.dns_delay": {
+        "en": "DNS delay: {delay}",
+        "vi": "Độ trễ DNS: {delay}",
+    },
 }
