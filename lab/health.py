@@ -111,6 +111,23 @@ class Watch:
     what: str = "service"  # "service" or "container", for messages
 
 
+def silent(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> list[str]:
+    """The lab's control points that do not answer right now: a cheap check (no latency
+    involved; httpbin's /lab/health is never recorded), e.g. before grading an exercise."""
+    probes = {
+        "Toxiproxy API": f"{cfg.toxiproxy_url}/version",
+        "httpbin": f"{cfg.httpbin_direct_url}/lab/health",
+        "DNS control API": f"{cfg.dns_control_url}/delay",
+    }
+    silent = []
+    for name, url in probes.items():
+        try:
+            requests.get(url, timeout=timeout).raise_for_status()
+        except requests.RequestException:
+            silent.append(f"{name} at {url}")
+    return silent
+
+
 def wait_answering(cfg: LabConfig, names: list[str], timeout: float, watch: Watch) -> None:
     """Probe ``names`` (in parallel) until each answers; a LabError naming the first service
     in trouble, or every one still silent after ``timeout`` seconds."""

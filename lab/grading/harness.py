@@ -20,8 +20,6 @@ import time
 import traceback
 from dataclasses import dataclass
 
-import requests
-
 from lab import health
 from lab.config import REPO_ROOT, LabConfig
 from lab.exercises import Exercise
@@ -41,23 +39,6 @@ def load_check(ex: Exercise) -> Check:
 
 def lab_down(what: object) -> str:
     return t("lab.down", what=what)
-
-
-def lab_silent(cfg: LabConfig, timeout: float = 2.0) -> list[str]:
-    """The lab's control points that do not answer right now (cheap: no latency involved;
-    httpbin's /lab/health is never recorded)."""
-    probes = {
-        "Toxiproxy API": f"{cfg.toxiproxy_url}/version",
-        "httpbin": f"{cfg.httpbin_direct_url}/lab/health",
-        "DNS control API": f"{cfg.dns_control_url}/delay",
-    }
-    silent = []
-    for name, url in probes.items():
-        try:
-            requests.get(url, timeout=timeout).raise_for_status()
-        except requests.RequestException:
-            silent.append(f"{name} at {url}")
-    return silent
 
 
 OUTPUT_KEEP_BYTES = 64 * 1024  # of the learner's output, kept in memory (the last part)
@@ -310,7 +291,7 @@ class Grader:
         try:
             if ex.needs_lab:
                 try:
-                    silent = lab_silent(self.cfg)
+                    silent = health.silent(self.cfg)
                     if silent:
                         raise RuntimeError(", ".join(silent))
                     ctx.snapshot()
