@@ -958,4 +958,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DNS delay: {delay}",
         "vi": "Độ trễ DNS: {delay}",
     },
+    # -- the lab's errors (lab.errors, config, control, backends, ports, state, runner) -----
+    # -- health details, flake, the pytest header (lab.health, grading.flake, plugin) ------
 }

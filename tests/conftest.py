@@ -46,6 +46,10 @@ from lab.net import free_port, free_tcp_udp_port
 
 __all__ = ["free_lab_config", "session_lab_dir", "toxiproxy_at"]
 
+# The tests read messages in English unless a test asks for Vietnamese (LAB_LANG=vi in a
+# child's environment): a developer's Vietnamese locale or .env must not turn them red.
+os.environ["LAB_LANG"] = "en"
+
 
 def session_lab_dir(name: str) -> str:
     """A state dir ``name`` in this test session's folder (see the module docstring)."""
