@@ -822,6 +822,224 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consumer một StopIteration). Số phần tử đã tiêu thụ trước khi dừng: {got} trên "
         "{total}.",
     },
+    "ex08.scenario.fast": {
+        "en": "consumers faster than the producer",
+        "vi": "consumer nhanh hơn producer",
+    },
+    "ex08.scenario.slow": {
+        "en": "consumers slower than the producer",
+        "vi": "consumer chậm hơn producer",
+    },
+    "ex08.scenario.pausing": {
+        "en": "the producer pauses between items",
+        "vi": "producer nghỉ giữa các phần tử",
+    },
+    "ex08.not_dict": {
+        "en": "run_pipeline should return {{'consumed': [...], 'put_waits': [...]}}, got {value}",
+        "vi": "run_pipeline phải trả về {{'consumed': [...], 'put_waits': [...]}}, nhưng nhận "
+        "được {value}",
+    },
+    "ex08.join_how": {
+        "en": "join the producer and every consumer before returning",
+        "vi": "join producer và mọi consumer trước khi trả về",
+    },
+    "ex08.missing": {
+        "en": "{name}: {n} of {total} items never consumed (e.g. {first}): a consumer "
+        "stopped too early?",
+        "vi": "{name}: {n} trên {total} phần tử không bao giờ được tiêu thụ (ví dụ {first}): "
+        "có consumer nào dừng quá sớm không?",
+    },
+    "ex08.twice": {
+        "en": "{name}: {item} consumed {n} times; every item must be consumed exactly once",
+        "vi": "{name}: {item} được tiêu thụ {n} lần; mỗi phần tử phải được tiêu thụ đúng một lần",
+    },
+    "ex08.stranger": {
+        "en": "{name}: consumed {item}, which the producer never made (an end marker "
+        "recorded as an item?)",
+        "vi": "{name}: đã tiêu thụ {item}, thứ mà producer chưa từng tạo ra (một dấu kết thúc "
+        "bị ghi lại như một phần tử?)",
+    },
+    "ex08.through_queue": {
+        "en": "{name}: every item must go through the queue given to run_pipeline once "
+        "(put {put}, got {got} of {total} items)",
+        "vi": "{name}: mỗi phần tử phải đi qua đúng một lần hàng đợi được truyền vào "
+        "run_pipeline (put {put}, get {got} trên {total} phần tử)",
+    },
+    "ex08.never_waited": {
+        "en": "{name}: the producer never waited on the full queue (maxsize {maxsize}); put() "
+        "must block while it is full (a put with block=False or a bigger queue hides the "
+        "backpressure)",
+        "vi": "{name}: producer chưa từng phải chờ khi hàng đợi đầy (maxsize {maxsize}); put() "
+        "phải bị chặn khi hàng đợi đầy (put với block=False hay một hàng đợi lớn hơn sẽ che "
+        "mất áp lực ngược)",
+    },
+    "ex08.wait_count": {
+        "en": "{name}: the producer should report one put wait per item ({want}), it reported "
+        "{got}",
+        "vi": "{name}: producer phải báo một thời gian chờ put cho mỗi phần tử ({want}), nhưng "
+        "nó báo {got}",
+    },
+    "ex08.wait_sum": {
+        "en": "{name}: the producer's puts waited {measured:.2f} s in all, but its put_waits "
+        "add up to {reported:.2f} s: time each queue.put() call itself",
+        "vi": "{name}: các lần put của producer chờ tổng cộng {measured:.2f} giây, nhưng "
+        "put_waits của nó cộng lại chỉ {reported:.2f} giây: hãy đo thời gian của chính từng "
+        "lời gọi queue.put()",
+    },
+    "ex08.one_consumer": {
+        "en": "{name}: only {n} consumer did all the work; run {c} consumers on the same queue",
+        "vi": "{name}: chỉ {n} consumer làm hết mọi việc; hãy chạy {c} consumer trên cùng một "
+        "hàng đợi",
+    },
+    "ex08.suggest_slow": {
+        "en": "the {c} consumers did not work at the same time: spawn them all before "
+        "joining, and sleep with gevent.sleep",
+        "vi": "{c} consumer không làm việc cùng lúc: hãy spawn tất cả trước khi join, và ngủ "
+        "bằng gevent.sleep",
+    },
+    "ex08.asked": {
+        "en": "{c} consumers working at the same time",
+        "vi": "{c} consumer làm việc cùng lúc",
+    },
+    "ex08.suggest_spawn": {
+        "en": "spawn all {c} consumers (not fewer) before joining any",
+        "vi": "hãy spawn đủ cả {c} consumer (không ít hơn) trước khi join bất kỳ cái nào",
+    },
+    "ex09.join_how": {
+        "en": "pool.join() (or collect pool.map's results)",
+        "vi": "pool.join() (hoặc lấy hết kết quả của pool.map)",
+    },
+    "ex09.raised_other": {
+        "en": "raised {error}",
+        "vi": "ném ra {error}",
+    },
+    "ex09.returned": {
+        "en": "returned {value}",
+        "vi": "trả về {value}",
+    },
+    "ex03.expected": {
+        "en": "{what}: expected {want}, got {got}",
+        "vi": "{what}: cần {want}, nhưng nhận được {got}",
+    },
+    "ex03.it_raised": {
+        "en": "it raised {error}",
+        "vi": "nó ném ra {error}",
+    },
+    "ex03.log.own": {
+        "en": "own greenlet",
+        "vi": "greenlet riêng",
+    },
+    "ex03.log.consumer": {
+        "en": "consumer's greenlet",
+        "vi": "greenlet của consumer",
+    },
+    "ex03.fibonacci": {
+        "en": "list(GreenletGenerator(fibonacci, {limit}))",
+        "vi": "list(GreenletGenerator(fibonacci, {limit}))",
+    },
+    "ex03.fibonacci_at": {
+        "en": "list(GreenletGenerator(fibonacci, {limit})) ({limit} is itself a Fibonacci "
+        "number: 'below limit' leaves it out)",
+        "vi": "list(GreenletGenerator(fibonacci, {limit})) (bản thân {limit} là một số "
+        "Fibonacci: 'nhỏ hơn limit' nghĩa là không lấy nó)",
+    },
+    "ex03.iterate": {
+        "en": "iterating a producer that emits {values}",
+        "vi": "duyệt một producer phát ra {values}",
+    },
+    "ex03.not_own": {
+        "en": "the producing function ran in the consumer's greenlet: it must run in the "
+        "generator's own greenlet",
+        "vi": "hàm sinh giá trị đã chạy trong greenlet của bên tiêu thụ: nó phải chạy trong "
+        "greenlet riêng của generator",
+    },
+    "ex03.iterate_again": {
+        "en": "next() on a generator that has finished",
+        "vi": "next() trên một generator đã chạy xong",
+    },
+    "ex03.other_consumer": {
+        "en": "iterating from inside another greenlet (emitted values must go to whoever "
+        "called next(): set the parent in __next__)",
+        "vi": "duyệt từ bên trong một greenlet khác (giá trị phát ra phải tới đúng nơi đã gọi "
+        "next(): hãy đặt parent trong __next__)",
+    },
+    "ex03.close": {
+        "en": "close() after taking some values",
+        "vi": "close() sau khi đã lấy vài giá trị",
+    },
+    "ex03.close_taken": {
+        "en": "the values taken before close()",
+        "vi": "các giá trị lấy được trước close()",
+    },
+    "ex03.close_log": {
+        "en": "what the producer saw when closed (GreenletExit raised inside it, its finally: ran)",
+        "vi": "điều producer thấy khi bị đóng (GreenletExit được ném ra bên trong nó, khối "
+        "finally: của nó đã chạy)",
+    },
+    "ex03.after_close": {
+        "en": "next() after close()",
+        "vi": "next() sau close()",
+    },
+    "ex03.close_twice": {
+        "en": "close() a second time",
+        "vi": "close() lần thứ hai",
+    },
+    "ex03.close_unstarted": {
+        "en": "close() on a generator never started",
+        "vi": "close() trên một generator chưa từng chạy",
+    },
+    "ex03.unstarted_log": {
+        "en": "what a never-started producer did when closed (nothing)",
+        "vi": "điều một producer chưa từng chạy làm khi bị đóng (không gì cả)",
+    },
+    "ex03.drop_log": {
+        "en": "what the producer saw when its generator was dropped (del + gc): "
+        "GreenletExit. Keep __init__'s closure: a reference cycle keeps the greenlet alive",
+        "vi": "điều producer thấy khi generator của nó bị bỏ đi (del + gc): GreenletExit. "
+        "Giữ nguyên closure của __init__: một vòng tham chiếu sẽ giữ greenlet sống mãi",
+    },
+    "ex03.throw_caught": {
+        "en": "next(), throw(ValueError(...)) caught by the producer (returns what it emits "
+        "next), next()",
+        "vi": "next(), throw(ValueError(...)) được producer bắt (trả về giá trị nó phát ra "
+        "tiếp theo), next()",
+    },
+    "ex03.throw_uncaught": {
+        "en": "throw(KeyError('boom')) the producer does not catch (it must come out)",
+        "vi": "throw(KeyError('boom')) mà producer không bắt (nó phải thoát ra ngoài)",
+    },
+    "ex03.after_uncaught": {
+        "en": "next() after an uncaught exception ended the producer",
+        "vi": "next() sau khi một ngoại lệ không được bắt đã kết thúc producer",
+    },
+    "joined.joinall": {
+        "en": "gevent.joinall(jobs) before returning",
+        "vi": "gevent.joinall(jobs) trước khi trả về",
+    },
+    "lines.other_greenlet": {
+        "en": "another greenlet",
+        "vi": "một greenlet khác",
+    },
+    "output.cut": {
+        "en": "[{size} bytes of output; the last {keep} follow]",
+        "vi": "[{size} byte đầu ra; dưới đây là {keep} byte cuối]",
+    },
+    "lab.changed_proxy": {
+        "en": "proxy {name}: {before} -> {after}",
+        "vi": "proxy {name}: {before} -> {after}",
+    },
+    "lab.changed_dns": {
+        "en": "DNS delay: {before} ms -> {after} ms",
+        "vi": "độ trễ DNS: {before} ms -> {after} ms",
+    },
+    "report.verified": {
+        "en": "{target}: written by this grader",
+        "vi": "{target}: do chính trình chấm này ghi",
+    },
+    "report.not_verified": {
+        "en": "{target}: NOT as the grader wrote it",
+        "vi": "{target}: KHÔNG còn như trình chấm đã ghi",
+    },
     "cli.backend": {
         "en": "Backend: {backend}",
         "vi": "Backend: {backend}",

@@ -51,7 +51,7 @@ class LinesBy:
 
     ``names`` are module globals holding greenlets (looked up at each write, since the
     learner assigns them while the code runs); a line printed by any other greenlet is
-    attributed to "another greenlet". ``lines`` is ``[[who, text], ...]``.
+    attributed to "another greenlet" (in the learner's language). ``lines`` is ``[[who, text], ...]``.
     """
 
     def __init__(self, module, names: tuple[str, ...]):
@@ -64,7 +64,7 @@ class LinesBy:
 
         current = getcurrent()
         found = (n for n in self.names if getattr(self.module, n, None) is current)
-        return next(found, "another greenlet")
+        return next(found, t("lines.other_greenlet"))
 
     def write(self, text: str) -> int:
         who = self._who()

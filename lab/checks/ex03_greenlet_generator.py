@@ -7,6 +7,7 @@ the next value) and uncaught (propagates, then the generator is over).
 """
 
 from lab.grading.contract import GradeFailure
+from lab.i18n import t
 
 
 def fib_below(limit):
@@ -118,72 +119,42 @@ def verify(ctx, case, observed):
 
     def expect(key, want, what):
         if observed[key] != want:
-            raise GradeFailure(f"{what}: expected {_show(want)}, got {_show(observed[key])}")
+            raise GradeFailure(
+                t("ex03.expected", what=what, want=_show(want), got=_show(observed[key]))
+            )
 
-    expect(
-        "fibonacci",
-        ["ok", fib_below(case["limit"])],
-        f"list(GreenletGenerator(fibonacci, {case['limit']}))",
-    )
-    expect(
-        "fibonacci_at",
-        ["ok", fib_below(case["fib_limit"])],
-        f"list(GreenletGenerator(fibonacci, {case['fib_limit']})) ({case['fib_limit']} is itself "
-        "a Fibonacci number: 'below limit' leaves it out)",
-    )
-    expect("iterate", ["ok", values], f"iterating a producer that emits {values}")
+    limit, fib_limit = case["limit"], case["fib_limit"]
+    expect("fibonacci", ["ok", fib_below(limit)], t("ex03.fibonacci", limit=limit))
+    expect("fibonacci_at", ["ok", fib_below(fib_limit)], t("ex03.fibonacci_at", limit=fib_limit))
+    expect("iterate", ["ok", values], t("ex03.iterate", values=values))
     if observed["iterate_log"][:1] != ["own greenlet"]:
-        raise GradeFailure(
-            "the producing function ran in the consumer's greenlet: it must "
-            "run in the generator's own greenlet"
-        )
-    expect(
-        "iterate_again", ["raised", "StopIteration: "], "next() on a generator that has finished"
-    )
-    expect(
-        "other_consumer",
-        ["ok", values],
-        "iterating from inside another greenlet (emitted values must go to whoever "
-        "called next(): set the parent in __next__)",
-    )
-    expect("close", ["ok", None], "close() after taking some values")
-    expect("close_taken", values[: case["take"]], "the values taken before close()")
-    expect(
-        "close_log",
-        ["own greenlet", "GreenletExit", "finally"],
-        "what the producer saw when closed (GreenletExit raised inside it, its finally: ran)",
-    )
-    expect("after_close", ["raised", "StopIteration: "], "next() after close()")
-    expect("close_twice", ["ok", None], "close() a second time")
-    expect("close_unstarted", ["ok", None], "close() on a generator never started")
-    expect("unstarted_log", [], "what a never-started producer did when closed (nothing)")
-    expect(
-        "drop_log",
-        ["own greenlet", "GreenletExit", "finally"],
-        "what the producer saw when its generator was dropped (del + gc): GreenletExit. "
-        "Keep __init__'s closure: a reference cycle keeps the greenlet alive",
-    )
-    v0 = values[0]
-    expect(
-        "throw_caught",
-        ["ok", [v0, f"recovered:{case['message']}", values[1]]],
-        "next(), throw(ValueError(...)) caught by the producer (returns what it emits "
-        "next), next()",
-    )
-    expect(
-        "throw_uncaught",
-        ["raised", "KeyError: 'boom'"],
-        "throw(KeyError('boom')) the producer does not catch (it must come out)",
-    )
-    expect(
-        "after_uncaught",
-        ["raised", "StopIteration: "],
-        "next() after an uncaught exception ended the producer",
-    )
+        raise GradeFailure(t("ex03.not_own"))
+    expect("iterate_again", ["raised", "StopIteration: "], t("ex03.iterate_again"))
+    expect("other_consumer", ["ok", values], t("ex03.other_consumer"))
+    expect("close", ["ok", None], t("ex03.close"))
+    expect("close_taken", values[: case["take"]], t("ex03.close_taken"))
+    expect("close_log", ["own greenlet", "GreenletExit", "finally"], t("ex03.close_log"))
+    expect("after_close", ["raised", "StopIteration: "], t("ex03.after_close"))
+    expect("close_twice", ["ok", None], t("ex03.close_twice"))
+    expect("close_unstarted", ["ok", None], t("ex03.close_unstarted"))
+    expect("unstarted_log", [], t("ex03.unstarted_log"))
+    expect("drop_log", ["own greenlet", "GreenletExit", "finally"], t("ex03.drop_log"))
+    recovered = [values[0], f"recovered:{case['message']}", values[1]]
+    expect("throw_caught", ["ok", recovered], t("ex03.throw_caught"))
+    expect("throw_uncaught", ["raised", "KeyError: 'boom'"], t("ex03.throw_uncaught"))
+    expect("after_uncaught", ["raised", "StopIteration: "], t("ex03.after_uncaught"))
+
+
+# What the producer logs, as the learner reads it (the log itself stays the same in both).
+_LOG_WORDS = {"own greenlet": "ex03.log.own", "consumer's greenlet": "ex03.log.consumer"}
 
 
 def _show(v) -> str:
     """An observation as the learner should read it."""
     if isinstance(v, list) and len(v) == 2 and v[0] in ("ok", "raised"):
-        return repr(v[1]) if v[0] == "ok" else f"it raised {v[1].removesuffix(': ')}"
+        if v[0] == "ok":
+            return repr(v[1])
+        return t("ex03.it_raised", error=v[1].removesuffix(": "))
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return repr([t(_LOG_WORDS[x]) if x in _LOG_WORDS else x for x in v])
     return repr(v)

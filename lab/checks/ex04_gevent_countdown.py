@@ -45,7 +45,7 @@ def run(module, case):
 
 def verify(ctx, case, observed):
     tasks, delay = case["tasks"], case["delay"]
-    require_joined(observed, "countdown", "gevent.joinall(jobs) before returning")
+    require_joined(observed, "countdown", t("joined.joinall"))
     labels = {label for label, _ in tasks}
     lines = [ln for ln in observed["lines"] if ln.rpartition(": ")[0] in labels]
     for label, n in tasks:

@@ -69,7 +69,7 @@ def run(module, case):
 
 
 def verify(ctx, case, observed):
-    require_joined(observed, "download_file", "gevent.joinall(jobs) before returning")
+    require_joined(observed, "download_file", t("joined.joinall"))
     from lab.grading.speed import require_concurrent, require_in_flight
 
     files, results = case["files"], observed["results"]

@@ -98,7 +98,7 @@ def verify(ctx, case, observed):
     from lab.grading.speed import require_concurrent, require_in_flight
 
     urls, kinds, results = case["urls"], case["_kinds"], observed["results"]
-    require_joined(observed, "fetch_url", "gevent.joinall(jobs) before returning")
+    require_joined(observed, "fetch_url", t("joined.joinall"))
     proxied = [kinds[u]["path"] for u in urls if kinds[u]["kind"] in ("ok", "status")]
     require_through_proxy(observed, proxied)
     for url, result in zip(urls, results):

@@ -60,7 +60,7 @@ def verify(ctx, case, observed):
     from lab.grading.speed import require_concurrent, require_in_flight
 
     domains, answers, results = case["domains"], case["_answers"], observed["results"]
-    require_joined(observed, "resolve_host", "gevent.joinall(jobs) before returning")
+    require_joined(observed, "resolve_host", t("joined.joinall"))
     require_asked_dns(observed, domains)
     for domain, result in zip(domains, results):
         if result["domain"] != domain:

@@ -31,14 +31,14 @@ def setup(ctx):
     return {
         "scenarios": [
             {
-                "name": "consumers faster than the producer",
+                "name": t("ex08.scenario.fast"),
                 "items": items(ctx.rng.randint(8, 12)),
                 "n_consumers": ctx.rng.randint(2, 4),
                 "producer_delay": 0.03,
                 "consumer_delay": ctx.rng.choice([0.005, 0.01]),
             },
             {
-                "name": "consumers slower than the producer",
+                "name": t("ex08.scenario.slow"),
                 "items": items(ctx.rng.randint(25, 32)),
                 "n_consumers": ctx.rng.choice([6, 8]),
                 "producer_delay": 0.001,
@@ -47,7 +47,7 @@ def setup(ctx):
             {
                 # Longer than any sensible get(timeout=...): a consumer that takes a quiet
                 # queue for the end of the work quits while the producer still has items.
-                "name": "the producer pauses between items",
+                "name": t("ex08.scenario.pausing"),
                 "items": items(3),
                 "n_consumers": 2,
                 "producer_delay": PAUSE_S,
@@ -130,10 +130,7 @@ def run(module, case):
                 timeline=timeline.entries(),
             ) from None
         if not isinstance(result, dict) or not {"consumed", "put_waits"} <= set(result):
-            raise GradeFailure(
-                "run_pipeline should return {'consumed': [...], "
-                f"'put_waits': [...]}}, got {result!r:.200}"
-            )
+            raise GradeFailure(t("ex08.not_dict", value=f"{result!r:.200}"))
         observed.append(
             {
                 "name": scenario["name"],
@@ -152,7 +149,7 @@ def verify(ctx, case, observed):
     seen_all = [{**s, **observed["spans"][s["name"]]} for s in observed["scenarios"]]
     observed = {**observed, "scenarios": seen_all}
     for scenario, seen in zip(case["scenarios"], observed["scenarios"]):
-        require_joined(seen, "process", "join the producer and every consumer before returning")
+        require_joined(seen, "process", t("ex08.join_how"))
         check_exactly_once(scenario, seen)
         check_through_queue(scenario, seen)
     slow_case, slow_seen = case["scenarios"][1], observed["scenarios"][1]
@@ -170,20 +167,13 @@ def check_exactly_once(scenario: dict, seen: dict) -> None:
     strangers = [i for i in counts if i not in set(items)]
     if missing:
         raise GradeFailure(
-            f"{name}: {len(missing)} of {len(items)} items never consumed "
-            f"(e.g. {missing[0]}): a consumer stopped too early?",
+            t("ex08.missing", name=name, n=len(missing), total=len(items), first=missing[0]),
             timeline=seen["timeline"],
         )
     if twice:
-        raise GradeFailure(
-            f"{name}: {twice[0]} consumed {counts[twice[0]]} times; every item "
-            "must be consumed exactly once"
-        )
+        raise GradeFailure(t("ex08.twice", name=name, item=twice[0], n=counts[twice[0]]))
     if strangers:
-        raise GradeFailure(
-            f"{name}: consumed {strangers[0]!r}, which the producer never "
-            "made (an end marker recorded as an item?)"
-        )
+        raise GradeFailure(t("ex08.stranger", name=name, item=repr(strangers[0])))
 
 
 def check_through_queue(scenario: dict, seen: dict) -> None:
@@ -193,9 +183,13 @@ def check_through_queue(scenario: dict, seen: dict) -> None:
         scenario["items"]
     ):
         raise GradeFailure(
-            f"{scenario['name']}: every item must go through the queue given "
-            f"to run_pipeline once (put {len(put_items)}, got "
-            f"{len(got_items)} of {len(scenario['items'])} items)"
+            t(
+                "ex08.through_queue",
+                name=scenario["name"],
+                put=len(put_items),
+                got=len(got_items),
+                total=len(scenario["items"]),
+            )
         )
 
 
@@ -205,22 +199,25 @@ def check_backpressure(scenario: dict, seen: dict) -> None:
     blocked = [p for p in item_puts if p["was_full"]]
     measured = sum(p["waited"] for p in item_puts)
     if not blocked or measured < scenario["consumer_delay"]:
-        raise GradeFailure(
-            f"{scenario['name']}: the producer never waited on the full queue "
-            f"(maxsize {MAXSIZE}); put() must block while it is full (a put "
-            "with block=False or a bigger queue hides the backpressure)"
-        )
+        raise GradeFailure(t("ex08.never_waited", name=scenario["name"], maxsize=MAXSIZE))
     reported = seen["put_waits"]
     if len(reported) != len(scenario["items"]):
         raise GradeFailure(
-            f"{scenario['name']}: the producer should report one put wait per "
-            f"item ({len(scenario['items'])}), it reported {len(reported)}"
+            t(
+                "ex08.wait_count",
+                name=scenario["name"],
+                want=len(scenario["items"]),
+                got=len(reported),
+            )
         )
     if sum(reported) < measured / 2:
         raise GradeFailure(
-            f"{scenario['name']}: the producer's puts waited {measured:.2f} s in "
-            f"all, but its put_waits add up to {sum(reported):.2f} s: time "
-            "each queue.put() call itself"
+            t(
+                "ex08.wait_sum",
+                name=scenario["name"],
+                measured=measured,
+                reported=sum(reported),
+            )
         )
 
 
@@ -231,8 +228,7 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
     names = {name for name, _ in seen["consumed"]}
     if len(names) < 2:
         raise GradeFailure(
-            f"{scenario['name']}: only {len(names)} consumer did all the work; "
-            f"run {c} consumers on the same queue",
+            t("ex08.one_consumer", name=scenario["name"], n=len(names), c=c),
             kind="slow",
             timeline=seen["timeline"],
         )
@@ -242,14 +238,13 @@ def check_consumers_share(scenario: dict, seen: dict) -> None:
         unit_cost=d,
         floor=-(-n // c) * d,
         timeline=seen["timeline"],
-        suggestion=f"the {c} consumers did not work at the same time: spawn "
-        "them all before joining, and sleep with gevent.sleep",
+        suggestion=t("ex08.suggest_slow", c=c),
         unit="items being processed",
     )
     require_in_flight(
         seen["timeline"],
         c,
         "items being processed",
-        f"{c} consumers working at the same time",
-        suggestion=f"spawn all {c} consumers (not fewer) before joining any",
+        t("ex08.asked", c=c),
+        suggestion=t("ex08.suggest_spawn", c=c),
     )

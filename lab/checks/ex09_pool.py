@@ -68,7 +68,8 @@ def run(module, case):
 
 
 def error_status(fetch_one, url: str) -> str:
-    """What ``fetch_one`` did with an error status: "raised HTTPError", or what it did."""
+    """What ``fetch_one`` did with an error status: "raised HTTPError" (the one right
+    answer, never shown), or what it did instead in the learner's language."""
     import requests
 
     try:
@@ -76,8 +77,8 @@ def error_status(fetch_one, url: str) -> str:
     except requests.HTTPError:
         return "raised HTTPError"
     except Exception as exc:
-        return f"raised {type(exc).__name__}: {exc}"
-    return f"returned {got!r:.80}"
+        return t("ex09.raised_other", error=f"{type(exc).__name__}: {exc}")
+    return t("ex09.returned", value=f"{got!r:.80}")
 
 
 def verify(ctx, case, observed):
@@ -85,7 +86,7 @@ def verify(ctx, case, observed):
     from lab.grading.timeline import max_overlap
 
     base, k, texts = case["base"], case["k"], observed["texts"]
-    require_joined(observed, "fetch_one", "pool.join() (or collect pool.map's results)")
+    require_joined(observed, "fetch_one", t("ex09.join_how"))
     require_through_proxy(observed, [*case["paths"], case["error_path"]])
     if observed["error_status"] != "raised HTTPError":
         raise GradeFailure(

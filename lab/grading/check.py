@@ -65,8 +65,11 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
         "-c", "/dev/null", f"--rootdir={CHECKS_DIR}",
         f"--junitxml={out / 'junit.xml'}", "-o", "junit_suite_name=gevent-lab",
         "-o", "junit_family=xunit2",
-        "--target", str(target.path), "--report-dir", str(out),
-        *(["--seed", str(seed)] if seed is not None else []),
+        # "--opt=value": pytest takes a lone path argument for a test path and would load
+        # the conftest.py files beside it (a target under tests/ loaded the project's own);
+        # --confcutdir keeps every conftest but lab/checks' out.
+        f"--confcutdir={CHECKS_DIR}", f"--target={target.path}", f"--report-dir={out}",
+        *([f"--seed={seed}"] if seed is not None else []),
     ]  # fmt: skip
     printer = LinePrinter(whole=ex is None)
     code = pytest.main(args, plugins=[printer])

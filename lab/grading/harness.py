@@ -101,7 +101,7 @@ class _Output:
         self.thread.join(5)
         text = self.tail.decode(errors="replace")
         if self.size > self.keep:
-            text = f"[{self.size:,} bytes of output; the last {self.keep:,} follow]\n" + text
+            text = t("output.cut", size=f"{self.size:,}", keep=f"{self.keep:,}") + "\n" + text
         return text
 
 
@@ -207,7 +207,12 @@ def apply_events(observed: dict, events: list[channel.Event]) -> None:
 def require_unchanged(before: dict, after: dict) -> None:
     """Fail when the lab's toxics or DNS delay changed while the learner's code ran."""
     changed = [
-        f"proxy {name!r}: {_describe(before['toxics'].get(name))} -> {_describe(toxics)}"
+        t(
+            "lab.changed_proxy",
+            name=repr(name),
+            before=_describe(before["toxics"].get(name)),
+            after=_describe(toxics),
+        )
         for name, toxics in after["toxics"].items()
         if before["toxics"].get(name) != toxics
     ] + [
@@ -216,14 +221,14 @@ def require_unchanged(before: dict, after: dict) -> None:
         if name not in after["toxics"]
     ]
     if before["dns_delay"] != after["dns_delay"]:
-        changed.append(f"DNS delay: {before['dns_delay']} ms -> {after['dns_delay']} ms")
+        changed.append(t("lab.changed_dns", before=before["dns_delay"], after=after["dns_delay"]))
     if changed:
         raise GradeFailure(t("lab.changed", changes="; ".join(changed)), kind=Kind.WRONG)
 
 
 def _describe(toxics: list | None) -> str:
     if not toxics:
-        return "no toxics"
+        return t("cli.no_toxics")
     return ", ".join(f"{x.type} {x.attributes}" for x in toxics)
 
 

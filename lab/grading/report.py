@@ -203,5 +203,5 @@ def verify(path: Path) -> bool:
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/grade.json")
     ok = verify(target)
-    print(f"{target}: " + ("written by this grader" if ok else "NOT as the grader wrote it"))
+    print(t("report.verified" if ok else "report.not_verified", target=target))
     sys.exit(0 if ok else 1)

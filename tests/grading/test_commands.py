@@ -173,10 +173,18 @@ def test_a_folder_outside_the_repository_is_graded(tmp_path):
     folder.mkdir()
     for stem in ("ex01_greenlet_switch", "ex03_greenlet_generator"):
         (folder / f"{stem}.py").write_text((REPO_ROOT / "solutions" / f"{stem}.py").read_text())
+    # A conftest.py beside the learner's files is not the grader's: loaded, it could turn
+    # every failure into a pass. It must not even be imported.
+    loaded = tmp_path / "conftest-was-loaded"
+    (folder / "conftest.py").write_text(
+        f"open({str(loaded)!r}, 'w').close()\n"
+        "def pytest_runtest_logreport(report):\n    report.outcome = 'passed'\n"
+    )
     proc = grader(
         "check", "--target", str(folder), "--report-dir", str(tmp_path), state_dir=tmp_path
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not loaded.exists()
     assert f"Grading {folder}/" in proc.stdout and "2/2 done." in proc.stdout
     report = json.loads((tmp_path / "grade.json").read_text())
     assert report["version"] == 1 and report["target"] == str(folder)
