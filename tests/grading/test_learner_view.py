@@ -40,16 +40,63 @@ def lab(lab_cfg, *args: str, lang: str = "en", timeout: float = 240) -> str:
     return output
 
 
+# Words an English sentence can hardly do without, and Vietnamese never uses.
+ENGLISH_WORDS = re.compile(
+    r"\b(the|was|were|is|are|not|of|to|and|your|with|must|should|got|expected|never|only|"
+    r"took|for|from|than|after|before|when|while|that|this|which|every|each)\b",
+    re.IGNORECASE,
+)
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+def prose(output: str) -> list[str]:
+    """The grader's own sentences: without tracebacks, exception texts (Python's, not
+    ours), code spans, quoted values, dicts, lists, paths and the learner's task names."""
+    kept = []
+    for line in output.splitlines():
+        if re.match(r"\s{10,}\S|\s*File \"|\s*[\w.]+(Error|Exception|Exit): ", line):
+            continue
+        line = re.sub(r"(ngoại lệ|raised) [\w.]+: .*", "", line)
+        line = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]", "", line)
+        line = re.sub(r"\S+\.py\S*|Tác vụ \w|\|[^|]*\|", "", line)
+        kept.append(line)
+    return kept
+
+
 def only_vietnamese(output: str) -> None:
     for word in ENGLISH:
         assert word not in output, f"{word!r} in Vietnamese output:\n{output}"
     for ex in all_exercises():
         assert ex.title.en not in output
+    english = [ln for ln in prose(output) if ENGLISH_WORDS.search(ln)]
+    assert not english, "English in Vietnamese output:\n" + "\n".join(english)
+
+
+def only_english(output: str) -> None:
+    vietnamese = [ln for ln in prose(output) if VIETNAMESE_LETTERS.search(ln)]
+    assert not vietnamese, "Vietnamese in English output:\n" + "\n".join(vietnamese)
+
+
+# Failing fixtures whose messages come from every part of the grader: shared checks,
+# per-exercise checks (01, 03, 04, 08, 09), the lab-changed rule and the speed rule.
+FAILING = ["untested_clauses", "missing_join", "one_end_marker", "partial", "toxics_removed"]
+
+
+@pytest.mark.parametrize("fixture", FAILING)
+def test_failing_fixtures_speak_one_language(lab_cfg, tmp_path, fixture):
+    target = f"tests.grading.fixtures.{fixture}"
+    vi = lab(lab_cfg, "check", "--target", target, "--report-dir", str(tmp_path), lang="vi")
+    assert "SAI " in vi, vi
+    only_vietnamese(vi)
+    en = lab(lab_cfg, "check", "--target", target, "--report-dir", str(tmp_path), lang="en")
+    assert "FAIL" in en, en
+    only_english(en)
 
 
 def test_untouched_stubs_speak_vietnamese(lab_cfg, tmp_path):
     out = lab(lab_cfg, "check", "--report-dir", str(tmp_path), lang="vi")
     only_vietnamese(out)
+    only_english(lab(lab_cfg, "check", "--report-dir", str(tmp_path), lang="en"))
     assert "Đã xong 0/11 bài." in out and "Tiến độ của bạn" in out
     assert "chưa làm xong: TODO 1 (exercises/ex01_greenlet_switch.py:" in out
 
