@@ -2,7 +2,8 @@
 
 It runs the suite of ``lab/checks/`` (see lab.grading.plugin) with pytest's terminal output
 replaced by ``LinePrinter``: one line per exercise as it finishes, then the progress count
-and the next step. pytest's JUnit XML is kept for autograders, next to ``grade.json``.
+and the next step. pytest's JUnit XML is kept for autograders, next to ``grade.json``; both
+hold every exercise's last result (lab.grading.junit).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 from lab.errors import LabError
 from lab.exercises import CHECKS_DIR, find
-from lab.grading import progress, report
+from lab.grading import junit, progress, report
 from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.plugin import GRADING, ExerciseItem
 from lab.grading.target import resolve_target
@@ -72,10 +73,12 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
         *([f"--seed={seed}"] if seed is not None else []),
     ]  # fmt: skip
     printer = LinePrinter(whole=ex is None)
+    previous = junit.read(out / "junit.xml")
     code = pytest.main(args, plugins=[printer])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return 2  # pytest itself could not run (it said why)
     graded = printer.outcomes
+    junit.merge(out / "junit.xml", previous, report.stems(out / "grade.json"))
     _write_static_report(out)
     return 0 if graded and all(o.status is Status.PASSED for o in graded) else 1
 

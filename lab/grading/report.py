@@ -170,6 +170,14 @@ def merged(path: Path, target: str, fresh: list[dict]) -> list[dict]:
     return sorted(keep + fresh, key=lambda e: str(e.get("number")))
 
 
+def stems(path: Path) -> set[str]:
+    """The exercises the report at ``path`` holds (none when it cannot be read)."""
+    try:
+        return {str(e["stem"]) for e in json.loads(Path(path).read_text())["exercises"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
 def _key() -> bytes:
     from lab import config
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -172,6 +173,12 @@ def test_progress_next_exercise_and_merged_report(lab_cfg, tmp_path, two_solutio
     report = json.loads((reports / "grade.json").read_text())
     assert report["version"] == 1
     assert [e["number"] for e in report["exercises"]] == ["01", "02"]
+    suite = ElementTree.parse(reports / "junit.xml").getroot().find("testsuite")
+    assert [c.get("classname") for c in suite.iter("testcase")] == [
+        "ex01_greenlet_switch",
+        "ex02_greenlet_pingpong",
+    ]
+    assert suite.get("tests") == "2" and suite.get("failures") == "0"
     assert report["points"] == report["max_points"] == 2
     assert subprocess.run([sys.executable, "-m", "lab.grading.report", str(reports / "grade.json")],
                           cwd=REPO_ROOT, env={**os.environ, **lab_cfg.to_env()}).returncode == 0  # fmt: skip
