@@ -149,28 +149,27 @@ def _print_latency(proxies: dict | None, dns_delay: int | None) -> None:
             for tx in toxics
         ) or t("cli.no_toxics")
         state = "" if proxy.get("enabled", True) else t("cli.disabled")
-        console.print(f"Proxy {name} {proxy['listen']} -> {proxy['upstream']}{state}: {described}")
+        line = t("cli.proxy", name=name, listen=proxy["listen"], upstream=proxy["upstream"])
+        console.print(f"{line}{state}: {described}")
     delay = t("cli.dns_unknown") if dns_delay is None else f"{dns_delay} ms"
     console.print(t("cli.dns_delay", delay=delay))
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gevent-lab", description="The gevent-lab command line.")
+    p = argparse.ArgumentParser(prog="gevent-lab", description=t("help.description"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("up", help="start the lab (idempotent) and apply LAB_LATENCY_MS")
-    sub.add_parser("down", help="stop everything `up` started")
-    st = sub.add_parser("status", help="each service, whether it answers, toxics, DNS delay")
-    st.add_argument("--json", action="store_true", help="machine-readable output")
-    lat = sub.add_parser("latency", help="set the httpbin proxy's latency and the DNS delay")
-    lat.add_argument("ms", metavar="MS", nargs="?", help="milliseconds (0 removes the latency)")
-    lat.add_argument("--jitter", default="0", metavar="MS", help="latency jitter (HTTP only)")
+    sub.add_parser("up", help=t("help.up"))
+    sub.add_parser("down", help=t("help.down"))
+    st = sub.add_parser("status", help=t("help.status"))
+    st.add_argument("--json", action="store_true", help=t("help.json"))
+    lat = sub.add_parser("latency", help=t("help.latency"))
+    lat.add_argument("ms", metavar="MS", nargs="?", help=t("help.ms"))
+    lat.add_argument("--jitter", default="0", metavar="MS", help=t("help.jitter"))
     only = lat.add_mutually_exclusive_group()
-    only.add_argument("--dns-only", action="store_true", help="change only the DNS delay")
-    only.add_argument("--http-only", action="store_true", help="change only the HTTP latency")
-    run = sub.add_parser("run", help="run one exercise against the lab, e.g. `run 06`")
-    run.add_argument(
-        "exercise", metavar="EX", nargs="?", default="", help="exercise number, e.g. 06 or 6"
-    )
+    only.add_argument("--dns-only", action="store_true", help=t("help.dns_only"))
+    only.add_argument("--http-only", action="store_true", help=t("help.http_only"))
+    run = sub.add_parser("run", help=t("help.run"))
+    run.add_argument("exercise", metavar="EX", nargs="?", default="", help=t("help.ex_or"))
     learner.add_parsers(sub)
     return p
 
@@ -200,15 +199,15 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config.load()
         return COMMANDS[args.command](cfg, args)
     except LabError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(t("cli.error", text=e), file=sys.stderr)
         return 1
     except SystemExit as e:  # config.load's messages
         if isinstance(e.code, str):
-            print(f"error: {e.code}.\n  Fix it in the environment or in .env.", file=sys.stderr)
+            print(t("cli.error", text=f"{e.code}.\n  {t('cli.fix_env')}"), file=sys.stderr)
             return 1
         raise
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(t("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception as e:
         if os.environ.get("LAB_DEBUG"):

@@ -1176,6 +1176,147 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "DNS delay: {delay}",
         "vi": "Độ trễ DNS: {delay}",
     },
+    # -- --help of the command line (lab.cli, lab.grading.commands) ----------------------
+    "help.one_ex": {
+        "en": "one exercise: 6, 06, ex06 or its name",
+        "vi": "một bài: 6, 06, ex06 hoặc tên của nó",
+    },
+    "help.description": {
+        "en": "The gevent-lab command line.",
+        "vi": "Dòng lệnh của gevent-lab.",
+    },
+    "help.up": {
+        "en": "start the lab (idempotent) and apply LAB_LATENCY_MS",
+        "vi": "khởi động lab (chạy lại cũng không sao) và áp dụng LAB_LATENCY_MS",
+    },
+    "help.down": {
+        "en": "stop everything `up` started",
+        "vi": "dừng mọi thứ `up` đã khởi động",
+    },
+    "help.status": {
+        "en": "each service, whether it answers, toxics, DNS delay",
+        "vi": "từng dịch vụ, có trả lời không, toxic, độ trễ DNS",
+    },
+    "help.json": {
+        "en": "machine-readable output",
+        "vi": "đầu ra cho máy đọc (JSON)",
+    },
+    "help.latency": {
+        "en": "set the httpbin proxy's latency and the DNS delay",
+        "vi": "đặt độ trễ của proxy httpbin và độ trễ DNS",
+    },
+    "help.ms": {
+        "en": "milliseconds (0 removes the latency)",
+        "vi": "số mili giây (0 là bỏ độ trễ)",
+    },
+    "help.jitter": {
+        "en": "latency jitter (HTTP only)",
+        "vi": "độ dao động của độ trễ (chỉ HTTP)",
+    },
+    "help.dns_only": {
+        "en": "change only the DNS delay",
+        "vi": "chỉ đổi độ trễ DNS",
+    },
+    "help.http_only": {
+        "en": "change only the HTTP latency",
+        "vi": "chỉ đổi độ trễ HTTP",
+    },
+    "help.run": {
+        "en": "run one exercise against the lab, e.g. `run 06`",
+        "vi": "chạy một bài với lab, ví dụ `run 06`",
+    },
+    "help.ex": {
+        "en": "exercise number, e.g. 06",
+        "vi": "số thứ tự bài, ví dụ 06",
+    },
+    "help.ex_or": {
+        "en": "exercise number, e.g. 06 or 6",
+        "vi": "số thứ tự bài, ví dụ 06 hoặc 6",
+    },
+    "help.check": {
+        "en": "grade your exercises (all, or one: check 06)",
+        "vi": "chấm bài của bạn (tất cả, hoặc một bài: check 06)",
+    },
+    "help.target": {
+        "en": "folder to grade (default: exercises)",
+        "vi": "thư mục cần chấm (mặc định: exercises)",
+    },
+    "help.seed": {
+        "en": "repeat a run's randomised inputs",
+        "vi": "lặp lại đúng các đầu vào ngẫu nhiên của một lần chạy",
+    },
+    "help.report_dir": {
+        "en": "where grade.json and junit.xml go",
+        "vi": "nơi ghi grade.json và junit.xml",
+    },
+    "help.hint": {
+        "en": "the next hint for an exercise (English and Vietnamese)",
+        "vi": "gợi ý tiếp theo cho một bài (tiếng Anh và tiếng Việt)",
+    },
+    "help.all": {
+        "en": "show every hint",
+        "vi": "hiện mọi gợi ý",
+    },
+    "help.hint_reset": {
+        "en": "start again from the first hint",
+        "vi": "bắt đầu lại từ gợi ý đầu tiên",
+    },
+    "help.watch": {
+        "en": "re-grade an exercise each time its file is saved",
+        "vi": "chấm lại một bài mỗi khi tệp của nó được lưu",
+    },
+    "help.watch_target": {
+        "en": "folder of the file to watch",
+        "vi": "thư mục chứa tệp cần theo dõi",
+    },
+    "help.interval": {
+        "en": "seconds between polls",
+        "vi": "số giây giữa hai lần kiểm tra",
+    },
+    "help.reset": {
+        "en": "restore an exercise's starting file (yours is backed up)",
+        "vi": "khôi phục tệp ban đầu của một bài (bản của bạn được sao lưu)",
+    },
+    "help.trace": {
+        "en": "grade one exercise and draw its timeline, pass or fail",
+        "vi": "chấm một bài và vẽ dòng thời gian của nó, dù đạt hay không",
+    },
+    "help.ui": {
+        "en": "the live dashboard in your browser (127.0.0.1, port 8090)",
+        "vi": "bảng điều khiển trực tiếp trong trình duyệt (127.0.0.1, cổng 8090)",
+    },
+    "help.port": {
+        "en": "port on 127.0.0.1 (default: LAB_UI_PORT, else 8090)",
+        "vi": "cổng trên 127.0.0.1 (mặc định: LAB_UI_PORT, nếu không thì 8090)",
+    },
+    "help.ui_report_dir": {
+        "en": "where grade.json is read and written",
+        "vi": "nơi đọc và ghi grade.json",
+    },
+    "help.ui_target": {
+        "en": "folder the page's Grade buttons grade (default: exercises)",
+        "vi": "thư mục mà các nút Chấm trên trang sẽ chấm (mặc định: exercises)",
+    },
+    "help.lang": {
+        "en": "page language (default: LAB_LANG)",
+        "vi": "ngôn ngữ của trang (mặc định: LAB_LANG)",
+    },
+    "cli.proxy": {
+        "en": "Proxy {name} {listen} -> {upstream}",
+        "vi": "Proxy {name} {listen} -> {upstream}",
+    },
+    "cli.error": {
+        "en": "error: {text}",
+        "vi": "lỗi: {text}",
+    },
+    "cli.fix_env": {
+        "en": "Fix it in the environment or in .env.",
+        "vi": "Hãy sửa nó trong biến môi trường hoặc trong .env.",
+    },
+    "cli.interrupted": {
+        "en": "interrupted",
+        "vi": "đã ngắt",
+    },
     # -- the lab's errors (lab.errors, config, control, backends, ports, state, runner) -----
     # -- health details, flake, the pytest header (lab.health, grading.flake, plugin) ------
 }

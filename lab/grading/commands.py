@@ -20,37 +20,35 @@ from lab.i18n import t
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help="grade your exercises (all, or one: check 06)")
-    c.add_argument(
-        "exercise", metavar="EX", nargs="?", help="one exercise: 6, 06, ex06 or its name"
-    )
-    c.add_argument("--target", default="exercises", help="folder to grade (default: exercises)")
-    c.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
-    c.add_argument("--report-dir", default="reports", help="where grade.json and junit.xml go")
+    c = sub.add_parser("check", help=t("help.check"))
+    c.add_argument("exercise", metavar="EX", nargs="?", help=t("help.one_ex"))
+    c.add_argument("--target", default="exercises", help=t("help.target"))
+    c.add_argument("--seed", type=int, help=t("help.seed"))
+    c.add_argument("--report-dir", default="reports", help=t("help.report_dir"))
 
-    h = sub.add_parser("hint", help="the next hint for an exercise (English and Vietnamese)")
-    h.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
-    h.add_argument("--all", action="store_true", help="show every hint")
-    h.add_argument("--reset", action="store_true", help="start again from the first hint")
+    h = sub.add_parser("hint", help=t("help.hint"))
+    h.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
+    h.add_argument("--all", action="store_true", help=t("help.all"))
+    h.add_argument("--reset", action="store_true", help=t("help.hint_reset"))
 
-    w = sub.add_parser("watch", help="re-grade an exercise each time its file is saved")
-    w.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
-    w.add_argument("--target", default="exercises", help="folder of the file to watch")
-    w.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+    w = sub.add_parser("watch", help=t("help.watch"))
+    w.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
+    w.add_argument("--target", default="exercises", help=t("help.watch_target"))
+    w.add_argument("--interval", type=float, default=0.5, help=t("help.interval"))
 
-    r = sub.add_parser("reset", help="restore an exercise's starting file (yours is backed up)")
-    r.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 01")
+    r = sub.add_parser("reset", help=t("help.reset"))
+    r.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
 
-    t = sub.add_parser("trace", help="grade one exercise and draw its timeline, pass or fail")
-    t.add_argument("exercise", metavar="EX", nargs="?", help="exercise number, e.g. 06")
-    t.add_argument("--target", default="exercises", help="folder to grade (default: exercises)")
-    t.add_argument("--seed", type=int, help="repeat a run's randomised inputs")
+    tr = sub.add_parser("trace", help=t("help.trace"))
+    tr.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
+    tr.add_argument("--target", default="exercises", help=t("help.target"))
+    tr.add_argument("--seed", type=int, help=t("help.seed"))
 
-    u = sub.add_parser("ui", help="the live dashboard in your browser (127.0.0.1, port 8090)")
-    u.add_argument("--port", type=int, help="port on 127.0.0.1 (default: LAB_UI_PORT, else 8090)")
-    u.add_argument("--report-dir", default="reports", help="where grade.json is read and written")
-    u.add_argument("--target", help="folder the page's Grade buttons grade (default: exercises)")
-    u.add_argument("--lang", choices=("vi", "en"), help="page language (default: LAB_LANG)")
+    u = sub.add_parser("ui", help=t("help.ui"))
+    u.add_argument("--port", type=int, help=t("help.port"))
+    u.add_argument("--report-dir", default="reports", help=t("help.ui_report_dir"))
+    u.add_argument("--target", help=t("help.ui_target"))
+    u.add_argument("--lang", choices=("vi", "en"), help=t("help.lang"))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
