@@ -200,22 +200,21 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config.load()
         return COMMANDS[args.command](cfg, args)
     except LabError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(t("err.error", error=e), file=sys.stderr)
         return 1
     except SystemExit as e:  # config.load's messages
         if isinstance(e.code, str):
-            print(f"error: {e.code}.\n  Fix it in the environment or in .env.", file=sys.stderr)
+            print(t("err.error", error=f"{e.code}.\n  {t('err.config.fix')}"), file=sys.stderr)
             return 1
         raise
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(t("err.interrupted"), file=sys.stderr)
         return 130
     except Exception as e:
         if os.environ.get("LAB_DEBUG"):
             raise
         print(
-            f"error: unexpected {type(e).__name__}: {e}\n"
-            "  Run again with LAB_DEBUG=1 for the traceback, and report it.",
+            t("err.unexpected", kind=type(e).__name__, error=e),
             file=sys.stderr,
         )
         return 1
