@@ -76,7 +76,7 @@ def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     for held in report.still_listening:
         by = t("cli.held_by", holder=held.holder) if held.holder else ""
         console.print(
-            "[yellow]warning:[/] "
+            f"[yellow]{t('err.warning_label')}[/] "
             + t("cli.still_held", port=held.port, proto=held.proto, env=held.env, by=by)
         )
     return 0

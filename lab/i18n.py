@@ -975,6 +975,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "error: unexpected {kind}: {error}\n  Run again with LAB_DEBUG=1 for the traceback, and report it.",
         "vi": "lỗi: {kind} ngoài dự kiến: {error}\n  Hãy chạy lại với LAB_DEBUG=1 để xem traceback, rồi báo lỗi này.",
     },
+    "err.warning_label": {
+        "en": "warning:",
+        "vi": "cảnh báo:",
+    },
     "err.config.fix": {
         "en": "Fix it in the environment or in .env.",
         "vi": "Hãy sửa giá trị này trong biến môi trường hoặc trong tệp .env.",
@@ -1274,6 +1278,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err.no_target.hint": {
         "en": "Give a folder of exercise files, e.g. --target exercises or --target ~/alice/exercises",
         "vi": "Hãy chỉ một thư mục chứa các tệp bài tập, ví dụ --target exercises hoặc --target ~/alice/exercises",
+    },
+    "err.backend.auto_docker": {
+        "en": "LAB_BACKEND=auto: Docker Compose ({why})",
+        "vi": "LAB_BACKEND=auto: Docker Compose ({why})",
+    },
+    "err.backend.auto_local": {
+        "en": "LAB_BACKEND=auto: the embedded lab (local processes), because {why}",
+        "vi": "LAB_BACKEND=auto: lab chạy bằng tiến trình cục bộ, vì {why}",
+    },
+    "err.backend.no_sdk": {
+        "en": "the docker SDK is missing ({error})",
+        "vi": "thiếu docker SDK ({error})",
+    },
+    "err.backend.no_access": {
+        "en": "this user may not talk to the Docker engine",
+        "vi": "người dùng này không được phép nói chuyện với Docker engine",
+    },
+    "err.backend.no_engine": {
+        "en": "no Docker engine answers",
+        "vi": "không có Docker engine nào trả lời",
+    },
+    "err.backend.sdk_failed": {
+        "en": "the Docker SDK failed ({error})",
+        "vi": "Docker SDK bị lỗi ({error})",
+    },
+    "err.backend.images_missing": {
+        "en": "a Docker engine answers but images are missing ({images}; `make images` builds them)",
+        "vi": "Docker engine có trả lời nhưng thiếu image ({images}; `make images` sẽ build chúng)",
+    },
+    "err.backend.ready": {
+        "en": "a Docker engine answers and the lab's images are present",
+        "vi": "Docker engine có trả lời và đã có đủ image của lab",
     },
     "err.ui.port_not_number": {
         "en": "LAB_UI_PORT must be a port number, not {raw!r}.",

@@ -93,18 +93,15 @@ def available(cfg: LabConfig) -> tuple[bool, str]:
     try:
         client = engine()
     except NoAccess:  # the short reason; `LAB_BACKEND=docker` shows the full one
-        return False, "this user may not talk to the Docker engine"
+        return False, t("err.backend.no_access")
     except LabError:
-        return False, "no Docker engine answers"
+        return False, t("err.backend.no_engine")
     except Exception as e:  # the docker SDK itself failing: not our business in `auto`
-        return False, f"the Docker SDK failed ({e})"
+        return False, t("err.backend.sdk_failed", error=e)
     missing = missing_images(client)
     if missing:
-        return False, (
-            f"a Docker engine answers but images are missing ({', '.join(missing)};"
-            " `make images` builds them)"
-        )
-    return True, "a Docker engine answers and the lab's images are present"
+        return False, t("err.backend.images_missing", images=", ".join(missing))
+    return True, t("err.backend.ready")
 
 
 def _present(client: docker.DockerClient, image: str) -> bool:
