@@ -76,7 +76,7 @@ def cmd_down(cfg: config.LabConfig, args: argparse.Namespace) -> int:
     for held in report.still_listening:
         by = t("cli.held_by", holder=held.holder) if held.holder else ""
         console.print(
-            "[yellow]warning:[/] "
+            f"[yellow]{t('err.warning_label')}[/] "
             + t("cli.still_held", port=held.port, proto=held.proto, env=held.env, by=by)
         )
     return 0
@@ -199,22 +199,21 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config.load()
         return COMMANDS[args.command](cfg, args)
     except LabError as e:
-        print(t("cli.error", text=e), file=sys.stderr)
+        print(t("err.error", error=e), file=sys.stderr)
         return 1
     except SystemExit as e:  # config.load's messages
         if isinstance(e.code, str):
-            print(t("cli.error", text=f"{e.code}.\n  {t('cli.fix_env')}"), file=sys.stderr)
+            print(t("err.error", error=f"{e.code}.\n  {t('err.config.fix')}"), file=sys.stderr)
             return 1
         raise
     except KeyboardInterrupt:
-        print(t("cli.interrupted"), file=sys.stderr)
+        print(t("err.interrupted"), file=sys.stderr)
         return 130
     except Exception as e:
         if os.environ.get("LAB_DEBUG"):
             raise
         print(
-            f"error: unexpected {type(e).__name__}: {e}\n"
-            "  Run again with LAB_DEBUG=1 for the traceback, and report it.",
+            t("err.unexpected", kind=type(e).__name__, error=e),
             file=sys.stderr,
         )
         return 1

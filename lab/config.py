@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.errors import ConfigError
+from lab.i18n import t
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROXIES_FILE = REPO_ROOT / "services" / "toxiproxy" / "toxiproxy.json"
@@ -194,14 +195,16 @@ def _parse(env: str, raw: str, default: object) -> object:
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(f"{env}={raw!r} is not a whole number ({_allowed(env)})") from None
+            raise ConfigError(
+                t("err.config.not_integer", env=env, raw=raw, allowed=_allowed(env))
+            ) from None
     return raw
 
 
 def _allowed(env: str) -> str:
     if env.endswith("_PORT"):
-        return "allowed: 1-65535"
-    return f"allowed: 0-{MAX_LATENCY_MS} ms"
+        return t("err.config.allowed_port")
+    return t("err.config.allowed_ms", max=MAX_LATENCY_MS)
 
 
 def validate(cfg: LabConfig) -> LabConfig:
@@ -212,14 +215,10 @@ def validate(cfg: LabConfig) -> LabConfig:
     ``allow_remote``) and the state dir (a directory, created if missing).
     """
     if cfg.backend not in BACKENDS:
-        raise ConfigError(
-            f"LAB_BACKEND={cfg.backend!r} is not a backend (allowed: auto, local, docker)"
-        )
+        raise ConfigError(t("err.config.backend", backend=cfg.backend))
     _check_ports(cfg)
     if not 0 <= cfg.latency_ms <= MAX_LATENCY_MS:
-        raise ConfigError(
-            f"LAB_LATENCY_MS={cfg.latency_ms} is out of range (allowed: 0-{MAX_LATENCY_MS} ms)"
-        )
+        raise ConfigError(t("err.config.latency", ms=cfg.latency_ms, max=MAX_LATENCY_MS))
     _check_host(cfg)
     _check_state_dir(cfg)
     return cfg
@@ -232,12 +231,9 @@ def _check_ports(cfg: LabConfig) -> None:
             continue
         port = getattr(cfg, name)
         if not 1 <= port <= 65535:
-            raise ConfigError(f"{env}={port} is out of range (allowed: 1-65535)")
+            raise ConfigError(t("err.config.port_range", env=env, port=port))
         if port in seen:
-            raise ConfigError(
-                f"{env}={port} is also {seen[port]}'s port "
-                "(allowed: 1-65535, distinct from the other LAB_*_PORT values)"
-            )
+            raise ConfigError(t("err.config.port_twice", env=env, port=port, other=seen[port]))
         seen[port] = env
 
 
@@ -246,34 +242,23 @@ def _check_host(cfg: LabConfig) -> None:
     try:
         address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
     except ValueError:
-        raise ConfigError(
-            f"LAB_HOST={host!r} is not an IPv4 address (allowed: 127.0.0.1 or another "
-            "loopback address; a name is never looked up)"
-        ) from None
+        raise ConfigError(t("err.config.host_not_ip", host=host)) from None
     if address.version != 4:
-        raise ConfigError(f"LAB_HOST={host!r} is not an IPv4 address (allowed: e.g. 127.0.0.1)")
+        raise ConfigError(t("err.config.host_not_v4", host=host))
     if not address.is_loopback and not cfg.allow_remote:
-        raise ConfigError(
-            f"LAB_HOST={host} is not a loopback address: the lab would be reachable from "
-            "other machines (allowed: 127.0.0.0/8; set LAB_ALLOW_REMOTE=1 to accept it)"
-        )
+        raise ConfigError(t("err.config.host_remote", host=host))
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.bind((str(address), 0))
         except OSError as e:
             if e.errno == errno.EADDRNOTAVAIL:
-                raise ConfigError(
-                    f"LAB_HOST={host} is not an address of this machine (allowed: 127.0.0.1)"
-                ) from None
+                raise ConfigError(t("err.config.host_absent", host=host)) from None
 
 
 def _check_state_dir(cfg: LabConfig) -> None:
     path = cfg.state_path
     if path.exists() and not path.is_dir():
-        raise ConfigError(
-            f"LAB_STATE_DIR={cfg.state_dir!r}: {path} is a file, not a directory "
-            "(allowed: a directory this user can write; remove the file or choose another)"
-        )
+        raise ConfigError(t("err.config.state_file", dir=cfg.state_dir, path=path))
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / f".write-test-{os.getpid()}"
@@ -281,8 +266,7 @@ def _check_state_dir(cfg: LabConfig) -> None:
         probe.unlink()
     except OSError as e:
         raise ConfigError(
-            f"LAB_STATE_DIR={cfg.state_dir!r} cannot be used ({e.strerror or e}; "
-            "allowed: a directory this user can write)"
+            t("err.config.state_unusable", dir=cfg.state_dir, reason=e.strerror or e)
         ) from None
 
 

@@ -26,6 +26,7 @@ from toxiproxy.proxy import Proxy
 
 from lab.config import MAX_LATENCY_MS, ZONE_FILE, LabConfig
 from lab.errors import LabError
+from lab.i18n import MESSAGES, t
 from services.dns import control as dns_control
 
 HTTPBIN_PROXY = "httpbin"  # the proxy learners' code talks to
@@ -87,10 +88,7 @@ class LabControl:
         with self._client() as tp:
             found = tp.get_proxy(name)
         if found is None:
-            raise LabError(
-                f"The Toxiproxy server at {self.api_url} has no proxy named {name!r}.",
-                "Run `make lab-up` again: it creates the lab's proxies.",
-            )
+            raise LabError(t("err.no_proxy", url=self.api_url, name=name), t("err.no_proxy.hint"))
         return found
 
     def proxies(self) -> dict[str, dict[str, Any]]:
@@ -128,8 +126,8 @@ class LabControl:
         r = self._request("POST", "/populate", json=proxies, ok=())
         if r.status_code != 201:
             raise LabError(
-                f"Toxiproxy refused the proxy list: {r.status_code} {r.text.strip()}",
-                "Check services/toxiproxy/toxiproxy.json and the Toxiproxy log.",
+                t("err.populate_refused", status=r.status_code, text=r.text.strip()),
+                t("err.populate_refused.hint"),
             )
 
     # -- toxics -------------------------------------------------------------------------
@@ -156,7 +154,7 @@ class LabControl:
         p = self.proxy(proxy)
         with self._client():
             if name not in p.toxics():
-                raise LabError(f"The proxy {proxy!r} has no toxic named {name!r}.")
+                raise LabError(t("err.no_toxic", proxy=proxy, name=name))
             p.destroy_toxic(name)
 
     def set_enabled(self, proxy: str, enabled: bool) -> None:
@@ -234,21 +232,27 @@ class LabControl:
             with toxiproxy_api(*self.api) as tp:
                 yield tp
         except requests.ConnectionError:
-            raise not_running(self.api_url, "Toxiproxy API") from None
+            raise not_running(self.api_url, t("err.api.toxiproxy")) from None
 
     def _request(self, method: str, path: str, ok: tuple[int, ...] = (200,), **kw: Any):
         try:
             r = requests.request(method, self.api_url + path, timeout=API_TIMEOUT, **kw)
         except requests.ConnectionError:
-            raise not_running(self.api_url, "Toxiproxy API") from None
+            raise not_running(self.api_url, t("err.api.toxiproxy")) from None
         except requests.Timeout:
             raise LabError(
-                f"The Toxiproxy API at {self.api_url} did not answer in {API_TIMEOUT:g} s.",
-                "Restart the lab: make lab-down && make lab-up",
+                t("err.api_timeout", url=self.api_url, seconds=API_TIMEOUT),
+                t("err.api_timeout.hint"),
             ) from None
         if ok and r.status_code not in ok:
             raise LabError(
-                f"Toxiproxy answered {method} {path} with {r.status_code}: {r.text.strip()}"
+                t(
+                    "err.api_status",
+                    method=method,
+                    path=path,
+                    status=r.status_code,
+                    text=r.text.strip(),
+                )
             )
         return r
 
@@ -258,30 +262,29 @@ class LabControl:
             return call(url, *args, timeout=API_TIMEOUT)
         except dns_control.ControlError as e:
             if e.status == 0:
-                raise not_running(url, "DNS control API") from None
-            raise LabError(f"The DNS control API refused the request: {e}.") from None
+                raise not_running(url, t("err.api.dns_control")) from None
+            raise LabError(t("err.dns_refused", error=e)) from None
 
 
 def not_running(url: str, what: str) -> LabError:
-    return LabError(
-        f"The lab is not running: nothing answers at {url} ({what}).",
-        "Start it with `make lab-up` (or check `make lab-status`).",
-    )
+    return LabError(t("err.not_running", url=url, what=what), t("err.not_running.hint"))
 
 
 def parse_ms(raw: str | int, what: str = "latency") -> int:
-    """A whole number of milliseconds from 0 to MAX_LATENCY_MS, or a LabError saying why."""
+    """A whole number of milliseconds from 0 to MAX_LATENCY_MS, or a LabError saying why.
+
+    ``what`` ("latency", "jitter") is said in the learner's language when the catalogue
+    has it (``err.what.<what>``)."""
+    said = t(f"err.what.{what}") if f"err.what.{what}" in MESSAGES else what
     try:
         ms = int(raw)
     except (TypeError, ValueError):
         raise LabError(
-            f"The {what} must be a whole number of milliseconds, not {raw!r}.",
-            "For example: make latency MS=250",
+            t("err.ms.not_integer", what=said, raw=raw), t("err.ms.not_integer.hint")
         ) from None
     if not 0 <= ms <= MAX_LATENCY_MS:
         raise LabError(
-            f"The {what} must be between 0 and {MAX_LATENCY_MS} ms (got {ms}).",
-            "For example: make latency MS=250 (0 removes it)",
+            t("err.ms.range", what=said, max=MAX_LATENCY_MS, ms=ms), t("cli.how_much_hint")
         )
     return ms
 

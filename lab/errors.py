@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
+from lab.i18n import t
+
 
 class LabError(Exception):
     """Something the learner can fix; ``hint`` says how. The CLI prints both, no traceback."""
@@ -26,15 +28,14 @@ class ConfigError(LabError, SystemExit):
     """
 
     def __init__(self, message: str):
-        super().__init__(message + ".", "Fix it in the environment or in .env.")
-        self.code = f"error: {self}"
+        super().__init__(message + ".", t("err.config.fix"))
+        self.code = t("err.error", error=self)
 
 
 def already_running(changes: list[str]) -> LabError:
     """The error for a lab that runs with other settings than the ones asked for."""
     return LabError(
-        f"The lab is already running with other settings ({', '.join(changes)}).",
-        "Run `make lab-down` first, then `make lab-up` with the new settings.",
+        t("err.already_running", changes=", ".join(changes)), t("err.already_running.hint")
     )
 
 
@@ -43,7 +44,7 @@ def log_excerpt(lines: Iterable[str]) -> str:
     kept = [line.rstrip("\n") for line in lines]
     if not kept:
         return ""
-    return "\n  Last lines of its log:\n" + "\n".join(f"    {line}" for line in kept)
+    return f"\n  {t('err.log_tail')}\n" + "\n".join(f"    {line}" for line in kept)
 
 
 _warned: set[str] = set()
@@ -53,4 +54,4 @@ def warn(message: str) -> None:
     """Print ``warning: message`` on stderr, once per message and process."""
     if message not in _warned:
         _warned.add(message)
-        print(f"warning: {message}", file=sys.stderr)
+        print(t("err.warning", message=message), file=sys.stderr)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 from lab.errors import LabError
+from lab.i18n import t
 
 MANIFEST = Path(__file__).resolve().parent / "exercises.toml"
 EXERCISES_DIR = REPO_ROOT / "exercises"
@@ -97,8 +98,7 @@ def find(text: str | int | None, command: str = "make check EX=06") -> Exercise:
         if (number and int(number.group(1)) == ex.number) or wanted in (ex.slug, ex.stem):
             return ex
     choices = ", ".join(ex.code for ex in all_exercises())
-    what = f"no exercise {text!r}" if wanted else "which exercise?"
     raise LabError(
-        f"There is {what}" if wanted else what.capitalize(),
-        f"For example: {command} (exercises: {choices}).",
+        t("err.no_exercise", text=text) if wanted else t("err.which_exercise"),
+        t("err.exercise.hint", command=command, choices=choices),
     )

@@ -22,6 +22,7 @@ from dnslib import RCODE, DNSRecord
 
 from lab.config import LabConfig
 from lab.errors import LabError, log_excerpt
+from lab.i18n import t
 
 SERVICES = ("toxiproxy", "httpbin", "dns")
 PROBE_NAME = "httpbin.lab.test"  # a name the lab's zone serves
@@ -40,19 +41,20 @@ def check_toxiproxy(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
     try:
         r = requests.get(f"{cfg.toxiproxy_url}/version", timeout=timeout)
         r.raise_for_status()
-        return Check(True, f"version {r.json()['version']}")
+        return Check(True, t("health.version", version=r.json()["version"]))
     except (requests.RequestException, ValueError, KeyError) as e:
         return Check(False, f"/version: {_short(e)}")
 
 
 def check_httpbin(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
     parts: list[str] = []
-    for label, base in (("direct", cfg.httpbin_direct_url), ("via proxy", cfg.httpbin_url)):
+    for via_proxy, base in ((False, cfg.httpbin_direct_url), (True, cfg.httpbin_url)):
+        label = t("health.via_proxy") if via_proxy else t("health.direct")
         wait = timeout
-        if label == "via proxy":
+        if via_proxy:
             latency_s = _http_latency_s(cfg, timeout)
             if latency_s is None:
-                return Check(False, ", ".join([*parts, "via proxy: the Toxiproxy API is silent"]))
+                return Check(False, ", ".join([*parts, t("health.proxy_api_silent")]))
             wait += latency_s
         t0 = time.perf_counter()
         try:
@@ -71,15 +73,17 @@ def check_dns(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> Check:
         r.raise_for_status()
         delay_s = int(r.json()["delay_ms"]) / 1000
     except (requests.RequestException, ValueError, KeyError, TypeError) as e:
-        return Check(False, f"control API: {_short(e)}")
+        return Check(False, f"{t('health.control_api')}: {_short(e)}")
     t0 = time.perf_counter()
     try:
         query = DNSRecord.question(PROBE_NAME)
         reply = DNSRecord.parse(query.send(cfg.host, cfg.dns_port, timeout=timeout + delay_s))
     except Exception as e:  # socket timeouts, refused, unparsable replies: all mean "no answer"
-        return Check(False, f"query {PROBE_NAME}: {_short(e)}")
+        return Check(False, f"{t('health.query', name=PROBE_NAME)}: {_short(e)}")
     ms = 1000 * (time.perf_counter() - t0)
-    return Check(True, f"{PROBE_NAME} {RCODE[reply.header.rcode]} in {ms:.0f} ms")
+    return Check(
+        True, t("health.dns_answer", name=PROBE_NAME, rcode=RCODE[reply.header.rcode], ms=ms)
+    )
 
 
 CHECKS: dict[str, Callable[[LabConfig], Check]] = {
@@ -108,23 +112,23 @@ class Watch:
     trouble: Callable[[str], str | None]
     log_lines: Callable[[str], list[str]]
     log_hint: Callable[[str], str]
-    what: str = "service"  # "service" or "container", for messages
+    what: str = "service"  # "service" or "container": err.service_trouble, err.container_trouble
 
 
 def silent(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> list[str]:
     """The lab's control points that do not answer right now: a cheap check (no latency
     involved; httpbin's /lab/health is never recorded), e.g. before grading an exercise."""
     probes = {
-        "Toxiproxy API": f"{cfg.toxiproxy_url}/version",
+        t("err.api.toxiproxy"): f"{cfg.toxiproxy_url}/version",
         "httpbin": f"{cfg.httpbin_direct_url}/lab/health",
-        "DNS control API": f"{cfg.dns_control_url}/delay",
+        t("err.api.dns_control"): f"{cfg.dns_control_url}/delay",
     }
     silent = []
     for name, url in probes.items():
         try:
             requests.get(url, timeout=timeout).raise_for_status()
         except requests.RequestException:
-            silent.append(f"{name} at {url}")
+            silent.append(t("health.silent_at", name=name, url=url))
     return silent
 
 
@@ -137,7 +141,9 @@ def wait_answering(cfg: LabConfig, names: list[str], timeout: float, watch: Watc
         for name in pending:
             why = watch.trouble(name)
             if why:
-                raise _service_error(name, f"The {name} {watch.what} {why}.", watch)
+                raise _service_error(
+                    name, t(f"err.{watch.what}_trouble", name=name, why=why), watch
+                )
         checks = probe(cfg, pending)
         pending = [name for name in pending if not checks[name].answers]
         if not pending:
@@ -145,9 +151,7 @@ def wait_answering(cfg: LabConfig, names: list[str], timeout: float, watch: Watc
         if time.monotonic() > deadline:
             silent = ", ".join(f"{n} ({checks[n].detail})" for n in pending)
             raise _service_error(
-                pending[0],
-                f"Not answering after {timeout:.0f} s: {silent}.",
-                watch,
+                pending[0], t("err.not_answering_after", seconds=timeout, silent=silent), watch
             )
         time.sleep(0.1)
 
@@ -178,9 +182,9 @@ def _http_latency_s(cfg: LabConfig, timeout: float) -> float | None:
 def _short(e: Exception) -> str:
     """A one-line reason, without requests' nested exception reprs."""
     if isinstance(e, requests.ConnectionError) and "timed out" in str(e).lower():
-        return "timed out"
+        return t("health.timed_out")
     if isinstance(e, requests.ConnectionError):
-        return "connection refused or reset"
+        return t("health.refused")
     if isinstance(e, requests.Timeout):
-        return "timed out"
+        return t("health.timed_out")
     return str(e).splitlines()[0][:120] if str(e) else type(e).__name__

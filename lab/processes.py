@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 from lab.errors import warn
+from lab.i18n import t
 
 STOP_GRACE_S = 5.0  # SIGTERM, then this long before SIGKILL
 MARKER = "LAB_INSTANCE"  # env var naming the state dir of the lab that started a process
@@ -74,11 +75,11 @@ def load(state: Path, name: str) -> Record | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as e:
-        warn(f"ignoring {path}: unreadable ({type(e).__name__}); treating it as missing")
+        warn(t("err.unreadable", path=path, error=type(e).__name__))
         return None
     rec = _record_from(data)
     if rec is None:
-        warn(f"ignoring {path}: not a valid service record; treating it as missing")
+        warn(t("err.not_a_record", path=path))
     return rec
 
 

@@ -10,6 +10,7 @@ from lab import health
 from lab.config import LabConfig
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
+from lab.i18n import t
 
 
 def run_exercise(cfg: LabConfig, ex: str) -> int:
@@ -18,9 +19,8 @@ def run_exercise(cfg: LabConfig, ex: str) -> int:
     if exercise.needs_lab and not health.check_toxiproxy(cfg).answers:
         # Run anyway and every greenlet would print a connection traceback (ex07: 91 lines).
         raise LabError(
-            f"The lab is not running (nothing answers at {cfg.toxiproxy_url}), and exercise "
-            f"{exercise.code} uses the network.",
-            "Start it with `make lab-up`, then `make run EX=" + exercise.code + "` again.",
+            t("err.run.no_lab", url=cfg.toxiproxy_url, code=exercise.code),
+            t("err.run.no_lab.hint", code=exercise.code),
         )
     module = f"exercises.{exercise.stem}"
     print(f"$ python -m {module}", flush=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 from lab import processes
 from lab.config import REPO_ROOT, LabConfig, field_names
 from lab.errors import LabError, warn
+from lab.i18n import t
 
 LOCK_TIMEOUT_S = 180.0  # longer than the slowest `up` (the Docker backend's 90 s health wait)
 
@@ -56,7 +57,7 @@ def load(cfg: LabConfig) -> tuple[LabConfig, str] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-        warn(f"ignoring {path}: unreadable ({type(e).__name__}); treating it as missing")
+        warn(t("err.unreadable", path=path, error=type(e).__name__))
         return None
 
 
@@ -94,9 +95,8 @@ def _acquire(fd: int, state: Path, timeout: float) -> None:
             if time.monotonic() > deadline:
                 holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
                 raise LabError(
-                    f"Another `lab up` or `lab down` (pid {holder}) has held {state / 'lock'} "
-                    f"for over {timeout:.0f} s.",
-                    "Wait for it to finish, or stop that process, then try again.",
+                    t("err.lock_held", pid=holder, lock=state / "lock", seconds=timeout),
+                    t("err.lock_held.hint"),
                 ) from None
             time.sleep(0.1)
 

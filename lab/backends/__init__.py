@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lab.backends.base import Backend, ServiceInfo
 from lab.config import LabConfig
+from lab.i18n import t
 
 __all__ = ["Backend", "ServiceInfo", "choose_backend", "backend_named"]
 
@@ -37,9 +38,9 @@ def _auto(cfg: LabConfig) -> tuple[str, str]:
     try:
         from lab.backends.docker import available
     except ImportError as e:  # no docker SDK in this Python
-        ok, why = False, f"the docker SDK is missing ({e})"
+        ok, why = False, t("err.backend.no_sdk", error=e)
     else:
         ok, why = available(cfg)
     if ok:
-        return "docker", f"LAB_BACKEND=auto: Docker Compose ({why})"
-    return "local", f"LAB_BACKEND=auto: the embedded lab (local processes), because {why}"
+        return "docker", t("err.backend.auto_docker", why=why)
+    return "local", t("err.backend.auto_local", why=why)

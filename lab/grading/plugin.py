@@ -33,6 +33,7 @@ from lab.grading.contract import Kind, Outcome, Status
 from lab.grading.harness import Grader, title_of
 from lab.grading.labsession import NoLab, lab_for_grading, running_config
 from lab.grading.target import Target, resolve_target
+from lab.i18n import t
 
 CHECK_FILE = re.compile(r"^ex\d\d_\w+\.py$")
 
@@ -160,7 +161,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     g = config.stash[GRADING]
-    return f"gevent-lab: grading {g.target.where} (seed {g.seed}: `--seed {g.seed}` repeats it)"
+    return t("plugin.header", where=g.target.where, seed=g.seed)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CheckFile | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import Exercise, all_exercises
+from lab.i18n import t
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,7 @@ def resolve_target(name: str | Path = "exercises") -> Target:
     for path in candidates:
         if path.is_dir():
             return Target(path.resolve())
-    raise LabError(
-        f"There is no folder {str(name)!r} to grade.",
-        "Give a folder of exercise files, e.g. --target exercises or --target ~/alice/exercises",
-    )
+    raise LabError(t("err.no_target", name=str(name)), t("err.no_target.hint"))
 
 
 def _display(path: Path) -> str:

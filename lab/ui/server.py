@@ -38,6 +38,7 @@ from lab.config import MAX_LATENCY_MS, REPO_ROOT, LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.errors import LabError
 from lab.exercises import find
+from lab.i18n import t
 from lab.ui.results import exercises_view, load_report, results_by_number
 from lab.ui.strings import LANGS, STRINGS, default_lang
 
@@ -503,7 +504,7 @@ def port_from_env() -> int:
     try:
         port = int(raw)
     except ValueError:
-        raise LabError(f"LAB_UI_PORT must be a port number, not {raw!r}.") from None
+        raise LabError(t("err.ui.port_not_number", raw=raw)) from None
     return port
 
 
@@ -523,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         port = args.port if args.port is not None else port_from_env()
         if not 0 < port < 65536:
-            raise LabError(f"The dashboard's port must be from 1 to 65535 (got {port}).")
+            raise LabError(t("err.ui.port_range", port=port))
         cfg = config.load()
         report_dir = Path(args.report_dir)
         if not report_dir.is_absolute():
@@ -534,11 +535,11 @@ def main(argv: list[str] | None = None) -> int:
             server.init_socket()
         except OSError as e:
             raise LabError(
-                f"The dashboard cannot listen on 127.0.0.1:{port}: {e.strerror or e}.",
-                "Choose another port: make ui LAB_UI_PORT=8091 (or gevent-lab ui --port 8091).",
+                t("err.ui.cannot_listen", port=port, reason=e.strerror or e),
+                t("err.ui.cannot_listen.hint"),
             ) from None
     except LabError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(t("err.error", error=e), file=sys.stderr)
         return 1
     poller = gevent.spawn(dash.poll_forever)
     print(f"Dashboard: http://127.0.0.1:{port}/  (Ctrl-C stops it)", flush=True)
