@@ -1775,6 +1775,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{label}: grading did not finish",
         "vi": "{label}: chấm bài không xong trong thời hạn",
     },
+    "flake.col.blocked": {
+        "en": "loop blocked",
+        "vi": "vòng lặp bị chặn",
+    },
+    "flake.blocked": {
+        "en": "The blocked-loop detector fired in {n} of {total} gradings of an exercise.",
+        "vi": "Bộ phát hiện vòng lặp bị chặn đã báo trong {n} trên {total} lượt chấm một bài.",
+    },
     "flake.summary": {
         "en": "{passed}/{total} runs passed every exercise ({runs} idle + {runs} with one core busy), {seconds:.0f} s in all.",
         "vi": "{passed}/{total} lần chạy đạt mọi bài ({runs} lúc rảnh + {runs} khi một lõi bận), tổng cộng {seconds:.0f} giây.",

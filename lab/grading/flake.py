@@ -4,7 +4,9 @@ Grades ``solutions/`` RUNS times in a row (20 by default), then RUNS more times 
 loop (a subprocess spinning in pure Python) keeps one core at 100 %, and prints the passes
 out of the total and, per exercise, the slowest speed margin seen (how many seconds under the
 slowest accepted time the run stayed; see lab/grading/speed.py) and the largest share of
-that time limit a run used. Target: every run passes.
+that time limit a run used, and in how many gradings the blocked-loop detector fired
+(lab.grading.blocking; a correct solution never blocks the loop). Target: every run
+passes, and the detector never fires.
 
 Each grading is a ``python -m lab check`` process with a time limit; the busy loop
 is stopped whatever happens (also on Ctrl-C). One lab is used for the whole measurement
@@ -79,6 +81,7 @@ class Tally:
         self.seen: dict[str, int] = defaultdict(int)
         self.margin: dict[str, float] = {}
         self.worst: dict[str, float] = {}  # largest elapsed / ceiling seen
+        self.blocked: dict[str, int] = defaultdict(int)  # gradings the detector fired in
         self.failures: list[str] = []
 
     def add(self, report: dict | None, label: str) -> bool:
@@ -97,6 +100,8 @@ class Tally:
                 self.failures.append(
                     f"{label} (seed {report['seed']}): {key}: {ex['reason'].splitlines()[0]}"
                 )
+            if ex["details"].get("blocked"):
+                self.blocked[key] += 1
             margin = ex["details"].get("margin")
             if margin is not None:
                 self.margin[key] = min(margin, self.margin.get(key, margin))
@@ -108,14 +113,15 @@ class Tally:
     def table(self) -> str:
         lines = [
             f"{t('flake.col.exercise'):52} {t('flake.col.passes'):>8} "
-            f"{t('flake.col.margin'):>15} {t('flake.col.used'):>9}"
+            f"{t('flake.col.margin'):>15} {t('flake.col.used'):>9} {t('flake.col.blocked'):>14}"
         ]
         for key in sorted(self.seen):
             m, w = self.margin.get(key), self.worst.get(key)
             lines.append(
                 f"{key[:52]:52} {self.passes[key]:>4}/{self.seen[key]:<3} "
                 f"{(f'{m:.2f} s' if m is not None else '-'):>15} "
-                f"{(f'{w:.0%}' if w is not None else '-'):>9}"
+                f"{(f'{w:.0%}' if w is not None else '-'):>9} "
+                f"{self.blocked[key]:>10}/{self.seen[key]:<3}"
             )
         return "\n".join(lines)
 
@@ -172,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=time.monotonic() - began,
         )
     )
+    print(t("flake.blocked", n=sum(tally.blocked.values()), total=sum(tally.seen.values())))
     for failure in tally.failures[:20]:
         print(f"  {failure}")
     return 0 if tally.passed_runs == tally.runs else 1

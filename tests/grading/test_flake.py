@@ -47,3 +47,14 @@ def test_tally_counts_passes_and_keeps_the_slowest_margin():
         "run 3: grading did not finish",
     ]
     assert "1/2" in tally.table() and "-0.20 s" in tally.table()
+    assert tally.blocked["04 countdowns"] == 0
+
+
+def test_tally_counts_the_gradings_the_blocked_loop_detector_fired_in():
+    tally = Tally()
+    tally.add(report("passed", 1.5), "run 1")
+    blocked = report("passed", 1.2)
+    blocked["exercises"][0]["details"]["blocked"] = [{"seconds": 0.2, "file": "x.py"}]
+    tally.add(blocked, "run 2")
+    assert tally.blocked["04 countdowns"] == 1
+    assert "1/2" in tally.table().splitlines()[1].split()[-1]
