@@ -18,6 +18,7 @@ functions and files stay as they are in both languages.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 LANGS = ("en", "vi")
@@ -35,13 +36,14 @@ def _dotenv_lang() -> str:
     return ""
 
 
-def lang() -> str:
-    """ "vi" or "en" (see the module docstring)."""
-    chosen = os.environ.get("LAB_LANG") or _dotenv_lang()
+def lang(environ: Mapping[str, str] | None = None) -> str:
+    """ "vi" or "en" (see the module docstring), from ``environ`` (default: os.environ)."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("LAB_LANG") or _dotenv_lang()
     if chosen:
         return "vi" if chosen.strip().lower().startswith("vi") else "en"
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
+        value = env.get(var)
         if value:
             return "vi" if value.lower().startswith("vi") else "en"
     return "en"
@@ -1304,6 +1306,195 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.proxy": {
         "en": "Proxy {name} {listen} -> {upstream}",
         "vi": "Proxy {name} {listen} -> {upstream}",
+    },
+    # -- the dashboard and the static report (lab.ui.strings: the page gets them as JSON) --
+    "ui.title": {
+        "en": "gevent-lab dashboard",
+        "vi": "Bảng điều khiển gevent-lab",
+    },
+    "ui.report_title": {
+        "en": "gevent-lab grading report",
+        "vi": "Báo cáo chấm bài gevent-lab",
+    },
+    "ui.services": {
+        "en": "Services",
+        "vi": "Dịch vụ",
+    },
+    "ui.proxies": {
+        "en": "Proxies and toxics",
+        "vi": "Proxy và toxic",
+    },
+    "ui.exercises": {
+        "en": "Exercises",
+        "vi": "Bài tập",
+    },
+    "ui.connected": {
+        "en": "live",
+        "vi": "trực tiếp",
+    },
+    "ui.disconnected": {
+        "en": "reconnecting to the dashboard server...",
+        "vi": "đang kết nối lại máy chủ bảng điều khiển...",
+    },
+    "ui.backend": {
+        "en": "backend",
+        "vi": "backend",
+    },
+    "ui.answers": {
+        "en": "answers",
+        "vi": "trả lời",
+    },
+    "ui.down": {
+        "en": "down",
+        "vi": "ngừng",
+    },
+    "ui.lab_down": {
+        "en": "Not answering: {names}. Start the lab with `make lab-up`; if it runs but hangs, restart it: `make lab-down && make lab-up` (`make lab-status` says more).",
+        "vi": "Không trả lời: {names}. Khởi động lab bằng `make lab-up`; nếu lab đang chạy mà bị treo, hãy khởi động lại: `make lab-down && make lab-up` (`make lab-status` cho biết thêm).",
+    },
+    "ui.lab_ok": {
+        "en": "Every service answers.",
+        "vi": "Mọi dịch vụ đều trả lời.",
+    },
+    "ui.dns_delay": {
+        "en": "DNS delay",
+        "vi": "Độ trễ DNS",
+    },
+    "ui.latency": {
+        "en": "Latency",
+        "vi": "Độ trễ",
+    },
+    "ui.jitter": {
+        "en": "jitter",
+        "vi": "dao động",
+    },
+    "ui.apply": {
+        "en": "Apply",
+        "vi": "Áp dụng",
+    },
+    "ui.enabled": {
+        "en": "enabled",
+        "vi": "đang bật",
+    },
+    "ui.disabled": {
+        "en": "disabled",
+        "vi": "đang tắt",
+    },
+    "ui.enable": {
+        "en": "Enable",
+        "vi": "Bật",
+    },
+    "ui.disable": {
+        "en": "Disable",
+        "vi": "Tắt",
+    },
+    "ui.no_toxics": {
+        "en": "no toxics",
+        "vi": "không có toxic",
+    },
+    "ui.add_toxic": {
+        "en": "Add toxic",
+        "vi": "Thêm toxic",
+    },
+    "ui.remove": {
+        "en": "Remove",
+        "vi": "Xoá",
+    },
+    "ui.type": {
+        "en": "type",
+        "vi": "loại",
+    },
+    "ui.stream": {
+        "en": "stream",
+        "vi": "luồng",
+    },
+    "ui.toxicity": {
+        "en": "toxicity",
+        "vi": "xác suất",
+    },
+    "ui.name": {
+        "en": "name",
+        "vi": "tên",
+    },
+    "ui.attributes": {
+        "en": "attributes",
+        "vi": "thuộc tính",
+    },
+    "ui.grade": {
+        "en": "Grade",
+        "vi": "Chấm",
+    },
+    "ui.grading": {
+        "en": "grading...",
+        "vi": "đang chấm...",
+    },
+    "ui.busy": {
+        "en": "Another exercise is being graded.",
+        "vi": "Đang chấm một bài khác.",
+    },
+    "ui.not_graded": {
+        "en": "not graded yet",
+        "vi": "chưa chấm",
+    },
+    "ui.passed": {
+        "en": "passed",
+        "vi": "đạt",
+    },
+    "ui.failed": {
+        "en": "failed",
+        "vi": "chưa đạt",
+    },
+    "ui.not-started": {
+        "en": "not started",
+        "vi": "chưa làm",
+    },
+    "ui.no_timeline": {
+        "en": "no timeline recorded",
+        "vi": "không có dòng thời gian",
+    },
+    "ui.floor": {
+        "en": "floor",
+        "vi": "mức sàn",
+    },
+    "ui.in_flight": {
+        "en": "in flight",
+        "vi": "đang chạy",
+    },
+    "ui.seconds": {
+        "en": "s",
+        "vi": "s",
+    },
+    "ui.needs_lab": {
+        "en": "needs the lab",
+        "vi": "cần lab",
+    },
+    "ui.report_from": {
+        "en": "From {path}",
+        "vi": "Từ {path}",
+    },
+    "ui.points": {
+        "en": "{points}/{max} done",
+        "vi": "Xong {points}/{max}",
+    },
+    "ui.seed": {
+        "en": "seed",
+        "vi": "seed",
+    },
+    "ui.target": {
+        "en": "target",
+        "vi": "thư mục",
+    },
+    "ui.error": {
+        "en": "Error",
+        "vi": "Lỗi",
+    },
+    "ui.language": {
+        "en": "Tiếng Việt",
+        "vi": "English",
+    },
+    "ui.last_output": {
+        "en": "grader output",
+        "vi": "kết quả của trình chấm",
     },
     # -- the lab's errors (lab.errors, config, control, backends, ports, state, runner) -----
     "err.error": {
