@@ -1922,6 +1922,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} at {url}",
         "vi": "{name} tại {url}",
     },
+    "plugin.foreign_conftest": {
+        "en": "pytest loaded {file} from the folder being graded: a conftest.py there could "
+        "change the results, so nothing is graded. Run `pytest lab/checks "
+        "--confcutdir=lab/checks --target={target}` (or `gevent-lab check --target "
+        "{target}`), or remove that file",
+        "vi": "pytest đã nạp {file} từ thư mục đang được chấm: một conftest.py ở đó có thể "
+        "thay đổi kết quả, nên không bài nào được chấm. Hãy chạy `pytest lab/checks "
+        "--confcutdir=lab/checks --target={target}` (hoặc `gevent-lab check --target "
+        "{target}`), hoặc xoá tệp đó",
+    },
     "flake.col.exercise": {
         "en": "exercise",
         "vi": "bài",

@@ -157,6 +157,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[GRADING] = Grading(config)
+    refuse_foreign_conftests(config, config.stash[GRADING].target)
+
+
+def refuse_foreign_conftests(config: pytest.Config, target: Target) -> None:
+    """Grade nothing when pytest loaded a conftest.py from the graded folder.
+
+    pytest takes the value of ``--target DIR`` (two words) for a test path too, and loads
+    the conftest.py files beside it: a learner's conftest could then turn every failure
+    into a pass. ``gevent-lab check`` passes ``--target=DIR --confcutdir=lab/checks``;
+    plain pytest is told to do the same.
+    """
+    root = target.path.resolve()
+    for plugin in config.pluginmanager.get_plugins():
+        file = getattr(plugin, "__file__", None)
+        if file and Path(file).name == "conftest.py" and Path(file).resolve().is_relative_to(root):
+            raise pytest.UsageError(t("plugin.foreign_conftest", file=file, target=target.where))
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -226,6 +226,24 @@ def test_plain_pytest_passes_the_solutions_with_pytests_own_options(tmp_path):
     assert junit.read_text().count("<testcase") == 2
 
 
+def test_plain_pytest_refuses_a_conftest_from_the_graded_folder(tmp_path):
+    folder = tmp_path / "bob"
+    folder.mkdir()
+    stem = "ex01_greenlet_switch"
+    (folder / f"{stem}.py").write_text((REPO_ROOT / "exercises" / f"{stem}.py").read_text())
+    (folder / "conftest.py").write_text(  # the stub fails; this would report it passed
+        "def pytest_runtest_logreport(report):\n    report.outcome = 'passed'\n"
+    )
+    proc = pytest_on_checks("--target", str(folder), "-k", "ex01", tmp_path=tmp_path)
+    assert proc.returncode == 4, proc.stdout + proc.stderr  # pytest's usage error
+    assert "conftest.py from the folder being graded" in proc.stderr
+    assert "passed" not in proc.stdout
+    proc = pytest_on_checks(
+        "--confcutdir=lab/checks", f"--target={folder}", "-k", "ex01", tmp_path=tmp_path
+    )
+    assert proc.returncode == 1 and "1 failed" in proc.stdout, proc.stdout
+
+
 def test_reset_restores_the_starting_file_and_keeps_a_backup(tmp_path):
     path = REPO_ROOT / "exercises" / "ex01_greenlet_switch.py"
     original = path.read_bytes()
