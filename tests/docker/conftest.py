@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
 import pytest
 
-from lab.config import REPO_ROOT, LabConfig
+from lab.config import LabConfig
 from lab.net import free_port, free_tcp_udp_port
+from tests.cli_process import run_lab
 
 OWN_TOXIPROXY = "gevent-lab/toxiproxy"
 
@@ -61,14 +61,7 @@ def lab_cli(
     full_env = {**os.environ, **cfg.to_env(), "TOXIPROXY_IMAGE": OWN_TOXIPROXY, **env}
     if compose:
         full_env["LAB_COMPOSE"] = compose
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_lab(*args, env=full_env, timeout=timeout)
 
 
 class Stack(NamedTuple):

@@ -15,21 +15,14 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 from lab.exercises import find
+from tests.cli_process import run_lab
 
 HINTS_01 = [(h.en, h.vi) for h in find("01").hints]
 
 
 def grader(*args: str, state_dir: Path, lang: str = "en", **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "LAB_STATE_DIR": str(state_dir), "LAB_LANG": lang}
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        **kw,
-    )
+    return run_lab(*args, env=env, timeout=120, **kw)
 
 
 def test_hint_shows_one_more_each_time_in_the_learners_language(tmp_path):

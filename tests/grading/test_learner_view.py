@@ -18,6 +18,7 @@ import pytest
 
 from lab.config import REPO_ROOT
 from lab.exercises import all_exercises, find
+from tests.cli_process import run_lab
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +29,7 @@ ENGLISH = ["not done", "Grading ", "Next", "Stuck", "Your progress", "the runnin
 
 def lab(lab_cfg, *args: str, lang: str = "en", timeout: float = 240) -> str:
     env = {**os.environ, **lab_cfg.to_env(), "LAB_LANG": lang}
-    proc = subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    proc = run_lab(*args, env=env, timeout=timeout)
     output = proc.stdout + proc.stderr
     assert "Traceback (most recent call last)" not in proc.stderr, output
     return output

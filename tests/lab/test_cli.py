@@ -19,7 +19,8 @@ import requests
 from dnslib import DNSRecord
 
 from lab import lifecycle, ports, processes
-from lab.config import REPO_ROOT, LabConfig
+from lab.config import LabConfig
+from tests.cli_process import run_lab, without_lab_variables
 from tests.conftest import free_lab_config
 
 DEFAULT_MS = 100  # the LAB_LATENCY_MS these labs start with
@@ -27,16 +28,7 @@ DEFAULT_MS = 100  # the LAB_LATENCY_MS these labs start with
 
 def lab(cfg: LabConfig, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
     """Run ``python -m lab ARGS`` against ``cfg`` (only its LAB_* variables, no .env ones)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
-    env.update(cfg.to_env())
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_lab(*args, env={**without_lab_variables(), **cfg.to_env()}, timeout=timeout)
 
 
 def status_json(cfg: LabConfig) -> tuple[int, dict]:

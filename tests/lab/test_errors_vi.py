@@ -3,29 +3,20 @@ with LAB_LANG=vi and LAB_LANG=en, for errors found before any network call (no l
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from lab.config import REPO_ROOT
+from tests.cli_process import run_lab, without_lab_variables
 
 
 def lab(tmp_path: Path, lang: str, *args: str, **variables: str) -> subprocess.CompletedProcess:
     """``python -m lab ARGS`` with only ``variables`` among the LAB_* ones (no .env's
     LAB_LANG either: the environment's value wins), and a state dir of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
-    env.update(LAB_LANG=lang, LAB_STATE_DIR=str(tmp_path / "state"), **variables)
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {**without_lab_variables(), **variables}
+    env.update(LAB_LANG=lang, LAB_STATE_DIR=str(tmp_path / "state"))
+    return run_lab(*args, env=env, timeout=60)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ import pytest
 
 from lab import lifecycle, ports, processes, state
 from lab.config import REPO_ROOT, LabConfig
+from tests.cli_process import run_lab, without_lab_variables
 from tests.conftest import free_lab_config, session_lab_dir
 
 SERVICES = ("toxiproxy", "httpbin", "dns")
@@ -31,17 +32,8 @@ def lab(
     cfg: LabConfig, *args: str, timeout: float = 120, **extra: str
 ) -> subprocess.CompletedProcess:
     """``python -m lab ARGS`` with only ``cfg``'s LAB_* variables (plus ``extra``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
-    env.update(cfg.to_env())
-    env.update(extra)
-    return subprocess.run(
-        [sys.executable, "-m", "lab", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    env = {**without_lab_variables(), **cfg.to_env(), **extra}
+    return run_lab(*args, env=env, timeout=timeout)
 
 
 def up_ok(cfg: LabConfig) -> dict[str, int]:
