@@ -8,20 +8,14 @@ locale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from lab.i18n import LANGS, MESSAGES, lang
+from lab.i18n import LANGS, MESSAGES
+from lab.i18n import lang as default_lang  # the lab's one choice of language
 
 __all__ = ["LANGS", "STRINGS", "default_lang", "table", "text"]
 
 STRINGS: dict[str, dict[str, str]] = {
     key.removeprefix("ui."): entry for key, entry in MESSAGES.items() if key.startswith("ui.")
 }
-
-
-def default_lang(environ: Mapping[str, str] | None = None) -> str:
-    """ "vi" or "en", chosen as everywhere else in the lab (lab.i18n.lang)."""
-    return lang(environ)
 
 
 def text(key: str, lang: str, **fmt: object) -> str:
