@@ -145,7 +145,9 @@ def test_trace_06_draws_every_lane_and_the_floor(lab_cfg):
     assert "PASS  06" in out, out
     lanes = [ln for ln in out.splitlines() if re.search(r"\|[# |]+\|$", ln)]
     assert len(lanes) == 18, out
-    assert "^ floor 0.80s" in out and "18 lanes, at most 18 at once" in out
+    # 17 wait on the network together; the refused address may fail (and its lane end)
+    # before the last request starts on a loaded machine, so 17 or 18 lanes overlap.
+    assert "^ floor 0.80s" in out and re.search(r"18 lanes, at most 1[78] at once", out), out
     assert "Event loop: never blocked" in out
 
 
