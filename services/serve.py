@@ -12,7 +12,9 @@ service cleanly with exit code 0::
 trust timings measured inside the learner's process). A bounded ring of entries, each given
 a sequence number (0, 1, 2, ... in the order entries were added) and read with
 ``read(since)``, which says how many of the entries asked for were already evicted. Nothing
-deletes or rewrites an entry: the only way out is eviction by newer ones. Times in entries
+deletes or rewrites an entry: the only way out is eviction by newer ones (an entry appended
+while its work goes on, ``append``, is filled in until that work ends). Work that has begun
+but is not yet recorded (``begin``/``end``) is listed apart, as ``pending``. Times in entries
 are ``time.time()``: a grader on the host and a service in a container share the clock.
 """
 
@@ -68,13 +70,33 @@ class Record:
         self.instance = os.urandom(8).hex()
         self._entries = collections.deque(maxlen=capacity)
         self._next = 0
+        self._pending = collections.OrderedDict()  # key -> work begun, not yet added
+
+    def begin(self, key, **fields):
+        """Note work that has begun and is not finished (a request being served): read()
+        lists it under ``pending`` until ``end(key)``. At most ``capacity`` are kept (the
+        oldest go first); ``pending_dropped`` in read() counts those."""
+        self._pending[key] = fields
+        if len(self._pending) > self.capacity:
+            self._pending.popitem(last=False)
+            self.pending_dropped += 1
+
+    def end(self, key):
+        self._pending.pop(key, None)
+
+    pending_dropped = 0
 
     def add(self, **fields):
         """Append an entry; returns its sequence number."""
-        seq = self._next
+        return self.append({"seq": None, **fields})["seq"]
+
+    def append(self, entry):
+        """Append ``entry`` (a dict, given its ``seq``) and return it: the caller may go on
+        filling it in (a connection that is still open), readers see its current state."""
+        entry["seq"] = self._next
         self._next += 1
-        self._entries.append({"seq": seq, **fields})
-        return seq
+        self._entries.append(entry)
+        return entry
 
     def read(self, since=0, limit=None):
         """Entries with ``seq >= since``, oldest first, at most ``limit`` of them.
@@ -94,6 +116,8 @@ class Record:
             "capacity": self.capacity,
             "instance": self.instance,
             "entries": entries,
+            "pending": list(self._pending.values()),
+            "pending_dropped": self.pending_dropped,
         }
 
     def read_query(self, query_string):

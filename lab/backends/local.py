@@ -45,6 +45,9 @@ def services(cfg: LabConfig, proxy_list: list[dict], proxies_file: Path) -> list
             str(cfg.httpbin_upstream_port),
             "--upstream-port",
             str(cfg.httpbin_proxied_port),
+            # only the lab's Toxiproxy may dial the port behind it (it says whose a port is)
+            "--upstream-only-from",
+            cfg.toxiproxy_url,
         ),  # fmt: skip
         "dns": (
             *("services.dns", "--host", h, "--port", str(cfg.dns_port)),

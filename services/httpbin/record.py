@@ -13,6 +13,10 @@ requests every few seconds would otherwise look like traffic around the proxy). 
 - ``listener``: the label of the port it came in on. ``direct`` is ``--port`` (the grader's
   own checks); ``upstream`` is ``--upstream-port``, which only the latency proxy dials. A
   request on ``direct`` while a learner's code runs bypassed the proxy.
+- ``refused``: present (true) when the ``upstream`` listener answered 403 because the
+  connection was not one of the latency proxy's own (``--upstream-only-from``: httpbin asks
+  the proxy's ``GET /lab/upstream/<peer port>`` once per connection): someone dialed the
+  port behind the proxy to skip its latency.
 - ``conn``: a number per TCP connection, shared by the keep-alive requests it carried.
 - ``peer``: the client's ``ip:port`` (``[ip]:port`` for IPv6): the proxy, for proxied ones.
 - ``path``: the request target as sent, query included. ``method`` and ``path`` are null for
@@ -21,8 +25,10 @@ requests every few seconds would otherwise look like traffic around the proxy). 
   last byte of the response was written to the socket (a client that left early: when the
   server gave up). ``bytes``: body bytes written.
 
-A request appears once it is complete: read the record after the run being judged has
-ended. ``complete`` is read just after the last send returned, so a client may already have
+A request appears once it is complete; until then it is listed under ``pending`` (without
+``status``, ``bytes`` and ``complete``), so that a reader also sees the requests httpbin is
+still working on (a ``/delay/5`` a client gave up on). Read the record after the run being
+judged has ended. ``complete`` is read just after the last send returned, so a client may already have
 its answer (and have read its own clock) a moment before it: compare with some slack.
 
 The answer to ``GET /lab/record?since=SEQ[&limit=N]`` (both optional, default 0 and all)::
@@ -78,14 +84,22 @@ class RecordingHandler(WSGIHandler):
     One handler serves one connection (its keep-alive requests in turn). pywsgi calls
     ``log_request`` after a response has been written in full, also for the 400/414 it
     answers itself to unparsable requests, and only then: that is where an entry is added.
+    From the moment its headers are read until then, a request is pending in the record.
     """
 
     connection_id = 0
     arrival = None
+    allowed = None  # this connection may use the listener (None: not asked yet)
 
     def handle(self):
         self.connection_id = next(_connection_ids)
-        super().handle()
+        try:
+            super().handle()
+        finally:
+            self._record().end(self.connection_id)
+
+    def _record(self):
+        return getattr(self.server, "record", None) or _NO_RECORD
 
     def read_requestline(self):
         line = super().read_requestline()
@@ -93,37 +107,95 @@ class RecordingHandler(WSGIHandler):
         self.command = self.path = None  # not left over from the previous keep-alive request
         return line
 
-    def log_request(self):
-        complete = self.time_finish or time.time()
-        super().log_request()
-        recorder = getattr(self.server, "record", None)
-        if recorder is None or self.arrival is None:
-            return
-        path = self.path
-        if path is not None and unquote(urlsplit(path).path) in UNRECORDED:
-            return
-        recorder.add(
+    def get_environ(self):
+        environ = super().get_environ()
+        if self.allowed is None:
+            self.allowed = self.server.admits(self.client_address)
+        environ[REFUSED] = not self.allowed
+        if not _unrecorded(self.path):
+            self._record().begin(self.connection_id, **self._fields())
+        return environ
+
+    def _fields(self):
+        fields = dict(
             listener=self.server.label,
             conn=self.connection_id,
             peer=format_peer(self.client_address),
             method=self.command,
-            path=path,
+            path=self.path,
+            arrival=self.arrival,
+        )
+        if not self.allowed:
+            fields["refused"] = True
+        return fields
+
+    def log_request(self):
+        complete = self.time_finish or time.time()
+        super().log_request()
+        record = self._record()
+        record.end(self.connection_id)
+        if record is _NO_RECORD or self.arrival is None or _unrecorded(self.path):
+            return
+        record.add(
+            **self._fields(),
             status=_status_code(self.status),
             bytes=self.response_length or 0,
-            arrival=self.arrival,
             complete=complete,
         )
 
 
+class _NoRecord:
+    def begin(self, key, **fields):
+        pass
+
+    def end(self, key):
+        pass
+
+
+_NO_RECORD = _NoRecord()
+REFUSED = "lab.refused"  # in the WSGI environ: this connection may not use this listener
+
+
+def _unrecorded(path):
+    return path is not None and unquote(urlsplit(path).path) in UNRECORDED
+
+
+def proxy_checker(api_url, timeout=2.0):
+    """``admits(peer)`` for the listener behind the proxy: True when the Toxiproxy at
+    ``api_url`` says a connection of one of its proxies goes upstream from ``peer``'s port
+    (``GET /lab/upstream/<port>``), False otherwise, also when it cannot be asked: only the
+    proxy dials this port, so no legitimate client is ever turned away."""
+    import urllib.error
+    import urllib.request
+
+    def admits(peer):
+        if not isinstance(peer, tuple) or len(peer) < 2:
+            return False
+        url = "%s/lab/upstream/%d" % (api_url.rstrip("/"), int(peer[1]))
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as answer:
+                return answer.status == 200
+        except (OSError, ValueError):  # 404 (HTTPError is an OSError), refused, timed out
+            return False
+
+    return admits
+
+
 class RecordingWSGIServer(NoDelayWSGIServer):
-    """A pywsgi server that records each request into ``record`` under its ``label``."""
+    """A pywsgi server that records each request into ``record`` under its ``label``;
+    ``admits(peer)``, when given, says whether a connection from ``peer`` may be served
+    (else every request on it is answered 403 and recorded as refused)."""
 
     handler_class = RecordingHandler
 
-    def __init__(self, listener, application, record, label, **kwargs):
+    def __init__(self, listener, application, record, label, admits=None, **kwargs):
         super().__init__(listener, application, **kwargs)
         self.record = record
         self.label = label
+        self._admits = admits
+
+    def admits(self, peer):
+        return self._admits is None or self._admits(peer)
 
 
 class RecordApp:
@@ -136,10 +208,17 @@ class RecordApp:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO")
-        if path not in UNRECORDED:
+        if path not in UNRECORDED and not environ.get(REFUSED):
             return self.app(environ, start_response)
         headers = [("Cache-Control", "no-store")]
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        if environ.get(REFUSED):
+            status, body = 403, {
+                "error": "this port serves only the lab's latency proxy; "
+                "send requests to the proxy's port instead",
+                "status": 403,
+            }
+            headers.append(("Connection", "close"))
+        elif environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             status, body = 405, {"error": "only GET reads %s" % path, "status": 405}
             headers.append(("Allow", "GET, HEAD"))
         elif path == HEALTH_PATH:
@@ -152,7 +231,12 @@ class RecordApp:
         data = json.dumps(body).encode("utf-8")
         headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
         start_response(
-            {200: "200 OK", 400: "400 Bad Request", 405: "405 Method Not Allowed"}[status],
+            {
+                200: "200 OK",
+                400: "400 Bad Request",
+                403: "403 Forbidden",
+                405: "405 Method Not Allowed",
+            }[status],
             headers,
         )
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [data]

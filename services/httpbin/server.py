@@ -1,12 +1,15 @@
 """Serve the lab's httpbin with gevent's WSGI server: one greenlet per request.
 
     python -m services.httpbin --host 127.0.0.1 --port 8081 [--upstream-port 8082] \
-        [--record-size 20000] [--access-log]
+        [--upstream-only-from http://127.0.0.1:8474] [--record-size 20000] [--access-log]
 
 ``--port`` is the "direct" listener (the grader's own checks); ``--upstream-port`` adds a
 second listener labelled "upstream", the one only the latency proxy should dial. Both serve
 the same app and write to one record of the requests answered, read at ``/lab/record``
-(format in ``record.py``).
+(format in ``record.py``). With ``--upstream-only-from`` (the embedded lab passes its
+Toxiproxy's API), the "upstream" listener serves only connections that Toxiproxy says are
+its own, and answers anyone else 403 (recorded as refused): a learner who dials it directly
+skips no latency unseen. Under Docker that port is simply not published.
 
 Import this only after ``gevent.monkey.patch_all()`` (``__main__`` does it first): httpbin
 sleeps with ``time.sleep``, which must yield to other greenlets for 50 concurrent
@@ -19,7 +22,7 @@ import sys
 from services.serve import DEFAULT_RECORD_SIZE, Record, serve_until_signal
 
 from .app import build_app
-from .record import RecordApp, RecordingWSGIServer
+from .record import RecordApp, RecordingWSGIServer, proxy_checker
 
 # Enough pending connections for a burst of a thousand clients (the proxy's benchmark).
 BACKLOG = 1024
@@ -44,6 +47,13 @@ def parse_args(argv=None):
         "dials (default: no such listener; 0 = any free port)",
     )
     p.add_argument(
+        "--upstream-only-from",
+        metavar="URL",
+        default=None,
+        help='serve the "upstream" listener only to connections the Toxiproxy API at URL '
+        "says are its own (GET URL/lab/upstream/<port>); default: anyone",
+    )
+    p.add_argument(
         "--record-size",
         type=int,
         default=DEFAULT_RECORD_SIZE,
@@ -64,12 +74,14 @@ def main(argv=None):
     if args.upstream_port is not None:
         listeners.append(("upstream", args.upstream_port))
     servers = []
+    only_proxy = proxy_checker(args.upstream_only_from) if args.upstream_only_from else None
     for label, port in listeners:
         server = RecordingWSGIServer(
             (args.host, port),
             app,
             record,
             label,
+            admits=only_proxy if label == "upstream" else None,
             backlog=BACKLOG,
             log=sys.stderr if args.access_log else None,
         )

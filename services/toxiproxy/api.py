@@ -24,6 +24,8 @@ from .errors import (
     ApiError,
     server_error,
 )
+from services.serve import RecordQueryError
+
 from .registry import Registry
 from .toxics import KINDS, STREAMS, Toxic
 
@@ -143,6 +145,9 @@ class Api:
                 },
             ),
             (re.compile(r"/version"), {"GET": self.version}),
+            # The lab's own (not Toxiproxy's): the record of client connections
+            (re.compile(r"/lab/links"), {"GET": self.links}),
+            (re.compile(r"/lab/upstream/(?P<port>[0-9]{1,5})"), {"GET": self.upstream_owner}),
         ]
         if proxy_metrics or runtime_metrics:
             self.routes.append((re.compile(r"/metrics"), {"*": self.metrics}))
@@ -353,6 +358,20 @@ class Api:
     def version(self, environ):
         body = ('{"version": "%s"}\n' % VERSION).encode()
         return Response(200, body, "application/json;charset=utf-8")
+
+    # -- the lab's own: the record of client connections (services/toxiproxy/connections.py)
+    def links(self, environ):
+        try:
+            page = self.registry.connections.record.read_query(environ.get("QUERY_STRING", ""))
+        except RecordQueryError as err:
+            raise ApiError(str(err), 400) from None
+        return Response(200, dumps(page))
+
+    def upstream_owner(self, environ, port):
+        entry = self.registry.connections.owner(int(port))
+        if entry is None:
+            raise ApiError(f"no proxy connection goes upstream from port {port}", 404)
+        return Response(200, dumps({"proxy": entry["proxy"], "client": entry["client"]}))
 
     def metrics(self, environ):
         text = metrics.render(

@@ -18,6 +18,7 @@ from gevent import socket as gsocket
 from gevent.queue import Queue
 
 from .address import split_host_port
+from .connections import MAX_EXCHANGES
 from .toxics import CloseLink
 
 SMALL_BUFFER = 16 * 1024  # most connections carry little: keep them cheap to start
@@ -27,8 +28,12 @@ CONNECT_TIMEOUT = 10.0
 _EOF = None
 
 
-def connect(address: str):
-    """A connected gevent socket; numeric addresses skip the resolver (no thread hop)."""
+def connect(address: str, bound=None):
+    """A connected gevent socket; numeric addresses skip the resolver (no thread hop).
+
+    ``bound(local_address)`` is called once the socket has its local port: for a numeric
+    address before it connects (the address is then the wildcard's: the upstream server can
+    ask whose that port is as soon as it accepts) and again once connected."""
     host, port = split_host_port(address)
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
@@ -37,13 +42,20 @@ def connect(address: str):
             continue
         sock = gsocket.socket(family, socket.SOCK_STREAM)
         try:  # no timeout, like Go's net.Dial: the kernel gives up on its own
+            if bound is not None:
+                sock.bind(("0.0.0.0" if family == socket.AF_INET else "::", 0))
+                bound(sock.getsockname())
             sock.connect((host, port))
+            if bound is not None:
+                bound(sock.getsockname())
         except BaseException:
             sock.close()
             raise
         return sock
     sock = gsocket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
     sock.settimeout(None)
+    if bound is not None:
+        bound(sock.getsockname())
     return sock
 
 
@@ -78,6 +90,8 @@ class Pipe:
         received, sent = proxy.received, proxy.sent
         direction = self.direction
         src, dst = self.src, self.dst
+        link = self.link
+        asks = direction == "upstream"  # client bytes: a request (an exchange begins)
         buf: bytearray | None = None
         view = memoryview(b"")
         try:
@@ -97,9 +111,13 @@ class Pipe:
                         break
                     chunk = view[:n]
                 received[direction] += n
+                if asks:
+                    link.began()
                 if not self.pending and not chain:
                     dst.sendall(chunk)
                     sent[direction] += n
+                    if not asks:
+                        link.answered()
                     continue
                 self._enqueue((chunk if buf is None else bytes(chunk), time.monotonic()))
         except OSError:
@@ -157,6 +175,8 @@ class Pipe:
             index += 1
         self.dst.sendall(data)
         self.link.proxy.sent[self.direction] += len(data)
+        if self.direction == "downstream":
+            self.link.answered()
 
     def finish(self, chain: list) -> None:
         """Input ended: let toxics delay the close (slow_close), then half-close."""
@@ -175,7 +195,7 @@ class Pipe:
 class Link:
     """A client connection, its upstream connection, and the toxics' state for them."""
 
-    def __init__(self, proxy, client):
+    def __init__(self, proxy, client, connections=None):
         self.proxy = proxy
         self.client = client
         self.upstream = None
@@ -184,14 +204,23 @@ class Link:
         self.pipes: tuple = ()
         self.done = 0
         self.closed = False
+        # The connection record (services.toxiproxy.connections), when the server keeps one
+        self.connections = connections
+        self.entry = connections.opened(proxy, client) if connections is not None else None
+        self._unanswered = False  # the current exchange has had no answer yet
+        self._listed = False  # ... and is listed in the entry (at most MAX_EXCHANGES are)
 
     def run(self) -> None:
         """Connect upstream, then pipe both ways (an unreachable upstream: just close).
 
         This greenlet goes on as the upstream reader; one more reads downstream.
         """
+        bound = None
+        if self.entry is not None:
+            entry, connections = self.entry, self.connections
+            bound = lambda address: connections.bound(entry, address)  # noqa: E731
         try:
-            self.upstream = connect(self.proxy.upstream)
+            self.upstream = connect(self.proxy.upstream, bound)
         except (OSError, ValueError, UnicodeError):
             self.close()
             return
@@ -207,6 +236,28 @@ class Link:
         self.greenlets.append(gevent.getcurrent())
         self.greenlets.append(gevent.spawn(down.read_loop))
         up.read_loop()
+
+    # -- the record of exchanges -----------------------------------------------------
+    def began(self) -> None:
+        """Bytes from the client: a new exchange, unless the current one is unanswered."""
+        entry = self.entry
+        if entry is None or self._unanswered:
+            return
+        self._unanswered = True
+        exchanges = entry["exchanges"]
+        self._listed = len(exchanges) < MAX_EXCHANGES
+        if self._listed:
+            exchanges.append([time.time(), None])
+        else:
+            entry["more_exchanges"] += 1
+
+    def answered(self) -> None:
+        """Bytes sent to the client: the current exchange's answer, so far."""
+        if self.entry is None:
+            return
+        self._unanswered = False
+        if self._listed:
+            self.entry["exchanges"][-1][1] = time.time()
 
     # -- toxics ---------------------------------------------------------------------
     def state_of(self, toxic) -> dict:
@@ -246,6 +297,8 @@ class Link:
             return
         self.closed = True
         self.proxy.links.discard(self)
+        if self.entry is not None:
+            self.connections.closed(self.entry)
         for sock in (self.client, self.upstream):
             if sock is None:
                 continue

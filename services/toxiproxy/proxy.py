@@ -17,8 +17,11 @@ log = logging.getLogger("toxiproxy.proxy")
 class Proxy:
     """One named proxy. ``listen`` shows the bound address once it has started."""
 
-    def __init__(self, name: str, listen: str, upstream: str, empty_host: str = ""):
+    def __init__(
+        self, name: str, listen: str, upstream: str, empty_host: str = "", connections=None
+    ):
         self.name = name
+        self.connections = connections  # the server's record of client connections
         self.empty_host = empty_host  # what an empty listen host binds ("": wildcard)
         self.listen = listen
         self.upstream = upstream
@@ -70,7 +73,7 @@ class Proxy:
                 log.warning("proxy %s: accept failed: %s", self.name, err)
                 gevent.sleep(0.01)  # e.g. out of file descriptors: do not spin
                 continue
-            link = Link(self, client)
+            link = Link(self, client, self.connections)
             self.links.add(link)
             gevent.spawn(link.run)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gevent.lock import RLock
 
 from .address import is_loopback, points_at, resolve
+from .connections import Connections
 from .errors import PROXY_EXISTS, PROXY_NOT_FOUND, ApiError
 from .proxy import Proxy
 
@@ -24,6 +25,7 @@ class Registry:
         self.lock = RLock()
         self.allow_remote_listen = allow_remote_listen
         self.api_address = api_address
+        self.connections = Connections()  # every client connection (GET /lab/links)
 
     @property
     def empty_host(self) -> str:
@@ -31,7 +33,7 @@ class Registry:
         return "" if self.allow_remote_listen else "127.0.0.1"
 
     def new_proxy(self, name: str, listen: str, upstream: str) -> Proxy:
-        return Proxy(name, listen, upstream, self.empty_host)
+        return Proxy(name, listen, upstream, self.empty_host, self.connections)
 
     def get(self, name: str) -> Proxy:
         proxy = self.proxies.get(name)
