@@ -212,11 +212,14 @@ class RecordApp:
             return self.app(environ, start_response)
         headers = [("Cache-Control", "no-store")]
         if environ.get(REFUSED):
-            status, body = 403, {
-                "error": "this port serves only the lab's latency proxy; "
-                "send requests to the proxy's port instead",
-                "status": 403,
-            }
+            status, body = (
+                403,
+                {
+                    "error": "this port serves only the lab's latency proxy; "
+                    "send requests to the proxy's port instead",
+                    "status": 403,
+                },
+            )
             headers.append(("Connection", "close"))
         elif environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             status, body = 405, {"error": "only GET reads %s" % path, "status": 405}

@@ -13,6 +13,8 @@ import os
 import re
 from http import HTTPStatus
 
+from services.serve import RecordQueryError
+
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
 from .errors import (
@@ -24,8 +26,6 @@ from .errors import (
     ApiError,
     server_error,
 )
-from services.serve import RecordQueryError
-
 from .registry import Registry
 from .toxics import KINDS, STREAMS, Toxic
 
