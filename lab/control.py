@@ -26,7 +26,7 @@ from toxiproxy.proxy import Proxy
 
 from lab.config import MAX_LATENCY_MS, ZONE_FILE, LabConfig
 from lab.errors import LabError
-from lab.i18n import MESSAGES, t
+from lab.i18n import has, t
 from services.dns import control as dns_control
 
 HTTPBIN_PROXY = "httpbin"  # the proxy learners' code talks to
@@ -275,7 +275,7 @@ def parse_ms(raw: str | int, what: str = "latency") -> int:
 
     ``what`` ("latency", "jitter") is said in the learner's language when the catalogue
     has it (``err.what.<what>``)."""
-    said = t(f"err.what.{what}") if f"err.what.{what}" in MESSAGES else what
+    said = t(f"err.what.{what}") if has(f"err.what.{what}") else what
     try:
         ms = int(raw)
     except (TypeError, ValueError):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lab import config
 from lab.exercises import Text, find
-from lab.i18n import lang, t
+from lab.i18n import localized, t
 
 
 def progress_file() -> Path:
@@ -33,7 +33,7 @@ def _save(path: Path, shown: dict[str, int]) -> None:
 
 def format_hint(i: int, total: int, pair: Text) -> str:
     """One hint, in the learner's language (lab.i18n: LAB_LANG=vi|en)."""
-    text = pair.vi if lang() == "vi" else pair.en
+    text = localized(pair)
     wrapped = textwrap.fill(text, 92, initial_indent="    ", subsequent_indent="    ")
     return f"{t('hint.n', i=i, total=total)}\n{wrapped}"
 
@@ -49,7 +49,7 @@ def hint(ex: str | None, show_all: bool = False, reset: bool = False) -> int:
         _save(path, shown)
         print(t("hint.reset", code=code))
         return 0
-    title = exercise.title.vi if lang() == "vi" else exercise.title.en
+    title = localized(exercise.title)
     print(t("hint.header", code=code, title=title))
     upto = len(hints) if show_all else min(shown.get(stem, 0) + 1, len(hints))
     for i in range(upto):

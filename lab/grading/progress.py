@@ -23,7 +23,7 @@ from pathlib import Path
 from lab import config
 from lab.exercises import Exercise, all_exercises
 from lab.grading.contract import Kind, Outcome, Status
-from lab.i18n import lang, t
+from lab.i18n import lang, localized, t  # noqa: F401 (report.py calls progress.lang)
 
 VERSION = 1
 
@@ -113,7 +113,7 @@ def render(where: str = "exercises/") -> str:
     for ex in exercises:
         entry = entries.get(ex.stem, {})
         status = entry.get("status")
-        title = ex.title.vi if lang() == "vi" else ex.title.en
+        title = localized(ex.title)
         if status == "done":
             state = t("progress.done", when=_when(entry.get("done_at")))
         elif status == "failing":

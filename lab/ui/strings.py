@@ -8,13 +8,15 @@ locale.
 
 from __future__ import annotations
 
-from lab.i18n import LANGS, MESSAGES
+from lab.i18n import LANGS, catalogue
 from lab.i18n import lang as default_lang  # the lab's one choice of language
 
 __all__ = ["LANGS", "STRINGS", "default_lang", "table", "text"]
 
 STRINGS: dict[str, dict[str, str]] = {
-    key.removeprefix("ui."): entry for key, entry in MESSAGES.items() if key.startswith("ui.")
+    key.removeprefix("ui."): {lang: catalogue(lang)[key] for lang in LANGS}
+    for key in catalogue("en")
+    if key.startswith("ui.")
 }
 
 

@@ -1,31 +1,68 @@
-"""The one message catalogue (lab/i18n.py): both languages, the same placeholders, and the
-language chosen from LAB_LANG, else .env, else the locale."""
+"""The one message catalogue (lab/locales/<lang>.json, read by lab/i18n.py): both languages,
+the same placeholders, and the language chosen from LAB_LANG, else .env, else the locale."""
 
 from __future__ import annotations
 
+import json
 import string
+import subprocess
+import sys
 
 import pytest
 
 from lab import i18n
 
-MESSAGES = sorted(i18n.MESSAGES)
+IDS = sorted(i18n.catalogue("en"))
 
 
 def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-@pytest.mark.parametrize("id", MESSAGES)
+def test_both_languages_have_the_same_ids():
+    en, vi = set(i18n.catalogue("en")), set(i18n.catalogue("vi"))
+    assert not en - vi, f"only in en.json: {sorted(en - vi)}"
+    assert not vi - en, f"only in vi.json: {sorted(vi - en)}"
+
+
+@pytest.mark.parametrize("id", IDS)
 def test_every_message_has_both_languages_with_the_same_placeholders(id):
-    entry = i18n.MESSAGES[id]
-    assert set(entry) == set(i18n.LANGS), f"{id}: {set(entry)}"
-    assert entry["en"].strip() and entry["vi"].strip()
-    assert fields(entry["en"]) == fields(entry["vi"]), id
+    en, vi = i18n.catalogue("en")[id], i18n.catalogue("vi")[id]
+    assert isinstance(en, str) and isinstance(vi, str)
+    assert en.strip() and vi.strip()
+    assert fields(en) == fields(vi), id
 
 
-def test_units_have_a_vietnamese_word():
-    assert all(word and vi for word, vi in i18n.UNITS.items())
+def test_the_data_files_are_plain_json_objects_of_strings():
+    for lang in i18n.LANGS:
+        data = json.loads((i18n.LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+
+
+def test_units_have_a_vietnamese_word(monkeypatch):
+    words = [id.removeprefix("unit.") for id in IDS if id.startswith("unit.")]
+    assert "requests" in words
+    monkeypatch.setenv("LAB_LANG", "vi")
+    assert i18n.unit("requests") == "yêu cầu"
+    assert all(i18n.unit(word) != word for word in words), "a unit left in English"
+    assert i18n.unit("not a unit") == "not a unit"
+    monkeypatch.setenv("LAB_LANG", "en")
+    assert [i18n.unit(word) for word in words] == words
+
+
+def test_importing_the_catalogue_imports_no_third_party_module():
+    """It runs in the learner's process, some of it before monkey patching."""
+    code = (
+        "import sys; before = set(sys.modules); import lab.i18n; lab.i18n.t('summary.done',"
+        " done=1, total=2); print(sorted(set(sys.modules) - before))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = {name.split(".")[0] for name in eval(out)}
+    stdlib = set(sys.stdlib_module_names) | {"lab"}
+    assert loaded <= stdlib, loaded - stdlib
+    assert not loaded & {"socket", "ssl", "threading", "logging"}, loaded
 
 
 @pytest.mark.parametrize(
@@ -65,3 +102,13 @@ def test_t_formats_in_the_chosen_language(monkeypatch):
     assert i18n.t("summary.done", done=3, total=11) == "Đã xong 3/11 bài."
     monkeypatch.setenv("LAB_LANG", "en")
     assert i18n.t("summary.done", done=3, total=11) == "3/11 done."
+
+
+def test_localized_picks_the_learners_half(monkeypatch):
+    from lab.exercises import find
+
+    title = find("06").title
+    monkeypatch.setenv("LAB_LANG", "vi")
+    assert i18n.localized(title) == title.vi
+    monkeypatch.setenv("LAB_LANG", "en")
+    assert i18n.localized(title) == title.en
