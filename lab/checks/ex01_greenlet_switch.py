@@ -5,8 +5,9 @@ both greenlets dead, and each task running inside its own greenlet. x and y are 
 printing the source's numbers (10, 20) does not pass.
 """
 
-from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.lines import LinesBy
+from lab.grading.rules import require_printed_by
 from lab.i18n import t
 
 
@@ -44,7 +45,7 @@ def run(module, case):
     }
 
 
-def verify(ctx, case, observed):
+def verify(ctx, case, observed, seen):
     x, y = case["x"], case["y"]
     for name, ok in observed["greenlets"].items():
         if not ok:
@@ -53,9 +54,7 @@ def verify(ctx, case, observed):
         if not observed["ran_in_own_greenlet"].get(name):
             raise GradeFailure(t("ex01.not_in_own", name=name, worker=f"worker_{name[-1]}"))
     expected = [f"task_b xử lý: {x * 2}", f"task_a nhận giá trị: {x * 2 + 10}", "task_b xong"]
-    require_printed_by(
-        observed["printed_by"], {"task_b": "worker_b", "task_a": "worker_a"}, ("task_",)
-    )
+    require_printed_by(observed["printed_by"], {"task_b": "worker_b", "task_a": "worker_a"})
     if observed["lines"] != expected:
         raise GradeFailure(t("ex01.lines", x=x, y=y, expected=expected, got=observed["lines"]))
     alive = [n for n, dead in observed["dead"].items() if not dead]

@@ -5,8 +5,9 @@ parse_label running inside the parser and fetch_data inside the fetcher, both de
 end. The names (and how many) change every run.
 """
 
-from lab.checks._common import LinesBy, require_printed_by
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.lines import LinesBy
+from lab.grading.rules import require_printed_by
 from lab.i18n import t
 
 WORDS = ["user", "admin", "guest", "bot", "mod", "dev", "ops", "qa", "root", "anon"]
@@ -65,7 +66,7 @@ def expected_lines(names):
     return lines + ["[PARSER] hết dữ liệu"]
 
 
-def verify(ctx, case, observed):
+def verify(ctx, case, observed, seen):
     names = case["names"]
     for name, ok in observed["greenlets"].items():
         if not ok:
@@ -80,7 +81,7 @@ def verify(ctx, case, observed):
     want = expected_lines(names)
     got = observed["lines"]
     owners = {"[PARSER]": "parser", **{f"[{n}]": "fetcher" for n in names}}
-    require_printed_by(observed["printed_by"], owners, ("[",))
+    require_printed_by(observed["printed_by"], owners)
     if got != want:
         first = next(
             (i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want))

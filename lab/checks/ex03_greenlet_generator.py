@@ -114,7 +114,7 @@ def run(module, case):
     return obs
 
 
-def verify(ctx, case, observed):
+def verify(ctx, case, observed, seen):
     values = case["values"]
 
     def expect(key, want, what):

@@ -6,11 +6,13 @@ The numbers: COUNT = 6 countdowns, DELAY = 0.1 s per step: the first has 3 steps
 accepted time (2 x 0.6 + 0.5 = 1.7 s, lab.grading.speed). All 6 must be seen running at
 once, and none may still run when run_countdowns returns. Solved, the whole exercise is
 graded in about 0.6 s plus the interpreter's start.
+
+No lab server sees a countdown: its verdict rests on the learner's process (the calls it
+reported, the lines it printed) and on the grader's own clock for the call.
 """
 
-from lab.checks._common import require_joined, timed
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
-from lab.grading.speed import require_concurrent, require_in_flight
 from lab.i18n import t
 
 COUNT = 6
@@ -32,7 +34,7 @@ def run(module, case):
     import contextlib
     import io
 
-    from lab.grading.timeline import Timeline
+    from lab.grading.inside.timed import Timeline, timed
 
     timeline = Timeline()
     module.countdown = timeline.wrap(module.countdown)
@@ -43,9 +45,10 @@ def run(module, case):
     return {"lines": out.getvalue().splitlines()}
 
 
-def verify(ctx, case, observed):
+def verify(ctx, case, observed, seen):
     tasks, delay = case["tasks"], case["delay"]
-    require_joined(observed, "countdown", t("joined.joinall"))
+    call = seen.span()
+    rules.require_calls_joined(call, "countdown", t("joined.joinall"))
     labels = {label for label, _ in tasks}
     lines = [ln for ln in observed["lines"] if ln.rpartition(": ")[0] in labels]
     for label, n in tasks:
@@ -53,29 +56,35 @@ def verify(ctx, case, observed):
         want = [f"{label}: {i}" for i in range(n, 0, -1)]
         if got != want:
             raise GradeFailure(t("ex04.lines", label=repr(label), n=n, want=want, got=got))
-    called = sorted(e["label"] for e in observed["timeline"])
+    called = sorted(u.label for u in call.units)
     if called != sorted(labels):
         raise GradeFailure(t("ex04.calls", called=called))
     steps = [n for _, n in tasks]
-    require_concurrent(
-        observed["elapsed"],
-        units=len(tasks),
-        unit_cost=sum(steps) * delay / len(tasks),
-        sequential=sum(steps) * delay,
-        floor=max(steps) * delay,
-        timeline=observed["timeline"],
-        suggestion=t("ex04.suggest"),
-        unit="countdowns",
-    )
-    require_in_flight(
-        observed["timeline"],
-        len(tasks),
-        "countdowns",
-        t("speed.all_at_once", n=len(tasks)),
-        suggestion=t("ex04.suggest_spawn"),
+    measures = [
+        rules.require_in_flight(
+            call.units,
+            len(tasks),
+            "countdowns",
+            t("speed.all_at_once", n=len(tasks)),
+            suggestion=t("ex04.suggest_spawn"),
+        )
+    ]
+    measures.append(
+        rules.require_concurrent(
+            call.elapsed,
+            units=len(tasks),
+            unit_cost=sum(steps) * delay / len(tasks),
+            sequential=sum(steps) * delay,
+            floor=max(steps) * delay,
+            lanes=call.units,
+            suggestion=t("ex04.suggest"),
+            what="countdowns",
+            by="grader",
+        )
     )
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.
     firsts = {f"{label}: {n}" for label, n in tasks}
     head = set(lines[: len(tasks)])
     if head != firsts:
         raise GradeFailure(t("ex04.interleave", n=len(tasks), got=lines[: len(tasks)]))
+    return measures

@@ -10,18 +10,16 @@ it is the slowest one, ~0.65 s. Sequential is ~7x the concurrent floor, so the s
 (ceiling = floor + half the gap, ~2.5 s) leaves ~1.8 s of slack for a busy machine while a
 sequential run (>= 4.4 s) cannot pass. The floor (too fast) is max(L, size/R) of the largest
 file, a bound that holds whatever the order the proxy applies its two toxics in.
+
+What decides is httpbin's record: the 8 downloads outstanding at once (from each one's
+arrival until latency + size / rate after httpbin sent it), none left when ``download_all``
+returned.
 """
 
-from lab.checks._common import (
-    fetch_direct,
-    require_joined,
-    require_results_for,
-    require_through_proxy,
-    sha256,
-    timed,
-    token,
-)
+from lab.checks._common import fetch_direct, sha256, token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 FILES = 8
@@ -48,14 +46,12 @@ def blob_path(spec: dict) -> str:
 def run(module, case):
     import hashlib
 
-    from lab.grading.timeline import Timeline
-
     timeline = Timeline()
     module.download_file = timeline.wrap(module.download_file)
     urls = {name: case["base"] + blob_path(spec) for name, spec in case["files"].items()}
     results = timed(module.download_all, urls)
     if not isinstance(results, dict):
-        raise GradeFailure(t("ex05.not_dict", type=type(results).__name__))
+        return {"results": None, "type": type(results).__name__}
     return {
         "results": {
             str(name): {
@@ -68,13 +64,20 @@ def run(module, case):
     }
 
 
-def verify(ctx, case, observed):
-    require_joined(observed, "download_file", t("joined.joinall"))
-    from lab.grading.speed import require_concurrent, require_in_flight
-
+def verify(ctx, case, observed, seen):
     files, results = case["files"], observed["results"]
-    require_through_proxy(observed, [blob_path(s) for s in files.values()], "download")
-    require_results_for(files, results, "file")
+    paths = [blob_path(s) for s in files.values()]
+    call = seen.span()
+    lanes = seen.http(paths)
+    how = t("joined.joinall")
+    rules.require_joined(lanes, call.end, "downloads", how)
+    rules.require_nothing_after(lanes, call.end, "downloads")
+    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
+    rules.require_calls_joined(call, "download_file", how)
+    rules.require_through_proxy(seen.record, paths, "downloads")
+    if results is None:
+        raise GradeFailure(t("ex05.not_dict", type=observed["type"]))
+    rules.require_results_for(files, results, "file")
     for name, spec in files.items():
         got = results[name]
         if got["type"] != "bytes":
@@ -82,32 +85,30 @@ def verify(ctx, case, observed):
         served = fetch_direct(ctx, blob_path(spec))
         if got["size"] != len(served) or got["sha256"] != sha256(served):
             raise GradeFailure(
-                t(
-                    "ex05.bytes",
-                    name=name,
-                    got=got["size"],
-                    got_sha=got["sha256"][:12],
-                    want=len(served),
-                    want_sha=sha256(served)[:12],
-                )
-            )
+                t("ex05.bytes", name=name, got=got["size"], got_sha=got["sha256"][:12],
+                  want=len(served), want_sha=sha256(served)[:12])
+            )  # fmt: skip
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
     largest = max(spec["size"] for spec in files.values())
-    require_concurrent(
-        observed["elapsed"],
+    measures = [
+        rules.require_in_flight(
+            lanes,
+            len(files),
+            "downloads",
+            t("speed.all_at_once", n=len(files)),
+            calls=call.units,
+            suggestion=t("ex05.suggest_spawn"),
+        )
+    ]
+    measures += rules.require_fast_enough(
+        lanes,
+        call.elapsed,
         units=len(files),
         unit_cost=max(costs),
         sequential=sum(costs),
         floor=max(latency, largest / rate),
-        timeline=observed["timeline"],
         suggestion=t("ex05.suggest"),
-        unit="downloads",
+        what="downloads",
     )
-    require_in_flight(
-        observed["timeline"],
-        len(case["files"]),
-        "downloads",
-        t("speed.all_at_once", n=len(case["files"])),
-        suggestion=t("ex05.suggest_spawn"),
-    )
+    return measures

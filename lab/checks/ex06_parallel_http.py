@@ -10,18 +10,16 @@ Numbers: latency L = 250 ms on the httpbin proxy, 16 URLs through it, timeout T 
 the slow one (its proxy waits 5 s). One after another: 16 x 0.25 + 0.8 = 4.8 s. At once:
 the slowest unit, the timeout, 0.8 s, which is the floor: sequential is 6x the floor and
 the shared rule accepts up to 2.8 s. T leaves the good URLs 0.55 s of slack over L.
+
+What decides is what the lab saw: httpbin's record (17 requests through a proxy: the 16 and
+the slow one, all outstanding at once), the extra proxy's record (the slow one given up at
+the timeout), nothing outstanding or arriving once ``fetch_all`` returned.
 """
 
-from lab.checks._common import (
-    b64_path,
-    direct,
-    require_dict_per_input,
-    require_joined,
-    require_through_proxy,
-    timed,
-    token,
-)
+from lab.checks._common import b64_path, direct, path_of, plain_list, token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 REFUSED_PATH = "/nobody-listens"  # on a port where nothing listens: refused at once
@@ -31,6 +29,7 @@ SLOW_PROXY_MS = 5000  # far past the timeout: that request must time out
 OK_URLS = 10
 STATUS_URLS = 6
 ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
+KEYS = ("url", "status", "size", "error")
 
 
 def setup(ctx):
@@ -50,24 +49,14 @@ def setup(ctx):
         path = f"/status/{ctx.rng.choice(ERROR_CODES)}?n={token(ctx.rng, 4)}"
         urls[base + path] = {"kind": "status", "path": path}
     urls[f"http://{ctx.cfg.host}:{free_port()}{REFUSED_PATH}"] = {"kind": "refused"}
-    urls[f"http://{slow}/anything/{token(ctx.rng, 6)}"] = {"kind": "timeout"}
+    path = f"/anything/{token(ctx.rng, 6)}"
+    urls[f"http://{slow}{path}"] = {"kind": "timeout", "path": path}
     order = list(urls)
     ctx.rng.shuffle(order)
     return {"urls": order, "_kinds": urls, "timeout": TIMEOUT_S}
 
 
-def label(url, *args, **kwargs):
-    """The URL's path (the host is the same for most of them)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(str(url))
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def run(module, case):
-
-    from lab.grading.timeline import Timeline
-
     timeline = Timeline()
     escaped: list = []  # (url, exception) that left the learner's fetch_url
     learners = module.fetch_url
@@ -79,53 +68,64 @@ def run(module, case):
             escaped.append((url, exc))
             raise
 
-    module.fetch_url = timeline.wrap(fetch_url, label)
+    module.fetch_url = timeline.wrap(fetch_url, lambda url, *rest: path_of(url))
     results = timed(module.fetch_all, list(case["urls"]), case["timeout"])
-    if escaped and (not isinstance(results, list) or None in results):
+    uncaught = None
+    if escaped:
         url, exc = escaped[0]
-        raise GradeFailure(
-            t("ex06.uncaught", error=type(exc).__name__, url=url)
-            + "\n"
-            + learner_frames(exc, module.__file__)
-        )
-    require_dict_per_input(results, case["urls"], "fetch_all", "URL")
-    return {
-        "results": [{k: r.get(k) for k in ("url", "status", "size", "error")} for r in results],
-    }
+        uncaught = {"url": url, "error": type(exc).__name__,
+                    "frames": learner_frames(exc, module.__file__)}  # fmt: skip
+    return {"results": plain_list(results, KEYS), "uncaught": uncaught}
 
 
-def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent, require_in_flight
-
+def verify(ctx, case, observed, seen):
     urls, kinds, results = case["urls"], case["_kinds"], observed["results"]
-    require_joined(observed, "fetch_url", t("joined.joinall"))
+    call = seen.span()
     proxied = [kinds[u]["path"] for u in urls if kinds[u]["kind"] in ("ok", "status")]
-    require_through_proxy(observed, proxied)
+    slow = [kinds[u]["path"] for u in urls if kinds[u]["kind"] == "timeout"]
+    lanes = seen.http(proxied + slow)
+    how = t("joined.joinall")
+    rules.require_joined(lanes, call.end, "requests", how)
+    rules.require_nothing_after(lanes, call.end, "requests")
+    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
+    rules.require_calls_joined(call, "fetch_url", how)
+    rules.require_through_proxy(seen.record, proxied)
+    uncaught = observed["uncaught"]
+    if uncaught and (not isinstance(results, list) or None in results):
+        raise GradeFailure(
+            t("ex06.uncaught", error=uncaught["error"], url=uncaught["url"])
+            + "\n"
+            + uncaught["frames"]
+        )
+    rules.require_dict_per_input(results, urls, "fetch_all", "URL")
     for url, result in zip(urls, results):
         if result["url"] != url:
             raise GradeFailure(t("ex06.order", url=url, got=result["url"]))
         check_result(ctx, url, kinds[url], result)
-    slowest = max(LATENCY_MS / 1000, case["timeout"])
-    require_concurrent(
-        observed["elapsed"],
+    # Every request that waits on the network (all but the refused one, which no server
+    # sees) must have been outstanding at the lab together.
+    waiting = len(proxied) + len(slow)
+    measures = [
+        rules.require_in_flight(
+            lanes,
+            waiting,
+            "requests",
+            t("speed.all_at_once", n=waiting),
+            calls=[u for u in call.units if u.label != REFUSED_PATH],
+            suggestion=t("ex06.suggest"),
+        )
+    ]
+    measures += rules.require_fast_enough(
+        lanes,
+        call.elapsed,
         units=len(urls) - 2,
         unit_cost=LATENCY_MS / 1000,
         sequential=(len(urls) - 2) * LATENCY_MS / 1000 + case["timeout"],
-        floor=slowest,
-        timeline=observed["timeline"],
+        floor=max(LATENCY_MS / 1000, case["timeout"]),
         suggestion=t("ex06.suggest"),
-        unit="requests",
+        what="requests",
     )
-    # The refused URL fails at once, sometimes before the last request has started on a
-    # busy machine: every other one waits on the network and must be seen in flight together.
-    waiting = [e for e in observed["timeline"] if e["label"] != REFUSED_PATH]
-    require_in_flight(
-        waiting,
-        len(urls) - 1,
-        "requests",
-        t("speed.all_at_once", n=len(urls) - 1),
-        suggestion=t("ex06.suggest"),
-    )
+    return measures
 
 
 def learner_frames(exc: BaseException, learner_file: str) -> str:

@@ -8,21 +8,22 @@ D ms before every answer.
 Numbers: D = 300 ms, 12 names (9 known, 3 unknown). One after another: 12 x 0.3 = 3.6 s; at
 once: one delay, 0.3 s (the floor; nothing can be answered sooner). Sequential is 12x the
 floor; the shared rule accepts up to 1.95 s.
+
+What decides is the DNS server's record: every name asked, all 12 look-ups outstanding at
+once (each from its arrival until the server sent its answer), none left or arriving once
+``resolve_all`` returned.
 """
 
-from lab.checks._common import (
-    require_asked_dns,
-    require_dict_per_input,
-    require_joined,
-    timed,
-    token,
-)
+from lab.checks._common import plain_list, token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 DNS_DELAY_MS = 300
 KNOWN = 9
 UNKNOWN = 3
+KEYS = ("domain", "ip", "error")
 
 
 def setup(ctx):
@@ -40,58 +41,56 @@ def setup(ctx):
 
 
 def run(module, case):
-
     from gevent import monkey
-
-    from lab.grading.timeline import Timeline
 
     if not monkey.is_module_patched("socket"):
         raise GradeFailure(t("ex07.not_patched"))
     timeline = Timeline()
     module.resolve_host = timeline.wrap(module.resolve_host)
     results = timed(module.resolve_all, list(case["domains"]))
-    require_dict_per_input(results, case["domains"], "resolve_all", "name")
-    return {
-        "results": [{k: r.get(k) for k in ("domain", "ip", "error")} for r in results],
-    }
+    return {"results": plain_list(results, KEYS)}
 
 
-def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent, require_in_flight
-
+def verify(ctx, case, observed, seen):
     domains, answers, results = case["domains"], case["_answers"], observed["results"]
-    require_joined(observed, "resolve_host", t("joined.joinall"))
-    require_asked_dns(observed, domains)
+    call = seen.span()
+    lanes = seen.dns(domains)
+    how = t("joined.joinall")
+    rules.require_joined(lanes, call.end, "look-ups", how)
+    rules.require_nothing_after(lanes, call.end, "look-ups")
+    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
+    rules.require_calls_joined(call, "resolve_host", how)
+    rules.require_asked_dns(seen.record, domains)
+    rules.require_dict_per_input(results, domains, "resolve_all", "name")
     for domain, result in zip(domains, results):
         if result["domain"] != domain:
             raise GradeFailure(t("ex07.order", domain=domain, got=result["domain"]))
         if domain in answers:
             if result["ip"] not in answers[domain]:
                 raise GradeFailure(
-                    t(
-                        "ex07.wrong_ip",
-                        domain=domain,
-                        ip=repr(result["ip"]),
-                        error=repr(result["error"]),
-                        zone=" | ".join(answers[domain]),
-                    )
-                )
+                    t("ex07.wrong_ip", domain=domain, ip=repr(result["ip"]),
+                      error=repr(result["error"]), zone=" | ".join(answers[domain]))
+                )  # fmt: skip
         elif result["ip"] is not None or not result["error"]:
             raise GradeFailure(t("ex07.unknown", domain=domain, result=result))
     delay = DNS_DELAY_MS / 1000
-    require_concurrent(
-        observed["elapsed"],
+    measures = [
+        rules.require_in_flight(
+            lanes,
+            len(domains),
+            "look-ups",
+            t("speed.all_at_once", n=len(domains)),
+            calls=call.units,
+            suggestion=t("ex07.suggest_spawn"),
+        )
+    ]
+    measures += rules.require_fast_enough(
+        lanes,
+        call.elapsed,
         units=len(domains),
         unit_cost=delay,
         floor=delay,
-        timeline=observed["timeline"],
         suggestion=t("ex07.suggest"),
-        unit="look-ups",
+        what="look-ups",
     )
-    require_in_flight(
-        observed["timeline"],
-        len(domains),
-        "look-ups",
-        t("speed.all_at_once", n=len(domains)),
-        suggestion=t("ex07.suggest_spawn"),
-    )
+    return measures

@@ -14,9 +14,13 @@ Three scenarios, with random item names, item counts and consumer counts:
   the time must stay under the shared rule's ceiling (2 x floor + 0.5 s).
 - **a pausing producer**: 3 items, 0.4 s apart, 2 consumers. A consumer that stops when
   ``get(timeout=...)`` finds nothing for a moment quits while items are still to come.
+
+No lab server sees a queue: the verdict rests on the learner's process (the ``process``
+calls it reported, the queue the grader handed it) and on the grader's clock for each call.
 """
 
-from lab.checks._common import require_joined, timed, token
+from lab.checks._common import token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.i18n import t
 
@@ -93,13 +97,13 @@ def run(module, case):
 
     from gevent.exceptions import LoopExit
 
-    from lab.grading.timeline import Timeline
+    from lab.grading.inside.timed import Timeline, timed
 
     queue_class = watched_queue_class()
     observed = []
     for scenario in case["scenarios"]:
         timeline = Timeline(span=scenario["name"])
-        module.process = timeline.wrap(module.process, lambda name, item, *a, **k: str(item))
+        module.process = timeline.wrap(module.process, lambda name, item, *rest: str(item))
         queue = queue_class(MAXSIZE)
         try:
             result = timed(
@@ -117,17 +121,10 @@ def run(module, case):
             items = sum(g is not None for g in queue.gets)  # end markers are not items
             if markers < n and items == len(scenario["items"]):
                 raise GradeFailure(
-                    t("ex08.markers", name=scenario["name"], n=n, markers=markers),
-                    timeline=timeline.entries(),
+                    t("ex08.markers", name=scenario["name"], n=n, markers=markers)
                 ) from None
             raise GradeFailure(
-                t(
-                    "ex08.loop_exit",
-                    name=scenario["name"],
-                    got=items,
-                    total=len(scenario["items"]),
-                ),
-                timeline=timeline.entries(),
+                t("ex08.loop_exit", name=scenario["name"], got=items, total=len(scenario["items"]))
             ) from None
         if not isinstance(result, dict) or not {"consumed", "put_waits"} <= set(result):
             raise GradeFailure(t("ex08.not_dict", value=f"{result!r:.200}"))
@@ -144,31 +141,30 @@ def run(module, case):
     return {"scenarios": observed}
 
 
-def verify(ctx, case, observed):
-    # elapsed and timeline of each scenario: the grader's own clock (harness.apply_events)
-    seen_all = [{**s, **observed["spans"][s["name"]]} for s in observed["scenarios"]]
-    observed = {**observed, "scenarios": seen_all}
-    for scenario, seen in zip(case["scenarios"], observed["scenarios"]):
-        require_joined(seen, "process", t("ex08.join_how"))
-        check_exactly_once(scenario, seen)
-        check_through_queue(scenario, seen)
-    slow_case, slow_seen = case["scenarios"][1], observed["scenarios"][1]
-    check_backpressure(slow_case, slow_seen)
-    check_consumers_share(slow_case, slow_seen)
+def verify(ctx, case, observed, seen):
+    measures = []
+    for scenario, got in zip(case["scenarios"], observed["scenarios"]):
+        span = seen.span(scenario["name"])  # the grader's clock, and the units reported
+        rules.require_calls_joined(span, "process", t("ex08.join_how"))
+        check_exactly_once(scenario, got)
+        check_through_queue(scenario, got)
+    slow_case, slow_got = case["scenarios"][1], observed["scenarios"][1]
+    check_backpressure(slow_case, slow_got)
+    measures += check_consumers_share(slow_case, slow_got, seen.span(slow_case["name"]))
+    return measures
 
 
-def check_exactly_once(scenario: dict, seen: dict) -> None:
+def check_exactly_once(scenario: dict, got: dict) -> None:
     from collections import Counter
 
     name, items = scenario["name"], scenario["items"]
-    counts = Counter(item for _, item in seen["consumed"])
+    counts = Counter(item for _, item in got["consumed"])
     missing = [i for i in items if counts[i] == 0]
     twice = [i for i, n in counts.items() if n > 1]
     strangers = [i for i in counts if i not in set(items)]
     if missing:
         raise GradeFailure(
-            t("ex08.missing", name=name, n=len(missing), total=len(items), first=missing[0]),
-            timeline=seen["timeline"],
+            t("ex08.missing", name=name, n=len(missing), total=len(items), first=missing[0])
         )
     if twice:
         raise GradeFailure(t("ex08.twice", name=name, item=twice[0], n=counts[twice[0]]))
@@ -176,9 +172,9 @@ def check_exactly_once(scenario: dict, seen: dict) -> None:
         raise GradeFailure(t("ex08.stranger", name=name, item=repr(strangers[0])))
 
 
-def check_through_queue(scenario: dict, seen: dict) -> None:
-    put_items = [p["item"] for p in seen["puts"] if p["item"] is not None]
-    got_items = [g for g in seen["gets"] if g is not None]
+def check_through_queue(scenario: dict, got: dict) -> None:
+    put_items = [p["item"] for p in got["puts"] if p["item"] is not None]
+    got_items = [g for g in got["gets"] if g is not None]
     if sorted(put_items) != sorted(scenario["items"]) or sorted(got_items) != sorted(
         scenario["items"]
     ):
@@ -193,14 +189,14 @@ def check_through_queue(scenario: dict, seen: dict) -> None:
         )
 
 
-def check_backpressure(scenario: dict, seen: dict) -> None:
+def check_backpressure(scenario: dict, got: dict) -> None:
     """Slow consumers: the full queue must have made the producer wait, and it said so."""
-    item_puts = [p for p in seen["puts"] if p["item"] is not None]
+    item_puts = [p for p in got["puts"] if p["item"] is not None]
     blocked = [p for p in item_puts if p["was_full"]]
     measured = sum(p["waited"] for p in item_puts)
     if not blocked or measured < scenario["consumer_delay"]:
         raise GradeFailure(t("ex08.never_waited", name=scenario["name"], maxsize=MAXSIZE))
-    reported = seen["put_waits"]
+    reported = got["put_waits"]
     if len(reported) != len(scenario["items"]):
         raise GradeFailure(
             t(
@@ -221,30 +217,29 @@ def check_backpressure(scenario: dict, seen: dict) -> None:
         )
 
 
-def check_consumers_share(scenario: dict, seen: dict) -> None:
-    from lab.grading.speed import require_concurrent, require_in_flight
-
+def check_consumers_share(scenario: dict, got: dict, span) -> list:
     n, c, d = len(scenario["items"]), scenario["n_consumers"], scenario["consumer_delay"]
-    names = {name for name, _ in seen["consumed"]}
+    names = {name for name, _ in got["consumed"]}
     if len(names) < 2:
         raise GradeFailure(
-            t("ex08.one_consumer", name=scenario["name"], n=len(names), c=c),
-            kind="slow",
-            timeline=seen["timeline"],
+            t("ex08.one_consumer", name=scenario["name"], n=len(names), c=c), kind="slow"
         )
-    require_concurrent(
-        seen["elapsed"],
-        units=n,
-        unit_cost=d,
-        floor=-(-n // c) * d,
-        timeline=seen["timeline"],
-        suggestion=t("ex08.suggest_slow", c=c),
-        unit="items being processed",
-    )
-    require_in_flight(
-        seen["timeline"],
-        c,
-        "items being processed",
-        t("ex08.asked", c=c),
-        suggestion=t("ex08.suggest_spawn", c=c),
-    )
+    return [
+        rules.require_in_flight(
+            span.units,
+            c,
+            "items being processed",
+            t("ex08.asked", c=c),
+            suggestion=t("ex08.suggest_spawn", c=c),
+        ),
+        rules.require_concurrent(
+            span.elapsed,
+            units=n,
+            unit_cost=d,
+            floor=-(-n // c) * d,
+            lanes=span.units,
+            suggestion=t("ex08.suggest_slow", c=c),
+            what="items being processed",
+            by="grader",
+        ),
+    ]

@@ -1,9 +1,11 @@
 """Grading spec of exercise 09: gevent.pool.Pool, never more than k requests at once.
 
 The learner's ``fetch_all(urls, k)`` gets N ``/base64/<random>`` URLs through the httpbin
-proxy; every text is checked against httpbin itself. The timeline of ``fetch_one`` calls
-gives how many ran at once: never more than k, and k at some point (N > k and every request
-costs the same, so a pool that is really k wide fills up).
+proxy; every text is checked against httpbin itself. httpbin's record gives how many
+requests were outstanding at once (each from its arrival until its answer, delayed by the
+proxy, reached the client): never more than k, and k at some point (N > k and every request
+costs the same, so a pool that is really k wide fills up). Whatever made the requests
+counts, inside ``fetch_one`` or not: a burst outside the pool is more than k.
 
 Numbers: latency L = 150 ms, N = 30, k drawn from 5, 6 and 8. One after another: 4.5 s.
 k at a time: ceil(N / k) x L = 0.9, 0.75 or 0.6 s, the floor (no k-wide schedule can be
@@ -15,16 +17,10 @@ After the timed call, ``fetch_one`` alone gets a URL with an error status (``/st
 ``requests.HTTPError``, not hand back the error page as if it were the text.
 """
 
-from lab.checks._common import (
-    b64_path,
-    fetch_direct,
-    require_joined,
-    require_results_for,
-    require_through_proxy,
-    timed,
-    token,
-)
+from lab.checks._common import b64_path, fetch_direct, token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 LATENCY_MS = 150
@@ -48,21 +44,15 @@ def setup(ctx):
 
 
 def run(module, case):
-
-    from lab.grading.timeline import Timeline
-
     timeline = Timeline()
-    module.fetch_one = timeline.wrap(
-        module.fetch_one, lambda url, *a, **kw: str(url).rsplit("/", 1)[-1]
-    )
+    learners = module.fetch_one
+    module.fetch_one = timeline.wrap(learners, lambda url, *rest: str(url).rsplit("/", 1)[-1])
     urls = [case["base"] + p for p in case["paths"]]
     texts = timed(module.fetch_all, urls, case["k"])
     if not isinstance(texts, dict):
-        raise GradeFailure(t("ex09.not_dict", value=f"{texts!r:.200}"))
+        return {"texts": None, "value": f"{texts!r:.200}"}
     return {
-        "error_status": error_status(
-            module.fetch_one.__wrapped__, case["base"] + case["error_path"]
-        ),
+        "error_status": error_status(learners, case["base"] + case["error_path"]),
         "texts": {str(u): x if isinstance(x, str) else repr(x) for u, x in texts.items()},
     }
 
@@ -81,48 +71,46 @@ def error_status(fetch_one, url: str) -> str:
     return t("ex09.returned", value=f"{got!r:.80}")
 
 
-def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent, require_in_flight
-    from lab.grading.timeline import max_overlap
-
+def verify(ctx, case, observed, seen):
     base, k, texts = case["base"], case["k"], observed["texts"]
-    require_joined(observed, "fetch_one", t("ex09.join_how"))
-    require_through_proxy(observed, [*case["paths"], case["error_path"]])
+    call = seen.span()
+    lanes = seen.http(case["paths"])  # the error path is fetched after the call, alone
+    how = t("ex09.join_how")
+    rules.require_joined(lanes, call.end, "requests", how)
+    rules.require_nothing_after(lanes, call.end, "requests")
+    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
+    rules.require_calls_joined(call, "fetch_one", how)
+    rules.require_through_proxy(seen.record, [*case["paths"], case["error_path"]])
+    if texts is None:
+        raise GradeFailure(t("ex09.not_dict", value=observed["value"]))
     if observed["error_status"] != "raised HTTPError":
         raise GradeFailure(
-            t(
-                "ex09.no_raise",
-                url=repr(base + case["error_path"]),
-                status=observed["error_status"],
-            )
-        )
+            t("ex09.no_raise", url=repr(base + case["error_path"]),
+              status=observed["error_status"])
+        )  # fmt: skip
     urls = [base + p for p in case["paths"]]
-    require_results_for(urls, texts, "URL")
+    rules.require_results_for(urls, texts, "URL")
     for url, path in zip(urls, case["paths"]):
         served = fetch_direct(ctx, path).decode()
         if texts[url] != served:
             raise GradeFailure(
                 t("ex09.text", url=url, got=f"{texts[url]!r:.80}", want=f"{served!r:.80}")
             )
-    timeline = observed["timeline"]
-    at_once = max_overlap(timeline)
+    at_once = rules.max_overlap(lanes)
     if at_once > k:  # before the time rule: ignoring k is also "too fast"
-        raise GradeFailure(t("ex09.over", n=at_once, k=k), timeline=timeline)
+        raise GradeFailure(t("ex09.over", n=at_once, k=k))
     latency = LATENCY_MS / 1000
-    require_concurrent(
-        observed["elapsed"],
+    measures = rules.require_fast_enough(
+        lanes,
+        call.elapsed,
         units=len(urls),
         unit_cost=latency,
         floor=-(-len(urls) // k) * latency,
-        timeline=timeline,
         suggestion=t("ex09.suggest_slow", n=at_once, k=k),
-        unit="requests",
+        what="requests",
     )
-    require_in_flight(
-        timeline,
-        k,
-        "requests",
-        t("speed.pool_of", k=k),
-        exact=True,
+    pool = rules.require_in_flight(
+        lanes, k, "requests", t("speed.pool_of", k=k), calls=call.units, exact=True,
         suggestion=t("ex09.suggest", k=k),
-    )
+    )  # fmt: skip
+    return [pool, *measures]

@@ -10,27 +10,27 @@ proxies the grader creates with their own latency (2.5-6 s), and ``/delay/<n>``.
   not much after (DEADLINE_SLACK);
 - no ``fetch_one`` call is still running once the call returned (killed, not abandoned).
 
+What decides is what the lab saw: httpbin's record (every "ok" was really fetched through
+the proxy, and all 15 requests were outstanding at once), the extra proxies' records (the
+slow requests were given up at the deadline: their connections closed then, not before and
+not much after), and the process when the call returned (no connection still waiting for
+an answer, no answer nobody read, no request afterwards).
+
 Numbers: L = 150 ms, 12 fast URLs, deadline 1.0 s. At once, the fast ones are all done
 after ~0.15 s, leaving 0.85 s of slack on a busy machine; one after another they need
 1.8 s, so a sequential solution misses the deadline for some of them and fails.
 """
 
-from lab.checks._common import (
-    b64_path,
-    fetch_direct,
-    require_through_proxy,
-    timed,
-    token,
-    unfinished,
-)
+from lab.checks._common import b64_path, fetch_direct, path_of, plain, token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 LATENCY_MS = 150
 FAST_URLS = 12
 DEADLINE_S = 1.0
 DEADLINE_SLACK = 0.5  # returning later than deadline + this fails
-KILL_GRACE_S = 0.05  # time given to kills sent without blocking before looking for leftovers
 SLOW_PROXIES_MS = (2500, 6000)
 
 
@@ -50,7 +50,7 @@ def setup(ctx):
     return {"urls": urls, "_kinds": kinds, "deadline": DEADLINE_S}
 
 
-def label(url, *args, **kwargs):
+def label(url, *args):
     from urllib.parse import urlsplit
 
     parts = urlsplit(str(url))
@@ -58,89 +58,87 @@ def label(url, *args, **kwargs):
 
 
 def run(module, case):
-
-    import gevent
-
-    from lab.grading.timeline import Timeline
-
     timeline = Timeline()
     module.fetch_one = timeline.wrap(module.fetch_one, label)
     results = timed(module.fetch_before, list(case["urls"]), case["deadline"])
-    gevent.sleep(KILL_GRACE_S)
     if not isinstance(results, dict):
-        raise GradeFailure(t("ex10.not_dict", value=f"{results!r:.200}"))
+        return {"results": None, "value": f"{results!r:.200}"}
     return {
-        "results": {
-            str(u): r if isinstance(r, dict) else {"status": repr(r)} for u, r in results.items()
-        },
+        "results": {str(u): r if isinstance(r, dict) else plain(r, ()) for u, r in results.items()}
     }
 
 
-def verify(ctx, case, observed):
-    from lab.grading.speed import require_in_flight
-
-    deadline, results, timeline = case["deadline"], observed["results"], observed["timeline"]
-    elapsed = observed["elapsed"]
-    # every "ok" must have been fetched (late ones were rightly given up on)
-    claimed = [
-        u.split(ctx.httpbin_url, 1)[1]
-        for u, k in case["_kinds"].items()
-        if k == "fast" and results.get(u, {}).get("status") == "ok"
-    ]
-    require_through_proxy(observed, claimed)
+def verify(ctx, case, observed, seen):
+    deadline, results, kinds = case["deadline"], observed["results"], case["_kinds"]
+    call = seen.span()
+    paths = [path_of(u) for u in case["urls"]]
+    lanes = seen.http(paths)
+    rules.require_nothing_after(lanes, call.end, "requests")
+    rules.require_nothing_left(seen.at_end.get("call"), seen.links, t("ex10.how"))
+    still = [u.label for u in call.units if u.end is None or u.end > call.end]
+    if still:
+        raise GradeFailure(t("ex10.still", n=len(still), first=still[0]))
+    if results is None:
+        raise GradeFailure(t("ex10.not_dict", value=observed["value"]))
+    fast = [u for u, k in kinds.items() if k == "fast"]
+    claimed = [path_of(u) for u in fast if (results.get(u) or {}).get("status") == "ok"]
+    rules.require_through_proxy(seen.record, claimed)
     missing = [u for u in case["urls"] if u not in results]
     if missing:
         raise GradeFailure(t("results.missing", n=len(missing), what="URL", first=missing[0]))
-    late = [
-        u
-        for u, kind in case["_kinds"].items()
-        if kind == "fast" and results[u].get("status") != "ok"
-    ]
+    late = [u for u in fast if (results[u] or {}).get("status") != "ok"]
     if late:
         raise GradeFailure(
-            t(
-                "ex10.late",
-                n=len(late),
-                ms=LATENCY_MS,
-                deadline=deadline,
-                first=late[0],
-                result=results[late[0]],
-            ),
+            t("ex10.late", n=len(late), ms=LATENCY_MS, deadline=deadline, first=late[0],
+              result=results[late[0]]),
             kind="slow",
-            timeline=timeline,
             suggestion=t("ex10.suggest_late"),
-        )
-    for url, kind in case["_kinds"].items():
+        )  # fmt: skip
+    for url, kind in kinds.items():
         check_result(ctx, url, kind, results[url])
-    if elapsed < deadline * 0.95:
-        raise GradeFailure(
-            t("ex10.early", elapsed=elapsed, deadline=deadline),
-            kind="too-fast",
-            timeline=timeline,
+    check_deadline(deadline, call.elapsed, gave_up(seen, lanes))
+    return [
+        rules.require_in_flight(
+            lanes,
+            len(case["urls"]),
+            "requests",
+            t("speed.all_at_once", n=len(case["urls"])),
+            calls=call.units,
+            suggestion=t("ex10.suggest_spawn"),
         )
-    if elapsed > deadline + DEADLINE_SLACK:
-        raise GradeFailure(
-            t("ex10.over", elapsed=elapsed, deadline=deadline),
-            kind="slow",
-            timeline=timeline,
-            suggestion=t("ex10.suggest_over"),
-        )
-    require_in_flight(
-        timeline,
-        len(case["urls"]),
-        "requests",
-        t("speed.all_at_once", n=len(case["urls"])),
-        suggestion=t("ex10.suggest_spawn"),
-    )
-    still = unfinished(timeline)
-    if still:
-        raise GradeFailure(
-            t("ex10.still", n=len(still), first=still[0]),
-            timeline=timeline,
-        )
+    ]
 
 
-def check_result(ctx, url: str, kind: str, result: dict) -> None:
+def gave_up(seen, lanes) -> float | None:
+    """When the slow requests were given up, as the extra proxies saw it: their clients'
+    connections closed, in seconds after the first request reached the lab."""
+    if not lanes:
+        return None
+    first = min(lane.start for lane in lanes)
+    left = [link["client_left"] for link in seen.record.side_links if link["client_left"]]
+    return max(left) - first if left else None
+
+
+def check_deadline(deadline: float, elapsed: float, given_up: float | None) -> None:
+    """The call gives up at the deadline: the slow requests' connections closed then (the
+    lab's view), and the call returned then (the grader's timing of it: only adds)."""
+    for took in (given_up, elapsed):
+        if took is None:
+            continue
+        if took < deadline * 0.95:
+            raise GradeFailure(t("ex10.early", elapsed=took, deadline=deadline), kind="too-fast")
+        if took > deadline + DEADLINE_SLACK:
+            raise GradeFailure(
+                t("ex10.over", elapsed=took, deadline=deadline),
+                kind="slow",
+                suggestion=t("ex10.suggest_over"),
+            )
+
+
+def check_result(ctx, url: str, kind: str, result: dict | None) -> None:
+    if result is None or "_exception" in result or "_value" in result:
+        got = "None" if result is None else result.get("_exception") or result["_value"]
+        raise GradeFailure(t("ex10.not_a_dict", url=url, got=got))
     if kind == "slow":
         if result != {"status": "timed out"}:
             raise GradeFailure(t("ex10.want_timed_out", url=url, got=f"{result!r:.200}"))

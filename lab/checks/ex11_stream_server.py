@@ -1,19 +1,28 @@
 """Grading spec of exercise 11: the learner's StreamServer serves many clients at once.
 
 The grader picks a free port and creates a latency proxy in front of it (``ctx.make_proxy``);
-in the learner's process ``run`` builds the learner's server on that port, starts it and
-connects M clients at once through the proxy, each sending K random requests one after
-another (UPPER of random words, SUM of random integers, a SUM of non-numbers, an unknown
-command) and reading each answer. Answers are checked against the protocol.
+in the learner's process ``run`` builds the learner's server on that port and starts it, and
+while it serves, the grader's *own* clients (``drive``, threads in the grader's process)
+connect M at once through the proxy, each sending K random requests one after another
+(UPPER of random words, SUM of random integers, a SUM of non-numbers, an unknown command)
+and reading each answer. Answers are checked against the protocol; the times are the
+grader's clients': nothing the learner's process reports is needed to judge it.
 
 Numbers: server work ``delay`` = 100 ms per request, proxy latency L = 50 ms, M = 16
 clients, K = 3 requests each. A client needs at least K x (delay + L) = 0.45 s: the floor.
 A server that serves one request at a time needs at least M x K x delay = 4.8 s. That is
->10x the floor; the shared rule accepts up to 2.6 s.
+>10x the floor; the shared rule accepts up to 1.4 s.
+
+Concurrency from outside: an answer that reached a client at ``a`` was written by the server
+at ``a - L``, after ``delay`` of work, so the server was busy with that request during
+``[a - L - delay, a - L]``. How many of those windows overlap is how many requests the
+server served at once (at least): 16 for a server that serves every client at once.
 """
 
-from lab.checks._common import timed, token
+from lab.checks._common import token
+from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
 DELAY_S = 0.1
@@ -64,25 +73,9 @@ def expected_answer(line: str) -> str | None:
 
 
 def run(module, case):
-
-    import gevent
-    from gevent import socket
-
-    from lab.grading.timeline import Timeline
-
-    def client(lines):
-        host, port = case["proxy"].rsplit(":", 1)
-        answers = []
-        with socket.create_connection((host, int(port)), timeout=REPLY_TIMEOUT_S) as conn:
-            f = conn.makefile("rwb")
-            for line in lines:
-                f.write(line.encode() + b"\n")
-                f.flush()
-                try:
-                    answers.append(f.readline().decode(errors="replace").rstrip("\r\n"))
-                except socket.timeout:
-                    answers.append(None)
-        return answers
+    """In the learner's process: start the learner's server and serve until the grader's
+    clients are done (the grader says when)."""
+    from lab.grading.inside import channel
 
     timeline = Timeline()
     module.answer = timeline.wrap(module.answer)
@@ -91,58 +84,122 @@ def run(module, case):
         raise GradeFailure(t("ex11.not_server"))
     server.start()
     try:
-
-        def serve_clients():
-            jobs = [gevent.spawn(client, lines) for lines in case["clients"]]
-            gevent.joinall(jobs)
-            return jobs
-
-        jobs = timed(serve_clients)
+        timed(channel.wait, cooperative=True)
     finally:
         server.stop(timeout=1)
-    return {
-        "answers": [
-            job.value if job.successful() else f"client failed: {job.exception!r}" for job in jobs
-        ],
-    }
+    return {}
 
 
-def verify(ctx, case, observed):
-    from lab.grading.speed import require_concurrent, require_in_flight
+# -- the grader's clients ----------------------------------------------------------------
+def drive(ctx, case):
+    """In the grader's process, while the learner's server runs: every client at once, each
+    on its own connection through the proxy. Per client: its answers and, per request, when
+    it was sent and answered (grader clock), or how it failed."""
+    import threading
 
-    for n, (lines, answers) in enumerate(zip(case["clients"], observed["answers"])):
-        if isinstance(answers, str):
-            raise GradeFailure(t("ex11.client", n=n, answers=answers))
-        for line, got in zip(lines, answers):
-            check_answer(line, got)
-    per_client = REQUESTS * (case["delay"] + LATENCY_MS / 1000)
-    require_concurrent(
-        observed["elapsed"],
-        units=CLIENTS * REQUESTS,
-        unit_cost=case["delay"],
-        floor=per_client,
-        timeline=observed["timeline"],
-        suggestion=t("ex11.suggest"),
-        unit="clients served",
+    results: list = [None] * len(case["clients"])
+    threads = [
+        threading.Thread(target=_client, args=(case["proxy"], lines, results, i), daemon=True)
+        for i, lines in enumerate(case["clients"])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(REPLY_TIMEOUT_S * REQUESTS + 5)
+    return results
+
+
+def _client(proxy: str, lines: list[str], results: list, i: int) -> None:
+    import socket
+    import time
+
+    host, _, port = proxy.rpartition(":")
+    done: dict = {"answers": [], "times": [], "failure": None}
+    results[i] = done
+    try:
+        with socket.create_connection((host, int(port)), timeout=REPLY_TIMEOUT_S) as conn:
+            reader = conn.makefile("rb")
+            for line in lines:
+                sent = time.monotonic()
+                conn.sendall(line.encode() + b"\n")
+                got = reader.readline()
+                if not got:
+                    done["failure"] = {"kind": "closed", "line": line}
+                    return
+                done["answers"].append(got.decode(errors="replace").rstrip("\r\n"))
+                done["times"].append([sent, time.monotonic()])
+    except TimeoutError:
+        done["failure"] = {"kind": "timeout", "line": lines[len(done["answers"])]}
+    except OSError as exc:
+        done["failure"] = {"kind": "error", "line": "", "error": f"{type(exc).__name__}: {exc}"}
+
+
+def verify(ctx, case, observed, seen):
+    from lab.grading.evidence import Lane
+
+    clients = seen.driven
+    if isinstance(clients, Exception):
+        raise clients
+    call = seen.span()
+    for n, (lines, client) in enumerate(zip(case["clients"], clients)):
+        check_client(n, lines, client)
+    latency = LATENCY_MS / 1000
+    served = [
+        Lane(line, answered - latency - case["delay"], answered - latency, "grader")
+        for lines, client in zip(case["clients"], clients)
+        for line, (_, answered) in zip(lines, client["times"])
+    ]
+    per_client = REQUESTS * (case["delay"] + latency)
+    elapsed = max(a for c in clients for _, a in c["times"]) - min(
+        s for c in clients for s, _ in c["times"]
     )
-    require_in_flight(
-        observed["timeline"],
-        len(case["clients"]),
-        "clients served",
-        t("speed.all_at_once", n=len(case["clients"])),
-        suggestion=t("ex11.suggest"),
+    measures = [
+        rules.require_in_flight(
+            served,
+            len(case["clients"]),
+            "clients served",
+            t("speed.all_at_once", n=len(case["clients"])),
+            calls=call.units,
+            suggestion=t("ex11.suggest"),
+        )
+    ]
+    measures.append(
+        rules.require_concurrent(
+            elapsed,
+            units=CLIENTS * REQUESTS,
+            unit_cost=case["delay"],
+            floor=per_client,
+            lanes=served,
+            suggestion=t("ex11.suggest"),
+            what="clients served",
+            by="grader",
+        )
     )
+    return measures
 
 
-def check_answer(line: str, got: str | None) -> None:
-    if got is None:
-        raise GradeFailure(t("ex11.no_answer", line=repr(line), seconds=REPLY_TIMEOUT_S))
+def check_client(n: int, lines: list[str], client: dict | None) -> None:
+    """One client's conversation: every line answered, each answer right."""
+    if not client:
+        raise GradeFailure(_failure_text(n, {"kind": "error", "error": "no answer at all"}))
+    if client["failure"] is not None:
+        raise GradeFailure(_failure_text(n, client["failure"]))
+    for line, got in zip(lines, client["answers"]):
+        check_answer(line, got)
+
+
+def _failure_text(n: int, failure: dict) -> str:
+    if failure["kind"] == "timeout":
+        return t("ex11.client_timeout", n=n, line=repr(failure["line"]), seconds=REPLY_TIMEOUT_S)
+    if failure["kind"] == "closed":
+        return t("ex11.client_closed", n=n, line=repr(failure["line"]))
+    return t("ex11.client_error", n=n, error=failure.get("error", "?"))
+
+
+def check_answer(line: str, got: str) -> None:
     want = expected_answer(line)
     if want is None:
         if not got.startswith("ERR"):
             raise GradeFailure(t("ex11.want_err", line=repr(line), got=repr(got)))
     elif got != want:
-        raise GradeFailure(
-            t("ex11.answer", line=repr(line), want=repr(want), got=repr(got))
-            + (" " + t("ex11.closed") if not got else "")
-        )
+        raise GradeFailure(t("ex11.answer", line=repr(line), want=repr(want), got=repr(got)))

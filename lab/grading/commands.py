@@ -52,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from lab.grading.check import check
+    from lab.grading.driver import check
 
     return check(args.exercise, args.target, args.seed, args.report_dir)
 
@@ -112,16 +112,15 @@ def _shown(path: Path) -> str:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     """Grade one exercise and draw its timeline even when it passes."""
-    import random
-
-    from lab.grading import report, speed
-    from lab.grading.harness import Grader
+    from lab.grading import report
+    from lab.grading.driver import new_seed
+    from lab.grading.engine import Grader
     from lab.grading.labsession import lab_for_grading
     from lab.grading.target import resolve_target
 
     ex = find(args.exercise, command="make trace EX=06")
     target = resolve_target(args.target)
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    seed = args.seed if args.seed is not None else new_seed()
     cfg = config.load()
     print(t("trace.tracing", file=target.display(ex), seed=seed))
     if ex.needs_lab:
@@ -130,23 +129,23 @@ def cmd_trace(args: argparse.Namespace) -> int:
     else:
         outcome = Grader(cfg, target, seed).grade(ex)
     print(report.outcome_line(outcome))
-    print(trace_text(outcome, speed.CHECKS[0]["floor"] if speed.CHECKS else None, ex.number))
+    print(trace_text(outcome, ex.number))
     return 0 if outcome.passed else 1
 
 
-def trace_text(outcome, floor: float | None, number: int) -> str:
-    """Every lane of the timeline with the floor marked, the greenlet switches (01-03),
-    and where the event loop was blocked (04-11)."""
-    from lab.grading.blocking import REPORT_S
-    from lab.grading.timeline import render
+def trace_text(outcome, number: int) -> str:
+    """What the lab saw and the calls, each lane with the floor marked; the greenlet
+    switches (01-03), and where the event loop was blocked (04-11)."""
+    from lab.grading.bars import pictures
+    from lab.grading.inside.watchdog import REPORT_S
 
     parts = []
-    timeline = outcome.details.get("timeline")
-    if timeline:
-        parts.append(render(timeline, width=60, max_rows=len(timeline), floor=floor))
+    lanes = max(len(outcome.lab), len(outcome.calls))
+    if picture := pictures(outcome, width=60, max_rows=lanes):
+        parts.append(picture)
     elif number > 3:
         parts.append(t("trace.no_timeline"))
-    switches = outcome.details.get("switches")
+    switches = outcome.switches
     if number <= 3:
         if switches:
             parts.append(t("trace.switches", n=len(switches)))
@@ -160,7 +159,7 @@ def trace_text(outcome, floor: float | None, number: int) -> str:
         else:
             parts.append(t("trace.no_switches"))
     else:
-        blocks = outcome.details.get("blocked") or []
+        blocks = outcome.blocked
         if blocks:
             parts.append(t("blocked.trace_title"))
             for b in blocks:

@@ -11,8 +11,9 @@ leaves behind outlives the next one.
   a grading, or of ``gevent-lab up``, processes marked by a grader that no longer runs are
   killed (``stale``), and the lab settings it had changed are put back (lab.grading.repair).
 
-Linux only (/proc, prctl); elsewhere these are no-ops and a run is contained by its process
-group alone.
+(The runner also forbids new processes to the learner's code outright, when the kernel
+allows it: lab.grading.inside.noprocs. What is here catches the rest.) Processes are read
+with psutil; prctl is Linux only, elsewhere a run is contained by its process group alone.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import ctypes
 import os
 import signal
 from dataclasses import dataclass
-from pathlib import Path
+
+import psutil
 
 MARK = "LAB_GRADER"  # on the learner's processes
 OWN_MARK = "LAB_GRADER_SERVER"  # on the grader's own helpers (its private Toxiproxy)
@@ -31,7 +33,7 @@ _PR_SET_CHILD_SUBREAPER = 36
 
 @dataclass(frozen=True)
 class Leftover:
-    """A process found after a run, and what it was running."""
+    """A process found after (or during) a run, and what it was running."""
 
     pid: int
     command: str
@@ -47,14 +49,15 @@ def _prctl(option: int, value: int) -> None:
         pass
 
 
-def start_time(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat):
-    with the pid, it names a process even after the pid is reused."""
+def start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat, the
+    one exact value psutil rounds into a float): with the pid, it names a process even after
+    the pid is reused, in every grader's marker alike."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rpartition(")")[2].split()[19])
+    except (OSError, ValueError, IndexError):
         return None
-    return stat.rpartition(")")[2].split()[19]
 
 
 def mark() -> str:
@@ -71,48 +74,31 @@ def die_with_parent() -> None:
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _environ(pid: int) -> dict[str, str]:
+def command(pid: int) -> str:
+    """The process's command line, or "?"."""
     try:
-        raw = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return {}
-    pairs = (item.partition(b"=") for item in raw.split(b"\0") if item)
-    return {k.decode(errors="replace"): v.decode(errors="replace") for k, _, v in pairs}
-
-
-def _command(pid: int) -> str:
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
+        return " ".join(psutil.Process(pid).cmdline()) or "?"
+    except psutil.Error:
         return "?"
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip() or "?"
-
-
-def _pids() -> list[int]:
-    try:
-        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
-    except OSError:
-        return []
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat.rpartition(")")[2].split()[1])
 
 
 def children() -> set[int]:
     """This process's children right now."""
-    me = os.getpid()
-    return {pid for pid in _pids() if _parent(pid) == me}
+    return {p.pid for p in psutil.Process().children()}
 
 
 def marked(value: str) -> list[int]:
     """Processes whose environment carries ``LAB_GRADER=value``."""
+    return [p.pid for p in _marked_processes() if p.info["environ"].get(MARK) == value]
+
+
+def _marked_processes() -> list[psutil.Process]:
     me = os.getpid()
-    return [pid for pid in _pids() if pid != me and _environ(pid).get(MARK) == value]
+    found = []
+    for p in psutil.process_iter(["environ"]):
+        if p.pid != me and p.info.get("environ"):
+            found.append(p)
+    return found
 
 
 def reap(value: str, known_children: set[int]) -> list[Leftover]:
@@ -125,29 +111,29 @@ def reap(value: str, known_children: set[int]) -> list[Leftover]:
 def stale() -> list[Leftover]:
     """Kill processes marked by a grader that is no longer running."""
     dead = []
-    for pid in _pids():
-        env = _environ(pid)
+    for p in _marked_processes():
+        env = p.info["environ"]
         value = env.get(MARK) or env.get(OWN_MARK)
         if value and not alive(value):
-            dead.append(pid)
+            dead.append(p.pid)
     return _kill(set(dead))
 
 
 def alive(value: str) -> bool:
     """Whether the grader that wrote marker ``value`` still runs."""
     pid, _, started = value.partition(":")
-    return pid.isdigit() and start_time(int(pid)) == started
+    return pid.isdigit() and str(start_time(int(pid))) == started
 
 
 def _kill(pids: set[int]) -> list[Leftover]:
     left = []
     for pid in sorted(pids):
-        command = _command(pid)
+        what = command(pid)
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             continue
-        left.append(Leftover(pid, command))
+        left.append(Leftover(pid, what))
     for leftover in left:
         try:  # an orphan re-parented to us is our child: collect it, leave no zombie
             os.waitpid(leftover.pid, 0)

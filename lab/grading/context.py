@@ -45,9 +45,10 @@ class GradeContext:
 
     cfg: LabConfig
     seed: int
-    stem: str = ""  # the exercise: each gets its own RNG stream, the same with --ex or not
+    stem: str = ""  # the exercise: each gets its own RNG stream, whichever are graded
     rng: random.Random = field(init=False)
     _extra_proxies: list[str] = field(default_factory=list, init=False)
+    _extra_ports: list[int] = field(default_factory=list, init=False)
     _snapshot: _Snapshot | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -95,12 +96,24 @@ class GradeContext:
         """Make ``proxy``'s toxics exactly one downstream latency of ``ms`` (± ``jitter``)."""
         self._control(proxy).set_latency(int(ms), int(jitter), proxy=proxy, keep_others=False)
 
+    def side_api(self) -> str | None:
+        """The URL of the grader's own Toxiproxy's API, when this exercise made a proxy."""
+        if not self._extra_proxies:
+            return None
+        host, port = side_proxy.address()
+        return f"http://{host}:{port}"
+
+    def extra_ports(self) -> set[int]:
+        """The ports the extra proxies listen on."""
+        return set(self._extra_ports)
+
     def make_proxy(self, upstream: str, latency_ms: int = 0) -> str:
         """A temporary proxy in front of ``upstream`` ("host:port") on a port the server
         picks; returns its listen address. ``restore()`` deletes it."""
         name = f"grader_extra_{next(_proxy_ids)}"
         listen = LabControl(self.cfg, api=side_proxy.address()).create_proxy(name, upstream)
         self._extra_proxies.append(name)
+        self._extra_ports.append(int(listen.rpartition(":")[2]))
         if latency_ms:
             self.set_latency(latency_ms, proxy=name)
         return listen

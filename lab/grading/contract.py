@@ -12,12 +12,14 @@ only what grading does, and the numbers it does it with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+
+from lab.grading.result import FailureKind
 
 if TYPE_CHECKING:  # checks import this module in the learner's process: keep it light
     from lab.grading.context import GradeContext
+    from lab.grading.evidence import Seen
+    from lab.grading.result import Measure
 
 Case = dict[str, Any]  # JSON-serialisable inputs, from setup to run
 Observed = dict[str, Any]  # JSON-serialisable observations, from run to verify
@@ -33,67 +35,30 @@ class Check(Protocol):
 
     def run(self, module: Any, case: Case) -> Observed:
         """In a *fresh* Python process, right after the learner's module was imported (its
-        monkey patching comes first): call its functions, return observations (results,
-        ``elapsed`` seconds, a ``timeline`` of ``{"label", "start", "end"}``). A check
-        imports requests, ssl and gevent only inside ``run``, never at module level."""
+        monkey patching comes first): call its functions inside ``timed`` (which marks the
+        call for the grader), return what they answered. A check imports requests, ssl and
+        gevent only inside ``run``, never at module level."""
 
-    def verify(self, ctx: GradeContext, case: Case, observed: Observed) -> None:
-        """In the grader's process: check answers against what the services really served,
-        and the speed against the injected latency; raise ``GradeFailure`` if wrong."""
+    def verify(
+        self, ctx: GradeContext, case: Case, observed: Observed, seen: Seen
+    ) -> list[Measure]:
+        """In the grader's process: check the answers against what the services really
+        served, and concurrency and speed against what the lab saw (``seen``: the lab's
+        records, the call's markers, the process at its end), with lab.grading.rules; raise
+        ``GradeFailure`` if wrong, else return what was measured."""
 
-
-class Status(StrEnum):
-    """Where an exercise stands after grading."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    NOT_STARTED = "not-started"  # a TODO still raises NotImplementedError
-
-
-class Kind(StrEnum):
-    """Why an exercise did not pass."""
-
-    NOT_DONE = "not-done"
-    WRONG = "wrong"  # an answer is wrong
-    SLOW = "slow"  # no real speed-up
-    TOO_FAST = "too-fast"  # faster than the injected latency allows: work was skipped
-    TIMEOUT = "timeout"  # stopped at the time limit
-    CRASH = "crash"  # the learner's code raised or its process died
-    GRADER_ERROR = "grader-error"  # a bug of ours
-    LAB_ERROR = "lab-error"  # the lab stopped answering
-    SKIPPED = "skipped"  # the target has no file for this exercise
+    # A check may also define ``drive(ctx, case) -> Any``: run in the grader's process
+    # while the learner's call runs (ex11: the grader's own clients against the learner's
+    # server); ``seen.driven`` is what it returned.
 
 
 class GradeFailure(AssertionError):
-    """A failed check, with what the learner should read."""
+    """A failed check, with what the learner should read (and, optionally, a likely cause)."""
 
     def __init__(
-        self,
-        reason: str,
-        kind: Kind | str = Kind.WRONG,
-        timeline: list | None = None,
-        suggestion: str = "",
+        self, reason: str, kind: FailureKind | str = FailureKind.WRONG, suggestion: str = ""
     ):
         super().__init__(reason)
         self.reason = reason
-        self.kind = Kind(kind)
-        self.timeline = timeline or []
+        self.kind = FailureKind(kind)
         self.suggestion = suggestion
-
-
-@dataclass
-class Outcome:
-    """The result of grading one exercise (what the report and the summary line show)."""
-
-    number: str  # "06"
-    slug: str  # the stem, "ex06_parallel_http"
-    title: str
-    status: Status
-    reason: str = ""
-    kind: Kind | None = None
-    seconds: float = 0.0
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        return self.status is Status.PASSED

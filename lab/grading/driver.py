@@ -1,52 +1,92 @@
-"""``gevent-lab check``: grade exercises through pytest, one line per exercise.
+"""``gevent-lab check``: grade exercises, one line per exercise, then where you stand.
 
-It runs the suite of ``lab/checks/`` (see lab.grading.plugin) with pytest's terminal output
-replaced by ``LinePrinter``: one line per exercise as it finishes, then the progress count
-and the next step. pytest's JUnit XML is kept for autograders, next to ``grade.json``; both
-hold every exercise's last result (lab.grading.junit).
+It goes straight to the grading engine (lab.grading.engine), without pytest: a ``Session``
+knows the graded folder, the seed and the lab (the one running, or one started for the
+session: lab.grading.labsession), grades one exercise at a time and, at its end, writes
+``grade.json``, ``junit.xml`` and ``index.html``. The pytest plugin (lab.grading.plugin,
+``pytest lab/checks``) drives the same ``Session`` for teachers and CI, with the same
+verdicts.
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
-import pytest
-
+from lab import config as lab_config
 from lab.errors import LabError
-from lab.exercises import CHECKS_DIR, find
-from lab.grading import junit, progress, report
-from lab.grading.contract import Kind, Outcome, Status
-from lab.grading.plugin import GRADING, ExerciseItem
-from lab.grading.target import resolve_target
-from lab.i18n import t
+from lab.exercises import Exercise, find
+from lab.grading import junit, progress, repair, report
+from lab.grading.engine import Grader
+from lab.grading.labsession import NoLab, lab_for_grading, running_config
+from lab.grading.result import FailureKind, Outcome, Status
+from lab.grading.target import Target, resolve_target
+from lab.i18n import localized, t
 
 
-class LinePrinter:
-    """pytest plugin: the learner's view of a grading session."""
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 1_000_000)
 
-    def __init__(self, whole: bool = False) -> None:
+
+class Session:
+    """One grading of some exercises of one folder, with one seed, against one lab."""
+
+    def __init__(
+        self,
+        target: Target,
+        seed: int | None = None,
+        report_dir: Path | None = None,
+        say: Callable[[str], None] = print,
+    ):
+        self.target = target
+        self.seed = seed if seed is not None else new_seed()
+        self.report_dir = report_dir
+        self.say = say
+        self.cfg = lab_config.load()
         self.outcomes: list[Outcome] = []
-        self.whole = whole  # every exercise was asked for: show the progress list too
+        self.started = time.monotonic()
+        self._lab_cfg: lab_config.LabConfig | None = None
+        self._no_lab = ""  # why the lab cannot be used, once that is known
+        self._stack = ExitStack()
+        repair.repair(running_config(self.cfg), say)  # what a killed grading left
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        g = config.stash[GRADING]
-        print(t("check.grading", where=g.target.where, seed=g.seed))
+    def grade(self, ex: Exercise) -> Outcome:
+        """Grade ``ex`` (starting the lab the first time one is needed) and remember it."""
+        cfg = self.cfg
+        if ex.needs_lab and self.target.file(ex).is_file():
+            try:
+                cfg = self._lab()
+            except NoLab as exc:  # every exercise that needs the lab says so, none is graded
+                self._no_lab = self._no_lab or str(exc.code)
+        if ex.needs_lab and self._no_lab:
+            outcome = Outcome(ex.code, ex.stem, localized(ex.title), Status.FAILED, self._no_lab)
+            outcome.kind = FailureKind.LAB_ERROR
+            self.outcomes.append(outcome)
+            return outcome
+        outcome = Grader(cfg, self.target, self.seed).grade(ex)
+        if outcome.kind is not FailureKind.SKIPPED:
+            self.outcomes.append(outcome)
+            progress.record(outcome, self.target.where)
+        return outcome
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:  # with the terminal plugin off, nobody else would say it
-            print(t("check.collect_failed", text=report.longreprtext))
+    def _lab(self) -> lab_config.LabConfig:
+        if self._lab_cfg is None:
+            self._lab_cfg = self._stack.enter_context(lab_for_grading(self.cfg, say=self.say))
+        return self._lab_cfg
 
-    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
-        outcome = getattr(item, "outcome", None)
-        if isinstance(item, ExerciseItem) and outcome and outcome.kind is not Kind.SKIPPED:
-            print(report.outcome_line(outcome), flush=True)
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        g = session.config.stash[GRADING]
-        self.outcomes = g.outcomes
-        if self.whole:
-            print("\n" + progress.render(g.target.where) + "\n")
-        print(report.summary(g.outcomes, g.target), flush=True)
+    def close(self) -> None:
+        """Stop the lab this session started (if it did), and write the reports."""
+        self._stack.close()
+        if self.report_dir is None:
+            return
+        json_path = self.report_dir / "grade.json"
+        report.write_json(json_path, self.outcomes, self.target, self.seed,
+                          time.monotonic() - self.started)  # fmt: skip
+        junit.write(self.report_dir / "junit.xml", report.read(json_path) or self.outcomes)
+        _write_static_report(self.report_dir)
 
 
 def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -> int:
@@ -59,27 +99,19 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
             target.display(missing[0]) if missing else t("check.exercise_files", where=target.where)
         )
         raise LabError(t("check.nothing", what=what), t("check.nothing_fix"))
-    out = Path(report_dir)
-    args = [
-        *(str(CHECKS_DIR / f"{e.stem}.py") for e in chosen),
-        "-p", "no:terminal", "-p", "no:cacheprovider", "-s",
-        "-c", "/dev/null", f"--rootdir={CHECKS_DIR}",
-        f"--junitxml={out / 'junit.xml'}", "-o", "junit_suite_name=gevent-lab",
-        "-o", "junit_family=xunit2",
-        # "--opt=value": pytest takes a lone path argument for a test path and would load
-        # the conftest.py files beside it (a target under tests/ loaded the project's own);
-        # --confcutdir keeps every conftest but lab/checks' out.
-        f"--confcutdir={CHECKS_DIR}", f"--target={target.path}", f"--report-dir={out}",
-        *([f"--seed={seed}"] if seed is not None else []),
-    ]  # fmt: skip
-    printer = LinePrinter(whole=ex is None)
-    previous = junit.read(out / "junit.xml")
-    code = pytest.main(args, plugins=[printer])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        return 2  # pytest itself could not run (it said why)
-    graded = printer.outcomes
-    junit.merge(out / "junit.xml", previous, report.stems(out / "grade.json"))
-    _write_static_report(out)
+    session = Session(target, seed, Path(report_dir))
+    print(t("check.grading", where=target.where, seed=session.seed), flush=True)
+    try:
+        for exercise in chosen:
+            outcome = session.grade(exercise)
+            if outcome.kind is not FailureKind.SKIPPED:
+                print(report.outcome_line(outcome), flush=True)
+    finally:
+        session.close()
+    if ex is None:  # every exercise: where each one stands
+        print("\n" + progress.render(target.where) + "\n")
+    print(report.summary(session.outcomes, target), flush=True)
+    graded = session.outcomes
     return 0 if graded and all(o.status is Status.PASSED for o in graded) else 1
 
 

@@ -1,21 +1,31 @@
-"""What the lab's own servers saw during a run: every HTTP request httpbin answered and every
-DNS query the DNS server answered (their records, ``GET /lab/record`` and ``GET /record``).
+"""What the lab's own servers saw during a run: the judge's evidence.
+
+- httpbin's record (``GET /lab/record``): every request it answered, on which listener
+  ("upstream": through the latency proxy; "direct": its own port), from which peer, when it
+  arrived and when its answer had been written; plus the requests still in progress;
+- the DNS server's record (``GET /record``): every query, when it arrived and was answered;
+- the proxies' connection records (``GET /lab/links``, services/toxiproxy/connections.py):
+  every client connection, its exchanges and its upstream source port. The grader's own
+  Toxiproxy (extra proxies) always keeps one; the lab's keeps one when it is the lab's own
+  implementation (not the official image under Docker).
 
 The grader notes where each record stands before the learner's code runs (``mark``) and
-reads what came after (``collect``). Entries carry the services' wall clock; they are turned
-into the grader's clock (seconds since the run's "begin" event), the clock of its timeline.
+reads what came after (``collect``). Entries carry the services' wall clock; they are
+turned into the grader's clock (``time.monotonic()``), the clock of the channel's events.
 
-``observed["served"]`` is ``{"http": [...], "dns": [...], "complete": bool}``; an http
-entry has ``listener`` ("upstream": through the latency proxy; "direct": around it),
-``method``, ``path``, ``status``, ``start`` and ``end``; a dns entry ``name``, ``qtype``,
-``start`` and ``end``. ``complete`` is False when a record lost entries (a service
-restarted, or its ring overflowed): checks then do not hold missing entries against anyone.
+From the records, ``lanes`` say what was outstanding at the lab when: one lane per request
+or look-up of the case, from its arrival at the server to the moment its answer reached
+the client. The latency toxic delays answers on the proxy's side, after httpbin wrote them,
+so a request through the lab's proxy ends ``latency (+ size / rate)`` after httpbin's
+``complete`` (``Delivery``); one through a grader's extra proxy ends when that proxy
+answered or its client left; a look-up ends when the DNS server sent its answer.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -25,6 +35,11 @@ from lab.config import LabConfig
 TIMEOUT_S = 5.0
 PAGE = 5000
 _FAR = 10**15  # a "since" past every sequence number: the answer says where the record is
+# An answer through the lab's proxy reaches the client ``latency`` after the proxy read it,
+# which can be a little before httpbin noted ``complete`` (it notes it after its last send
+# returned): lanes end this much earlier, so that a pool's next request never seems to
+# overlap the answer it waited for.
+DELIVERY_TOLERANCE_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -33,47 +48,126 @@ class Mark:
     next: int
 
 
-def _sources(cfg: LabConfig) -> dict[str, str]:
-    return {
+@dataclass
+class Marks:
+    """Where each record stood before the run (None: that source keeps no record)."""
+
+    sources: dict[str, str]  # name -> URL of the record
+    at: dict[str, Mark | None]
+
+
+@dataclass
+class Delivery:
+    """How long after httpbin's ``complete`` an answer through the lab's proxy reaches its
+    client: the proxy's downstream latency and, with a bandwidth toxic, size / rate."""
+
+    latency_s: float = 0.0
+    rate_bytes_s: float | None = None
+
+    def after(self, size: int) -> float:
+        extra = size / self.rate_bytes_s if self.rate_bytes_s else 0.0
+        return max(0.0, self.latency_s + extra - DELIVERY_TOLERANCE_S)
+
+    @classmethod
+    def of(cls, toxics: Iterable[Any]) -> Delivery:
+        """From a proxy's toxics (lab.control.ToxicSpec): downstream latency and bandwidth."""
+        delivery = cls()
+        for toxic in toxics:
+            if toxic.stream != "downstream" or toxic.toxicity < 1:
+                continue
+            attrs = toxic.attributes
+            if toxic.type == "latency":
+                delivery.latency_s += float(attrs.get("latency", 0)) / 1000
+            elif toxic.type == "bandwidth" and attrs.get("rate"):
+                delivery.rate_bytes_s = float(attrs["rate"]) * 1000
+        return delivery
+
+
+@dataclass
+class Lane:
+    """One request or look-up of the case, as the lab saw it (grader clock)."""
+
+    label: str  # the request's path, or the name looked up
+    start: float
+    end: float | None  # None: still outstanding when the record was read
+    via: str  # "proxy", "extra proxy", "dns"
+
+    def open_at(self, t: float) -> bool:
+        return self.start <= t and (self.end is None or self.end > t)
+
+
+@dataclass
+class Record:
+    """Everything recorded since the marks (grader clock), and whether it is whole."""
+
+    http: list[dict[str, Any]] = field(default_factory=list)  # done and pending
+    dns: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)  # the lab's proxy's
+    side_links: list[dict[str, Any]] = field(default_factory=list)  # the grader's proxy's
+    lab_links: bool = False  # the lab's proxy keeps a connection record
+    lost: list[str] = field(default_factory=list)  # records that lost entries: why
+    restarted: list[str] = field(default_factory=list)  # services that restarted meanwhile
+
+    @property
+    def complete(self) -> bool:
+        return not self.lost and not self.restarted
+
+
+def sources(cfg: LabConfig, side_api: str | None) -> dict[str, str]:
+    found = {
         "http": f"{cfg.httpbin_direct_url}/lab/record",
         "dns": f"{cfg.dns_control_url}/record",
+        "links": f"{cfg.toxiproxy_url}/lab/links",
     }
+    if side_api:
+        found["side_links"] = f"{side_api}/lab/links"
+    return found
 
 
-def mark(cfg: LabConfig) -> dict[str, Mark | None]:
-    """Where each record stands now (None: that service keeps no record)."""
-    marks: dict[str, Mark | None] = {}
-    for name, url in _sources(cfg).items():
+def mark(cfg: LabConfig, side_api: str | None = None) -> Marks:
+    """Where each record stands now."""
+    urls = sources(cfg, side_api)
+    at: dict[str, Mark | None] = {}
+    for name, url in urls.items():
         page = _read(url, _FAR, 1)
-        marks[name] = Mark(page["instance"], int(page["next"])) if page else None
-    return marks
+        at[name] = Mark(page["instance"], int(page["next"])) if page else None
+    return Marks(urls, at)
 
 
-def collect(cfg: LabConfig, marks: dict[str, Mark | None], begin: float | None) -> dict:
-    """Everything recorded since ``marks``, in the grader's clock relative to ``begin``
-    (a ``time.monotonic()`` value; None: relative to now)."""
+def collect(marks: Marks) -> Record:
+    """Everything recorded since ``marks``, in the grader's clock."""
     offset = time.time() - time.monotonic()  # wall clock -> this process's monotonic clock
-    origin = begin if begin is not None else time.monotonic()
-    served: dict[str, Any] = {"http": [], "dns": [], "complete": True}
-    for name, url in _sources(cfg).items():
-        entries, complete = _since(url, marks.get(name))
-        served["complete"] &= complete
-        served[name] = [_entry(name, e, offset, origin) for e in entries]
-    return served
+    record = Record(lab_links=marks.at.get("links") is not None)
+    for name, url in marks.sources.items():
+        start = marks.at.get(name)
+        if start is None:
+            continue
+        entries, pending, problem = _since(url, start)
+        if problem == "restarted":
+            record.restarted.append(name)
+        elif problem:
+            record.lost.append(f"{name}: {problem}")
+        convert = _CONVERT[name]
+        items = [convert(e, offset) for e in entries] + [convert(e, offset) for e in pending]
+        getattr(record, name).extend(items)
+    return record
 
 
-def _since(url: str, start: Mark | None) -> tuple[list[dict], bool]:
-    if start is None:
-        return [], False
+def _since(url: str, start: Mark) -> tuple[list[dict], list[dict], str]:
+    """Entries since ``start``, the pending ones, and what went wrong ("" if nothing)."""
     entries: list[dict] = []
     since = start.next
     while True:
         page = _read(url, since, PAGE)
-        if page is None or page["instance"] != start.instance or page["dropped"]:
-            return entries, False
+        if page is None:
+            return entries, [], "unreadable"
+        if page["instance"] != start.instance:
+            return entries, [], "restarted"
+        if page["dropped"] or page.get("pending_dropped"):
+            return entries, [], f"{page['dropped'] or page['pending_dropped']} entries lost"
         entries += page["entries"]
         if not page["entries"] or page["next"] == since:
-            return entries, True
+            return entries, list(page.get("pending") or []), ""
         since = page["next"]
 
 
@@ -87,22 +181,151 @@ def _read(url: str, since: int, limit: int) -> dict | None:
         return None
 
 
-def _entry(kind: str, e: dict, offset: float, origin: float) -> dict:
-    def rel(wall: float | None) -> float | None:
-        return None if wall is None else round(wall - offset - origin, 4)
+def _clock(wall: float | None, offset: float) -> float | None:
+    return None if wall is None else wall - offset
 
-    if kind == "http":
-        return {
-            "listener": e.get("listener"),
-            "method": e.get("method"),
-            "path": e.get("path"),
-            "status": e.get("status"),
-            "start": rel(e.get("arrival")),
-            "end": rel(e.get("complete")),
-        }
+
+def _http(e: dict, offset: float) -> dict[str, Any]:
     return {
-        "name": str(e.get("qname") or "").rstrip("."),
-        "qtype": e.get("qtype"),
-        "start": rel(e.get("arrival")),
-        "end": rel(e.get("sent")),
+        "listener": e.get("listener"),
+        "peer": e.get("peer"),
+        "method": e.get("method"),
+        "path": e.get("path"),
+        "status": e.get("status"),
+        "bytes": e.get("bytes") or 0,
+        "refused": bool(e.get("refused")),
+        "arrival": _clock(e.get("arrival"), offset),
+        "complete": _clock(e.get("complete"), offset),  # None: still in progress
     }
+
+
+def _dns(e: dict, offset: float) -> dict[str, Any]:
+    return {
+        "name": str(e.get("qname") or "").rstrip(".").lower(),
+        "qtype": e.get("qtype"),
+        "arrival": _clock(e.get("arrival"), offset),
+        "sent": _clock(e.get("sent"), offset),
+    }
+
+
+def _link(e: dict, offset: float) -> dict[str, Any]:
+    return {
+        "proxy": e.get("proxy"),
+        "listen": e.get("listen"),
+        "client": e.get("client"),
+        "upstream_local": e.get("upstream_local"),
+        "opened": _clock(e.get("opened"), offset),
+        "client_left": _clock(e.get("client_left"), offset),
+        "closed": _clock(e.get("closed"), offset),
+        "exchanges": [[_clock(b, offset), _clock(a, offset)] for b, a in e.get("exchanges") or []],
+    }
+
+
+_CONVERT = {"http": _http, "dns": _dns, "links": _link, "side_links": _link}
+
+
+# -- lanes ----------------------------------------------------------------------------------
+def _port(address: str | None) -> int | None:
+    try:
+        return int(str(address).rpartition(":")[2])
+    except ValueError:
+        return None
+
+
+def http_lanes(record: Record, paths: Iterable[str], delivery: Delivery) -> list[Lane]:
+    """The requests for ``paths`` that went through a proxy: the lab's (httpbin's
+    "upstream" listener) or a grader's extra one (its "direct" listener, from a port of the
+    grader's Toxiproxy). Requests that went around the proxy are not lanes (``around``)."""
+    wanted = set(paths)
+    side = {_port(link["upstream_local"]): link for link in record.side_links}
+    lanes = []
+    for e in record.http:
+        if e["path"] not in wanted or e["refused"] or e["arrival"] is None:
+            continue
+        if e["listener"] == "upstream":
+            end = None if e["complete"] is None else e["complete"] + delivery.after(e["bytes"])
+            lanes.append(Lane(e["path"], e["arrival"], end, "proxy"))
+        elif (link := side.get(_port(e["peer"]))) is not None:
+            lanes.append(Lane(e["path"], e["arrival"], _answered_or_left(link), "extra proxy"))
+    return sorted(lanes, key=lambda lane: lane.start)
+
+
+def _answered_or_left(link: dict) -> float | None:
+    """When a grader's extra proxy's client had its answer, or left without it."""
+    answers = [a for _, a in link["exchanges"] if a is not None]
+    left = link["client_left"] if link["client_left"] is not None else link["closed"]
+    if left is not None and (not answers or left < answers[-1]):
+        return left
+    return answers[-1] if answers else left
+
+
+def dns_lanes(record: Record, names: Iterable[str]) -> list[Lane]:
+    """The look-ups of ``names`` the DNS server saw."""
+    wanted = {n.lower().rstrip(".") for n in names}
+    lanes = [
+        Lane(e["name"], e["arrival"], e["sent"], "dns")
+        for e in record.dns
+        if e["name"] in wanted and e["arrival"] is not None
+    ]
+    return sorted(lanes, key=lambda lane: lane.start)
+
+
+def around(record: Record, paths: Iterable[str]) -> list[dict[str, Any]]:
+    """Requests for ``paths`` that skipped the latency: on httpbin's own port (not from a
+    grader's extra proxy), or on its port behind the proxy from someone else than the proxy
+    (httpbin refused them: in the embedded lab it asks the proxy whose each connection is;
+    under Docker that port is not published at all)."""
+    wanted = set(paths)
+    side = {_port(link["upstream_local"]) for link in record.side_links}
+    return [
+        e
+        for e in record.http
+        if e["path"] in wanted
+        and (
+            (e["listener"] == "direct" and _port(e["peer"]) not in side)
+            or (e["listener"] == "upstream" and e["refused"])
+        )
+    ]
+
+
+def asked(record: Record, paths: Iterable[str]) -> set[str]:
+    """Which of ``paths`` reached httpbin through a proxy."""
+    return {lane.label for lane in http_lanes(record, paths, Delivery())}
+
+
+# -- everything the grader saw of one run ----------------------------------------------------
+@dataclass
+class Seen:
+    """What the grader saw of one run, for a check's ``verify``: the channel's calls (the
+    learner's process's markers, stamped by the grader), the lab's records, how the lab's
+    proxy delays answers, the process at the end of each call, and what the check's own
+    ``drive`` measured."""
+
+    calls: Any  # lab.grading.events.Calls
+    record: Record | None = None  # None: the exercise needs no lab
+    delivery: Delivery = field(default_factory=Delivery)
+    at_end: dict[str, Any] = field(default_factory=dict)  # span -> lab.grading.process.AtEnd
+    driven: Any = None
+
+    def span(self, name: str = "call") -> Any:
+        """The timed call ``name`` (lab.grading.events.Span), which must have ended."""
+        from lab.grading.contract import GradeFailure
+        from lab.i18n import t
+
+        found = self.calls.spans.get(name)
+        if found is None or found.end is None:
+            raise GradeFailure(t("joined.no_markers"))
+        return found
+
+    def http(self, paths: Iterable[str]) -> list[Lane]:
+        return http_lanes(self.record or Record(), paths, self.delivery)
+
+    def dns(self, names: Iterable[str]) -> list[Lane]:
+        return dns_lanes(self.record or Record(), names)
+
+    @property
+    def links(self) -> list[dict[str, Any]]:
+        """Every client connection the proxies recorded (the lab's, where it keeps a record,
+        and the grader's extra proxies')."""
+        record = self.record or Record()
+        return record.links + record.side_links

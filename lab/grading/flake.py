@@ -3,9 +3,9 @@
 Grades ``solutions/`` RUNS times in a row (20 by default), then RUNS more times while a busy
 loop (a subprocess spinning in pure Python) keeps one core at 100 %, and prints the passes
 out of the total and, per exercise, the slowest speed margin seen (how many seconds under the
-slowest accepted time the run stayed; see lab/grading/speed.py) and the largest share of
+slowest accepted time the run stayed; see lab/grading/rules.py) and the largest share of
 that time limit a run used, and in how many gradings the blocked-loop detector fired
-(lab.grading.blocking; a correct solution never blocks the loop). Target: every run
+(lab.grading.inside.watchdog; a correct solution never blocks the loop). Target: every run
 passes, and the detector never fires.
 
 Each grading is a ``python -m lab check`` process with a time limit; the busy loop
@@ -28,6 +28,7 @@ from pathlib import Path
 from lab import config
 from lab.config import REPO_ROOT
 from lab.grading.labsession import lab_for_grading
+from lab.grading.result import Outcome
 from lab.i18n import t
 
 RUN_TIMEOUT = 300  # seconds for one full grading (about 15 s when solved)
@@ -100,13 +101,16 @@ class Tally:
                 self.failures.append(
                     f"{label} (seed {report['seed']}): {key}: {ex['reason'].splitlines()[0]}"
                 )
-            if ex["details"].get("blocked"):
+            outcome = Outcome.from_json(ex)
+            if outcome.blocked:
                 self.blocked[key] += 1
-            margin = ex["details"].get("margin")
+            margin = outcome.margin
             if margin is not None:
                 self.margin[key] = min(margin, self.margin.get(key, margin))
-            for check in ex["details"].get("speed", []):
-                used = check["elapsed"] / check["ceiling"]
+            for check in outcome.measures:
+                if not check.ceiling or check.elapsed is None:
+                    continue
+                used = check.elapsed / check.ceiling
                 self.worst[key] = max(used, self.worst.get(key, used))
         return ok
 

@@ -1,10 +1,10 @@
-"""``reports/junit.xml`` keeps every exercise's last result, as ``grade.json`` does.
+"""``reports/junit.xml``: the results of ``grade.json`` as JUnit XML, for autograders and CI.
 
-pytest writes the JUnit XML of one grading (``--junitxml``); a grading of one exercise
-(``make check EX=06``) would leave only that exercise in it. ``merge`` puts back the test
-cases of the file as it was before, for the exercises ``grade.json`` kept (same target, a
-report that verifies: see lab.grading.report.merged), so both files always tell the same
-results. The suite's counts and time are recomputed from the cases it then holds.
+Written from the report's outcomes after each grading, so it always holds every exercise's
+last result, as ``grade.json`` does: one ``testcase`` per exercise (``classname`` and
+``name`` its stem), a ``failure`` for a failed one (a lab error is an ``error``, a TODO
+still to do a ``failure`` too), ``skipped`` for one the graded folder has no file for.
+(``pytest lab/checks --junitxml=...`` writes pytest's own, with the same verdicts.)
 """
 
 from __future__ import annotations
@@ -12,36 +12,35 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from lab.grading.result import FailureKind, Outcome, Status
 
-def read(path: Path) -> bytes | None:
-    """The report at ``path`` as it is now (None if there is none)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+SUITE = "gevent-lab"
 
 
-def merge(path: Path, previous: bytes | None, keep: set[str]) -> None:
-    """Add to the report pytest just wrote at ``path`` the cases of ``previous`` whose
-    exercise (their ``classname``, the exercise's stem) is in ``keep``."""
-    if not previous or not keep:
-        return
-    try:
-        old = ET.fromstring(previous)
-        tree = ET.parse(path)
-    except (ET.ParseError, OSError):
-        return  # no fresh report to add to, or an old one that is not JUnit: nothing kept
-    suite = tree.getroot().find("testsuite")
-    if suite is None:
-        return
-    fresh = {case.get("classname") for case in suite.iter("testcase")}
-    kept = [c for c in old.iter("testcase") if c.get("classname") in keep - fresh]
-    cases = sorted([*suite.findall("testcase"), *kept], key=lambda c: c.get("classname", ""))
-    for case in suite.findall("testcase"):
-        suite.remove(case)
-    suite.extend(cases)
-    suite.set("tests", str(len(cases)))
-    for tag, attr in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
-        suite.set(attr, str(sum(c.find(tag) is not None for c in cases)))
-    suite.set("time", f"{sum(float(c.get('time') or 0) for c in cases):.3f}")
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+def write(path: Path, outcomes: list[Outcome]) -> None:
+    """The JUnit XML of ``outcomes`` at ``path``, written atomically."""
+    suite = ET.Element("testsuite", name=SUITE)
+    counts = {"failures": 0, "errors": 0, "skipped": 0}
+    for o in outcomes:
+        case = ET.SubElement(suite, "testcase", classname=o.slug, name=o.slug,
+                             time=f"{o.seconds:.3f}")  # fmt: skip
+        first = o.reason.partition("\n")[0]
+        if o.kind is FailureKind.SKIPPED:
+            ET.SubElement(case, "skipped", message=first)
+            counts["skipped"] += 1
+        elif o.kind in (FailureKind.LAB_ERROR, FailureKind.GRADER_ERROR):
+            ET.SubElement(case, "error", message=first).text = o.reason
+            counts["errors"] += 1
+        elif o.status is not Status.PASSED:
+            ET.SubElement(case, "failure", message=first).text = o.reason
+            counts["failures"] += 1
+    suite.set("tests", str(len(outcomes)))
+    for name, n in counts.items():
+        suite.set(name, str(n))
+    suite.set("time", f"{sum(o.seconds for o in outcomes):.3f}")
+    root = ET.Element("testsuites")
+    root.append(suite)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xml")
+    ET.ElementTree(root).write(tmp, encoding="utf-8", xml_declaration=True)
+    tmp.replace(path)

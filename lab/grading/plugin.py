@@ -1,100 +1,45 @@
 """The pytest plugin that makes ``lab/checks/`` a test suite: one test per exercise.
 
 ``lab/checks/conftest.py`` loads it, so plain pytest grades the learner's folder with all of
-pytest's own options and plugins::
+pytest's own options and plugins (teachers, CI, GitHub Classroom's autograder)::
 
-    pytest lab/checks                          # grades exercises/
-    pytest lab/checks --target solutions -x    # or any folder of exercise files
-    pytest lab/checks -k ex06 --junitxml=junit.xml --seed 141876
+    pytest lab/checks                                        # grades exercises/
+    pytest lab/checks --confcutdir=lab/checks --target=solutions -x
+    pytest lab/checks -k ex06 --junitxml=junit.xml --seed=141876
 
-``gevent-lab check`` runs the same suite with pytest's terminal output replaced by one line
-per exercise (lab.grading.check). Each test grades one exercise with ``Grader`` (setup and
-verify here, the learner's code in a subprocess); a test fails with the grader's readable
-reason, and an exercise whose file the target lacks is skipped. The lab is used when it
-runs, started for the session when an exercise needs it and none runs, and stopped after.
+Each test grades one exercise through the same ``Session`` as ``gevent-lab check``
+(lab.grading.driver, which needs no pytest): the same verdicts. A test fails with the
+grader's readable reason; an exercise whose file the target lacks is skipped. The lab is
+used when it runs, started for the session when an exercise needs it and none runs, and
+stopped after.
 """
 
 from __future__ import annotations
 
-import random
 import re
-import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lab import config as lab_config
 from lab.exercises import CHECKS_DIR, Exercise, find
-from lab.grading import progress, repair, report
-from lab.grading.contract import Kind, Outcome, Status
-from lab.grading.harness import Grader, title_of
-from lab.grading.labsession import NoLab, lab_for_grading, running_config
+from lab.grading import report
+from lab.grading.driver import Session
+from lab.grading.result import FailureKind, Outcome, Status
 from lab.grading.target import Target, resolve_target
 from lab.i18n import t
 
 CHECK_FILE = re.compile(r"^ex\d\d_\w+\.py$")
 
 
-class Grading:
-    """One pytest session's grading: target, seed, the lab, and every outcome so far."""
-
-    def __init__(self, pytest_config: pytest.Config):
-        opt = pytest_config.option
-        self.target: Target = resolve_target(opt.lab_target)
-        self.seed: int = (
-            opt.lab_seed
-            if opt.lab_seed is not None
-            else random.SystemRandom().randrange(1, 1_000_000)
-        )
-        self.report_dir: Path | None = Path(opt.lab_report_dir) if opt.lab_report_dir else None
-        self.cfg = lab_config.load()
-        self.outcomes: list[Outcome] = []
-        self.started = time.monotonic()
-        self.say: Callable[[str], None] = print
-        self._lab_cfg: lab_config.LabConfig | None = None
-        self._no_lab = ""  # why the lab cannot be used, once that is known
-        self._stack = ExitStack()
-        repair.repair(running_config(self.cfg), self.say)  # what a killed grading left
-
-    def grade(self, ex: Exercise) -> Outcome:
-        try:
-            cfg = self._lab() if ex.needs_lab and self.target.file(ex).is_file() else self.cfg
-        except NoLab as exc:  # every exercise that needs the lab says so, none is graded
-            self._no_lab = self._no_lab or str(exc.code)
-        if ex.needs_lab and self._no_lab:
-            outcome = Outcome(ex.code, ex.stem, title_of(ex), Status.FAILED, self._no_lab)
-            outcome.kind = Kind.LAB_ERROR
-            self.outcomes.append(outcome)
-            return outcome
-        outcome = Grader(cfg, self.target, self.seed).grade(ex)
-        if outcome.kind is not Kind.SKIPPED:
-            self.outcomes.append(outcome)
-            progress.record(outcome, self.target.where)
-        return outcome
-
-    def _lab(self):
-        """The lab's config, starting one for this session the first time one is needed."""
-        if self._lab_cfg is None:
-            self._lab_cfg = self._stack.enter_context(lab_for_grading(self.cfg, say=self.say))
-        return self._lab_cfg
-
-    def close(self) -> None:
-        """Stop the lab this session started (if it did), and write the report."""
-        self._stack.close()
-        if self.report_dir is not None:
-            report.write_json(
-                self.report_dir / "grade.json",
-                self.outcomes,
-                self.target,
-                self.seed,
-                time.monotonic() - self.started,
-            )
+def _session(pytest_config: pytest.Config) -> Session:
+    opt = pytest_config.option
+    report_dir = Path(opt.lab_report_dir) if opt.lab_report_dir else None
+    return Session(resolve_target(opt.lab_target), opt.lab_seed, report_dir)
 
 
-GRADING = pytest.StashKey[Grading]()
+GRADING = pytest.StashKey[Session]()
 
 
 class ExerciseFailed(Exception):
@@ -116,7 +61,7 @@ class ExerciseItem(pytest.Item):
     def runtest(self) -> None:
         self.outcome = outcome = self.config.stash[GRADING].grade(self.exercise)
         self.user_properties += [("status", str(outcome.status)), ("seconds", outcome.seconds)]
-        if outcome.kind is Kind.SKIPPED:
+        if outcome.kind is FailureKind.SKIPPED:
             pytest.skip(outcome.reason)
         if outcome.status is not Status.PASSED:
             raise ExerciseFailed(outcome)
@@ -156,7 +101,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[GRADING] = Grading(config)
+    config.stash[GRADING] = _session(config)
     refuse_foreign_conftests(config, config.stash[GRADING].target)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lab import config
 from lab.exercises import Exercise, all_exercises
-from lab.grading.contract import Kind, Outcome, Status
+from lab.grading.result import FailureKind, Outcome, Status
 from lab.i18n import lang, localized, t  # noqa: F401 (report.py calls progress.lang)
 
 VERSION = 1
@@ -49,7 +49,7 @@ def load(where: str = "exercises/") -> dict[str, dict]:
 
 def record(outcome: Outcome, where: str = "exercises/") -> None:
     """Remember one grading's outcome (nothing for a lab error or a skipped exercise)."""
-    if outcome.kind in (Kind.LAB_ERROR, Kind.SKIPPED, Kind.GRADER_ERROR):
+    if outcome.kind in (FailureKind.LAB_ERROR, FailureKind.SKIPPED, FailureKind.GRADER_ERROR):
         return
     targets = _all()
     entries = targets.setdefault(where, {})

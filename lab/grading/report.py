@@ -1,32 +1,25 @@
 """What the learner reads after ``gevent-lab check``, and ``reports/grade.json`` for machines.
 
-``grade.json`` (``version`` 1)::
+``grade.json`` (``version`` 2)::
 
     {
-      "version": 1,
+      "version": 2,
       "target": "exercises",            # the graded folder, as typed from the repository
       "seed": 141876,                   # `--seed 141876` repeats the random inputs
       "points": 3, "max_points": 11,    # one point per passed exercise
       "seconds": 12.3,                  # the whole grading
-      "exercises": [
-        {"number": "06", "stem": "ex06_parallel_http", "title": "...",
-         "status": "passed" | "failed" | "not-started",
-         "kind": null | "not-done" | "wrong" | "slow" | "too-fast" | "timeout" | "crash"
-                 | "grader-error" | "lab-error",
-         "points": 0 | 1, "reason": "...", "seconds": 1.2,
-         "seed": 141876, "graded_at": "2026-11-26T01:40:00Z",
-         "details": {"evidence": "...", "margin": 1.9, "speed": [...], "timeline": [...],
-                     "threads": 1, "warning": "..."}}
-      ],
+      "exercises": [...],               # one entry per exercise: lab.grading.result.Outcome
       "digest": "hmac-sha256:..."       # over everything above, keyed by the grader
     }
+
+Version 2 (the lab's evidence: ``evidence``, ``measures``, ``calls``, ``lab``) replaced
+version 1's loose ``details``; a version 1 file is not read back (it is graded afresh).
 
 ``reports/`` keeps every exercise's last result: a grading of some exercises (``make check
 EX=06``) is merged into the ``grade.json`` already there (same ``target``, digest valid):
 its exercises replace theirs, the others stay as they were. ``seed`` at the top is the
 latest grading's; each exercise has its own ``seed`` and ``graded_at`` (UTC, ISO 8601);
-``points``/``max_points`` count every exercise in the file. The version stays 1: the
-per-exercise ``seed``/``graded_at`` fields are additions, nothing changed meaning.
+``points``/``max_points`` count every exercise in the file.
 The grader writes it last, atomically, after every process of the exercises was stopped.
 ``digest`` is an HMAC with a key kept in the lab's state dir (``.lab/grader.key``): a report
 edited by hand, or by a process the learner left, no longer verifies
@@ -46,29 +39,29 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from lab.exercises import find
-from lab.grading.contract import Kind, Outcome, Status
+from lab.grading.contract import GradeFailure
+from lab.grading.result import FailureKind, Measure, Outcome, Status
 from lab.grading.target import Target
-from lab.i18n import t
+from lab.i18n import localized, t, unit
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 MARKS = {Status.PASSED: "mark.pass", Status.FAILED: "mark.fail", Status.NOT_STARTED: "mark.todo"}
 
 
 def outcome_line(o: Outcome) -> str:
     """One line (plus an indented explanation when it failed)."""
-    mark = t("mark.lab") if o.kind is Kind.LAB_ERROR else t(MARKS[o.status])
+    mark = t("mark.lab") if o.kind is FailureKind.LAB_ERROR else t(MARKS[o.status])
     head = f"  {mark}  {o.number} {o.title}"
-    warning = (
-        "\n        " + t("report.warning", text=o.details["warning"])
-        if o.details.get("warning")
-        else ""
-    )
+    warning = "\n        " + t("report.warning", text=o.warning) if o.warning else ""
     if o.status is Status.PASSED:
-        measured = o.details.get("evidence")
+        measured = o.evidence
         seconds = t("report.seconds", seconds=o.seconds)
-        return f"{head}: {measured}{warning}" if measured else f"{head}  {seconds}{warning}"
+        notes = "".join("\n" + textwrap.indent(n, " " * 8) for n in o.notes)
+        line = f"{head}: {measured}" if measured else f"{head}  {seconds}"
+        return line + notes + warning
     first, _, rest = o.reason.partition("\n")
     if o.status is Status.NOT_STARTED:
         return f"{head}: {first}{warning}"
@@ -85,14 +78,18 @@ def summary(outcomes: list[Outcome], target: Target) -> str:
 
     done = sum(o.status is Status.PASSED for o in outcomes)
     total = len(outcomes)
-    lines = [t("summary.done", done=done, total=total)]
+    if total == 1:  # one exercise: where the learner stands overall, not "1/1"
+        overall = progress.done_count(progress.load(target.where))
+        lines = [t("progress.bar", done=overall, total=len(progress.all_exercises()))]
+    else:
+        lines = [t("summary.done", done=done, total=total)]
     todo = next((o for o in outcomes if o.status is not Status.PASSED), None)
     if todo is None:
         lines.append(t("summary.all_pass") if total else t("summary.nothing"))
         after = find(outcomes[-1].slug) if total == 1 else None
         following = progress.next_exercise(target.where, after) if total else None
         if following is not None and total < len(progress.all_exercises()):
-            title = following.title.vi if progress.lang() == "vi" else following.title.en
+            title = localized(following.title)
             lines.append(
                 t(
                     "summary.next_after_pass",
@@ -103,7 +100,7 @@ def summary(outcomes: list[Outcome], target: Target) -> str:
             )
         elif total and following is None:
             lines.append(t("progress.all_done", total=len(progress.all_exercises())))
-    elif any(o.kind is Kind.LAB_ERROR for o in outcomes):
+    elif any(o.kind is FailureKind.LAB_ERROR for o in outcomes):
         lines.append(t("summary.next_lab"))
     else:
         key = "summary.next_finish" if todo.status is Status.NOT_STARTED else "summary.next_fix"
@@ -117,22 +114,11 @@ def write_json(
     """The report of one grading (format in the module docstring), written atomically,
     merged into the report already there (see ``merged``)."""
     graded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    fresh = [
-        {
-            "number": o.number,
-            "stem": o.slug,
-            "title": o.title,
-            "status": str(o.status),
-            "points": int(o.status is Status.PASSED),
-            "kind": str(o.kind) if o.kind else None,
-            "reason": o.reason,
-            "seconds": o.seconds,
-            "seed": seed,
-            "graded_at": graded_at,
-            "details": {k: v for k, v in o.details.items() if k != "traceback"},
-        }
-        for o in outcomes
-    ]
+    fresh = []
+    for o in outcomes:
+        entry = o.to_json()
+        entry["seed"], entry["graded_at"] = o.seed if o.seed is not None else seed, graded_at
+        fresh.append(entry)
     exercises = merged(path, target.where.rstrip("/"), fresh)
     data = {
         "version": REPORT_VERSION,
@@ -148,6 +134,85 @@ def write_json(
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
     tmp.replace(path)
+
+
+def read(path: Path) -> list[Outcome] | None:
+    """The outcomes of the report at ``path`` (None: missing, unreadable, another version)."""
+    try:
+        data = json.loads(Path(path).read_text())
+        if not isinstance(data, dict) or data.get("version") != REPORT_VERSION:
+            return None
+        return [Outcome.from_json(e) for e in data["exercises"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# -- what a line says ---------------------------------------------------------------------
+def evidence_line(measures: list[Measure]) -> str:
+    """What was measured, in one line: "httpbin saw 17 requests, 17 at once; 0.82 s (floor
+    0.80 s)"; empty when the exercise measured nothing."""
+    parts = []
+    flight = next((m for m in measures if m.rule == "in flight"), None)
+    if flight is not None:
+        if flight.by == "process":  # no lab server sees these: the calls themselves
+            text = t("speed.evidence_plain", n=flight.units, unit=unit(flight.unit),
+                     at_once=flight.at_once)  # fmt: skip
+        else:
+            text = t("speed.evidence_units", who=_who(flight.by), n=flight.units,
+                     unit=unit(flight.unit), at_once=flight.at_once)  # fmt: skip
+        if flight.calls is not None and flight.calls_at_once != flight.at_once:
+            text += " " + t("speed.evidence_calls", n=flight.calls, at_once=flight.calls_at_once)
+        parts.append(text)
+    speed = next((m for m in measures if m.rule == "speed"), None)
+    if speed is not None and speed.elapsed is not None and speed.floor is not None:
+        parts.append(t("speed.evidence_time", elapsed=speed.elapsed, floor=speed.floor))
+    return "; ".join(parts)
+
+
+def _who(by: str) -> str:
+    return {
+        "httpbin": t("seen.httpbin"),
+        "dns": t("seen.dns"),
+        "grader": t("seen.grader_clients"),
+        "process": t("seen.process"),
+    }.get(by, t("seen.grader"))
+
+
+def explain(failure: GradeFailure, outcome: Outcome) -> str:
+    """The failure's reason, the pictures (what the lab saw, the calls), the likely cause."""
+    from lab.grading.bars import pictures
+    from lab.grading.rules import PARTLY_CONCURRENT_HINT, SEQUENTIAL_HINT, max_overlap
+
+    parts = [failure.reason]
+    if picture := pictures(outcome):
+        parts.append(picture)
+    suggestion = failure.suggestion
+    if not suggestion and failure.kind == FailureKind.SLOW:
+        lanes = outcome.lab or outcome.calls
+        alone = not lanes or max_overlap(lanes) <= 1
+        suggestion = t(SEQUENTIAL_HINT if alone else PARTLY_CONCURRENT_HINT)
+    if suggestion:
+        parts.append(t("speed.likely", text=suggestion))
+    return "\n".join(parts)
+
+
+def blocked_line(blocks: list[dict[str, Any]]) -> str:
+    """The longest block of the event loop as one sentence (plus how many there were)."""
+    if not blocks:
+        return ""
+    worst = max(blocks, key=lambda b: b["seconds"])
+    text = t(
+        "blocked",
+        seconds=worst["seconds"],
+        file=worst["file"],
+        line=worst["line"],
+        call=worst["call"],
+        why=t(f"blocked.{worst['cause']}"),
+    )
+    if len(blocks) > 1:
+        total = sum(b["seconds"] for b in blocks)
+        text += " " + t("blocked.more", n=len(blocks), total=total)
+    return text
 
 
 def merged(path: Path, target: str, fresh: list[dict]) -> list[dict]:

@@ -1,5 +1,6 @@
 """The exercises as the dashboard and the static report show them: the manifest's list
-(lab.exercises) joined with each one's last result from ``grade.json`` (version 1)."""
+(lab.exercises) joined with each one's last result from ``grade.json`` (read as
+lab.grading.result.Outcome)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 from lab.exercises import all_exercises
 from lab.grading.report import REPORT_VERSION
-from lab.ui.svg import floor_of, timeline_svg
+from lab.grading.result import Bar, Outcome
+from lab.ui.svg import timeline_svg
 
 
 def load_report(path: Path) -> dict[str, Any] | None:
@@ -37,21 +39,32 @@ def results_by_number(report: dict[str, Any] | None) -> dict[str, dict[str, Any]
 
 
 def result_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What the page needs of one result: status, reason, evidence and the timeline's SVG."""
-    raw = result.get("details")
-    details: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    listed = details.get("timeline")
-    timeline: list[dict] = listed if isinstance(listed, list) else []
+    """What the page needs of one result: status, reason, evidence, and the SVG of what the
+    lab saw beside the learner's calls."""
+    try:
+        o = Outcome.from_json(result)
+    except (KeyError, TypeError, ValueError):
+        return {"status": result.get("status"), "kind": result.get("kind"), "reason": "",
+                "seconds": None, "evidence": "", "lanes": 0, "floor": None, "svg": ""}  # fmt: skip
+    svg = "".join(
+        timeline_svg(_dicts(bars), o.floor, lang, caption)
+        for bars, caption in ((o.lab, "lab_saw"), (o.calls, "your_calls"))
+        if bars
+    )
     return {
-        "status": result.get("status"),
-        "kind": result.get("kind"),
-        "reason": result.get("reason") or "",
-        "seconds": result.get("seconds"),
-        "evidence": details.get("evidence") or "",
-        "lanes": len(timeline),
-        "floor": floor_of(details),
-        "svg": timeline_svg(timeline, floor_of(details), lang) if timeline else "",
+        "status": str(o.status),
+        "kind": str(o.kind) if o.kind else None,
+        "reason": o.reason,
+        "seconds": o.seconds,
+        "evidence": o.evidence,
+        "lanes": len(o.lab) or len(o.calls),
+        "floor": o.floor,
+        "svg": svg,
     }
+
+
+def _dicts(bars: list[Bar]) -> list[dict]:
+    return [b.to_json() for b in bars]
 
 
 def exercises_view(results: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:

@@ -51,8 +51,11 @@ def in_flight(entries: list[dict], end: float) -> list[tuple[float, int]]:
     return steps
 
 
-def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "en") -> str:
-    """The SVG markup (a string) for ``entries`` ({label, start, end} in seconds)."""
+def timeline_svg(
+    entries: list[dict], floor: float | None = None, lang: str = "en", caption: str = ""
+) -> str:
+    """The SVG markup (a string) for ``entries`` ({label, start, end} in seconds), under
+    ``caption`` (a ui text id: whose lanes these are)."""
     entries = sorted(
         (e for e in entries if isinstance(e, dict) and e.get("start") is not None),
         key=lambda e: float(e["start"]),
@@ -78,6 +81,11 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
         f'role="img" font-family="system-ui, sans-serif" font-size="11">'
     ]
+    if caption:
+        out.append(
+            f'<text x="4" y="{lanes_top - 8}" font-weight="bold" fill="#222">'
+            f'<tspan data-i18n="{caption}">{text(caption, lang)}</tspan></text>'
+        )
     # time axis: ticks and grid lines across lanes and the in-flight chart
     step = _nice_step(end)
     t = 0.0
@@ -98,7 +106,7 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
         unfinished = e.get("end") is None
         x0, x1 = x(float(e["start"])), x(end if unfinished else stop)
         label = escape(str(e.get("label", "")))
-        colour = "#d9822b" if unfinished else "#3a7bd5"
+        colour = "#d9822b" if unfinished else "#2e8b57" if e.get("via") else "#3a7bd5"
         out.append(
             f'<rect class="lane" x="{x0:.1f}" y="{y + 1:.1f}" width="{max(1.5, x1 - x0):.1f}" '
             f'height="{max(1.0, lane_h - 2):.1f}" rx="2" fill="{colour}">'
@@ -153,12 +161,3 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
     )
     out.append("</svg>")
     return "".join(out)
-
-
-def floor_of(details: dict) -> float | None:
-    """``details.speed[0].floor`` when the exercise recorded one."""
-    try:
-        value = details["speed"][0]["floor"]
-        return float(value) if value is not None else None
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None

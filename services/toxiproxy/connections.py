@@ -9,7 +9,7 @@ filled in while it lives::
     {"seq": 12, "proxy": "httpbin", "listen": "127.0.0.1:8080",
      "client": "127.0.0.1:50312", "upstream": "127.0.0.1:8082",
      "upstream_local": "127.0.0.1:41877",
-     "opened": 1764118800.1201, "closed": 1764118800.9113,
+     "opened": 1764118800.1201, "client_left": 1764118800.9104, "closed": 1764118800.9113,
      "exchanges": [[1764118800.1207, 1764118800.3711], [1764118800.4012, null]],
      "more_exchanges": 0}
 
@@ -21,7 +21,9 @@ filled in while it lives::
   first bytes from the client were read after the previous answer, ``answered`` when the
   last bytes towards the client were sent so far (null: nothing answered yet). At most
   ``MAX_EXCHANGES`` are listed; ``more_exchanges`` counts the rest.
-- ``opened``/``closed``: ``time.time()`` (``closed`` null while the connection lives).
+- ``opened``/``closed``: ``time.time()`` (``closed`` null while the connection lives);
+  ``client_left``: when the client closed or reset its side (null: it has not), which can
+  be long before the connection closes (an answer held by a latency toxic still pending).
 
 ``GET /lab/links?since=SEQ[&limit=N]`` reads it (the same paging as httpbin's
 ``/lab/record``: ``next``, ``dropped``, ``instance``, ...); ``GET /lab/upstream/PORT``
@@ -65,6 +67,7 @@ class Connections:
                 "upstream": proxy.upstream,
                 "upstream_local": None,
                 "opened": time.time(),
+                "client_left": None,
                 "closed": None,
                 "exchanges": [],
                 "more_exchanges": 0,

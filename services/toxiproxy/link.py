@@ -121,8 +121,12 @@ class Pipe:
                     continue
                 self._enqueue((chunk if buf is None else bytes(chunk), time.monotonic()))
         except OSError:
+            if asks:  # the client reset its connection
+                link.client_left()
             self.link.close()
             return
+        if asks:  # the client closed its side (it may still read an answer)
+            link.client_left()
         if self.pending or chain:
             self._enqueue(_EOF)
         else:
@@ -250,6 +254,11 @@ class Link:
             exchanges.append([time.time(), None])
         else:
             entry["more_exchanges"] += 1
+
+    def client_left(self) -> None:
+        """The client closed or reset its side of the connection."""
+        if self.entry is not None and self.entry["client_left"] is None:
+            self.entry["client_left"] = time.time()
 
     def answered(self) -> None:
         """Bytes sent to the client: the current exchange's answer, so far."""

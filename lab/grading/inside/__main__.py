@@ -1,15 +1,21 @@
 """Runs one exercise in a fresh Python process: the learner's module first, then its check.
 
-    python -m lab.grading.runner --file solutions/ex06_parallel_http.py \\
-        --check lab.checks.ex06_parallel_http   < {"case": {...}, "fd": N, "token": "..."}
+    python -m lab.grading.inside --file solutions/ex06_parallel_http.py \
+        --check lab.checks.ex06_parallel_http [--switches]
+        < {"case": {...}, "fd": N, "word_fd": M, "token": "..."}
 
-The harness starts this with the lab's ``LAB_*`` variables in the environment, in its own
-process group, and kills the group when the exercise's time limit is up. Order matters: the
-learner's module is imported before anything that could import socket, ssl or requests, so
-that its ``monkey.patch_all()`` really comes first (this file imports only lightweight
-standard-library modules at the top).
+The grader (lab.grading.process) starts this with the lab's ``LAB_*`` variables in the
+environment, in its own process group, and kills the group when the exercise's time limit
+is up; it may start it early and hand the case over later. Order matters:
 
-The result is one object, sent on the grader's channel (lab.grading.channel) as "result":
+1. stdin is read to the end (the case and the grader's channel: nothing of them is left in
+   argv, the environment or a file);
+2. no new process may be created from here on (lab.grading.inside.noprocs);
+3. the learner's module is imported before anything that could import socket, ssl or
+   requests, so that its ``monkey.patch_all()`` really comes first (this file imports only
+   light standard-library modules at the top);
+4. the check's ``run`` calls the learner's code (``timed`` marks the call);
+5. one "result" goes back on the channel:
 
 - ``{"status": "ok", "observed": {...}}``: what the check's ``run`` returned;
 - ``{"status": "not-done", "reason": "..."}``: a TODO still raises NotImplementedError;
@@ -17,7 +23,7 @@ The result is one object, sent on the grader's channel (lab.grading.channel) as 
   "suggestion": "..."}``: a GradeFailure raised inside ``run``, or any other exception
   (kind "crash", reason = the exception and the last frames of the learner's traceback).
 
-Nothing is sent when the process dies or is killed; the harness reports that itself.
+Nothing is sent when the process dies or is killed; the grader reports that itself.
 """
 
 import argparse
@@ -30,13 +36,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from lab.grading import blocking, channel  # these import the standard library only
 from lab.grading.contract import GradeFailure
+from lab.grading.inside import channel, noprocs, watchdog  # the standard library only
 from lab.i18n import lang, t
 
 # Frames from these files are the grader's, not the learner's: left out of tracebacks.
 _OWN_DIRS = tuple(
-    str(Path(__file__).resolve().parent.parent / d) + os.sep for d in ("grading", "checks")
+    str(Path(__file__).resolve().parents[2] / d) + os.sep for d in ("grading", "checks")
 )
 TRACEBACK_FRAMES = 5
 
@@ -125,14 +131,52 @@ def import_file(path: str):
     return module
 
 
-def grade(file: str, check_module: str, case: dict) -> dict:
-    """Import and run; every outcome becomes a JSON-ready dict (see the module docstring)."""
+# Modules that open connections and keep parts of socket as they were when imported (ssl's
+# SSLSocket subclasses socket.socket): imported before gevent's patch, they may block. A
+# plain ``import socket`` before the patch is harmless (the module itself is patched).
+_NETWORK = ("ssl", "http.client", "urllib.request", "urllib3", "requests")
+
+
+class _ImportLog:
+    """A meta path finder that finds nothing and notes every module imported, in order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, name, path, target=None):
+        self.names.append(name)
+        return None
+
+    def late_patch(self) -> list[str]:
+        """The network modules imported before gevent's socket was (which patch_all() and
+        ``from gevent import socket`` import): empty when the patch came first or never."""
+        if "gevent.socket" not in self.names:
+            return []
+        before = self.names[: self.names.index("gevent.socket")]
+        return [name for name in _NETWORK if name in before]
+
+
+def import_logged(file: str) -> tuple[object, list[str]]:
+    """The learner's module, and the network modules it imported before patching."""
+    log = _ImportLog()
+    sys.meta_path.insert(0, log)
     try:
         module = import_file(file)
+    finally:
+        sys.meta_path.remove(log)
+    return module, log.late_patch()
+
+
+def grade(file: str, check_module: str, case: dict, switches: bool = False) -> dict:
+    """Import and run; every outcome becomes a JSON-ready dict (see the module docstring).
+    ``switches``: record every greenlet switch (the greenlet exercises)."""
+    late: list[str] = []
+    try:
+        module, late = import_logged(file)
         check = importlib.import_module(check_module)
         recorder = None
-        if re.search(r"\.ex0[123]_", check_module):  # the greenlet exercises: every switch
-            from lab.grading.switches import Recorder
+        if switches:
+            from lab.grading.inside.switches import Recorder
 
             recorder = Recorder(module)
             recorder.start()
@@ -150,7 +194,6 @@ def grade(file: str, check_module: str, case: dict) -> dict:
                 "status": "failed",
                 "kind": exc.kind,
                 "reason": exc.reason,
-                "timeline": exc.timeline,
                 "suggestion": exc.suggestion,
             }
         return _crash(exc)
@@ -158,7 +201,7 @@ def grade(file: str, check_module: str, case: dict) -> dict:
         if isinstance(exc, KeyboardInterrupt):
             raise
         return _crash(exc)
-    return {"status": "ok", "observed": observed}
+    return {"status": "ok", "observed": observed, "late_patch": late}
 
 
 def _crash(exc: BaseException) -> dict:
@@ -174,13 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", required=True, help="the learner's exercise file")
     parser.add_argument("--check", required=True, help="e.g. lab.checks.ex06_parallel_http")
+    parser.add_argument("--switches", action="store_true", help="record greenlet switches")
     args = parser.parse_args(argv)
-    # The case and the grader's channel come on stdin, read to the end before the learner's
-    # module is imported: nothing of them is left in argv, the environment or a file.
-    handover = json.loads(sys.stdin.read())
-    channel.connect(handover["fd"], handover["token"])
-    blocking.LEARNER_DIR = os.path.dirname(os.path.abspath(args.file))
-    result = grade(args.file, args.check, handover["case"])
+    handover = json.loads(sys.stdin.read() or "null")
+    if not isinstance(handover, dict):  # the grader gave up before handing over: nothing to do
+        os._exit(0)
+    channel.connect(handover["fd"], handover["token"], handover.get("word_fd"))
+    channel.send("ready", forbidden=noprocs.forbid())
+    watchdog.LEARNER_DIR = os.path.dirname(os.path.abspath(args.file))
+    result = grade(args.file, args.check, handover["case"], args.switches)
     try:
         channel.send("result", result=result)
     except (TypeError, ValueError) as exc:

@@ -1,38 +1,35 @@
-"""The grader's own line from the learner's process back to the grader, timed by the grader.
+"""The learner's process's end of the grader's channel: events out, the grader's word back.
 
-The runner sends events (the learner's call began or ended, a unit of work started or
-finished, the final result) as JSON lines on a pipe the grader opened; the grader stamps each
-line with its *own* clock as it arrives. Elapsed times and timelines therefore come from the
-grader's process: replacing ``time.perf_counter`` (or any clock) in the learner's process
-changes nothing.
+The runner sends events on a pipe the grader opened (the learner's call began or ended, a
+unit of work started or finished, the final result); the grader stamps each line with its
+*own* clock as it arrives (lab.grading.events), so replacing ``time.perf_counter`` in the
+learner's process changes no time the grader measures. Nothing about the pipes is in argv
+or the environment: their descriptors and a random token come over stdin, which the runner
+reads to the end before the learner's module is imported.
 
-Nothing about the pipe is in the learner's argv or environment: the grader hands its file
-descriptor and a random token over stdin, which the runner reads to the end before the
-learner's module is imported. Lines without the token are ignored. (Code in the same
-process can always find a descriptor it is determined to find; what it cannot forge is what
-the lab's servers saw, which the checks compare against. See the README.)
+After each "end" the runner waits for the grader's word on a second pipe (``wait``): while
+the learner's process stands still, the grader looks at what it holds (its sockets to the
+lab, answers nobody read). Code in this process can always find the descriptors; what it
+cannot forge is what the lab's servers saw, and the grader judges from that.
 
-Runner side: ``connect(fd, token)`` once, then ``send(event, **data)``.
-Grader side: ``Listener`` reads the pipe in a thread; ``events`` is a list of ``Event``.
+Only modules gevent does not patch are imported here: the runner imports this before the
+learner's module (which may monkey-patch).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
-# The runner imports this module before the learner's (which may monkey-patch): only modules
-# gevent does not patch are imported at the top; ``threading`` only on the grader's side.
-
 _send = None  # set by connect(): a closure holding the descriptor and the token
+_word_fd: int | None = None
 
 
-def connect(fd: int, token: str) -> None:
-    """Runner side: events from now on go to ``fd``, signed with ``token``."""
-    global _send
+def connect(fd: int, token: str, word_fd: int | None = None) -> None:
+    """Events from now on go to ``fd``, signed with ``token``; the grader answers on
+    ``word_fd``."""
+    global _send, _word_fd
 
     def send(event: str, data: dict[str, Any]) -> None:
         line = json.dumps({"k": token, "e": event, **data}, separators=(",", ":")) + "\n"
@@ -40,7 +37,7 @@ def connect(fd: int, token: str) -> None:
         while payload:  # one os.write is atomic up to PIPE_BUF; results can be longer
             payload = payload[os.write(fd, payload) :]
 
-    _send = send
+    _send, _word_fd = send, word_fd
 
 
 def send(event: str, **data: Any) -> None:
@@ -49,51 +46,19 @@ def send(event: str, **data: Any) -> None:
         _send(event, data)
 
 
-@dataclass
-class Event:
-    """One line from the runner, stamped with the grader's clock on arrival."""
+def wait(cooperative: bool = False) -> bytes:
+    """The grader's next word (one byte; b"" when there is no grader or it is gone).
 
-    at: float  # time.monotonic() in the grader's process
-    name: str
-    data: dict[str, Any]
+    By default the whole process waits in a plain ``os.read``: no greenlet runs meanwhile,
+    so nothing the learner left running can tidy up while the grader looks. With
+    ``cooperative`` the wait lets gevent's loop run (a server the grader is talking to)."""
+    if _word_fd is None:
+        return b""
+    if cooperative:
+        from gevent.socket import wait_read
 
-
-@dataclass
-class Listener:
-    """Grader side: the read end of the pipe, read by a thread until the writer closes it."""
-
-    fd: int
-    token: str
-    events: list[Event] = field(default_factory=list)
-    _thread: Any = None
-
-    def start(self) -> None:
-        import threading
-
-        self._thread = threading.Thread(target=self._read, name="grader-channel", daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        with os.fdopen(self.fd, "rb", buffering=0) as pipe:
-            pending = b""
-            while chunk := pipe.read(65536):
-                at = time.monotonic()
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    self._take(at, line)
-
-    def _take(self, at: float, line: bytes) -> None:
-        try:
-            data = json.loads(line)
-        except ValueError:
-            return
-        if isinstance(data, dict) and data.pop("k", None) == self.token:
-            self.events.append(Event(at, str(data.pop("e", "")), data))
-
-    def join(self, timeout: float = 5.0) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def first(self, name: str) -> Event | None:
-        return next((e for e in self.events if e.name == name), None)
+        wait_read(_word_fd)
+    try:
+        return os.read(_word_fd, 1)
+    except OSError:
+        return b""

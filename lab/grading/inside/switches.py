@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from lab.grading import channel
+from lab.grading.inside import channel
 
 MAX_SWITCHES = 400
 

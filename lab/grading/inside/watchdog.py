@@ -1,4 +1,4 @@
-"""The blocked-loop detector: names the learner's line that kept gevent's event loop from
+"""The blocked-loop detector (in the learner's process): names the learner's line that kept gevent's event loop from
 running for more than ``THRESHOLD_S`` (50 ms) while a gevent exercise (04-11) is timed.
 
 How it works, without a thread (the grader fails OS threads it sees during the timed call,
@@ -27,7 +27,8 @@ fail every exercise; this needs none):
 ``LAB_BLOCKED_LOOP=off`` in the grader's environment turns the detector off (to compare).
 
 Each block is sent to the grader at once on the channel (``blocked`` events, at most
-``MAX_SENT``); the harness shows them on a FAIL and ``gevent-lab trace`` always.
+``MAX_SENT``); the grader shows them on a FAIL (lab.grading.report.blocked_line) and
+``gevent-lab trace`` always.
 Timing here uses the learner process's clock: changing it can hide a block, never make one.
 """
 
@@ -40,7 +41,7 @@ import sys
 import time
 from typing import Any
 
-from lab.grading import channel
+from lab.grading.inside import channel
 
 THRESHOLD_S = 0.05  # the alarm: the loop has not run for this long
 REPORT_S = 0.1  # a block is recorded when it lasted this long (see below)
@@ -52,7 +53,7 @@ LEARNER_DIR = ""  # set by the runner: the folder of the learner's exercise file
 
 
 class Watchdog:
-    """Started around the learner's timed call (lab.checks._common.timed)."""
+    """Started around the learner's timed call (lab.grading.inside.timed)."""
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, Any]] = []
@@ -145,24 +146,3 @@ def where(frame: Any) -> dict[str, Any] | None:
         "call": call,
         "cause": cause,
     }
-
-
-def describe(blocks: list[dict[str, Any]]) -> str:
-    """The longest block as one sentence (plus how many there were), for a FAIL."""
-    from lab.i18n import t
-
-    if not blocks:
-        return ""
-    worst = max(blocks, key=lambda b: b["seconds"])
-    text = t(
-        "blocked",
-        seconds=worst["seconds"],
-        file=worst["file"],
-        line=worst["line"],
-        call=worst["call"],
-        why=t(f"blocked.{worst['cause']}"),
-    )
-    if len(blocks) > 1:
-        total = sum(b["seconds"] for b in blocks)
-        text += " " + t("blocked.more", n=len(blocks), total=total)
-    return text
