@@ -60,28 +60,25 @@ def verify(ctx, case, observed, seen):
     if called != sorted(labels):
         raise GradeFailure(t("ex04.calls", called=called))
     steps = [n for _, n in tasks]
-    measures = [
-        rules.require_in_flight(
-            call.units,
-            len(tasks),
-            "countdowns",
-            t("speed.all_at_once", n=len(tasks)),
-            suggestion=t("ex04.suggest_spawn"),
-        )
-    ]
-    measures.append(
-        rules.require_concurrent(
-            call.elapsed,
-            units=len(tasks),
-            unit_cost=sum(steps) * delay / len(tasks),
-            sequential=sum(steps) * delay,
-            floor=max(steps) * delay,
-            lanes=call.units,
-            suggestion=t("ex04.suggest"),
-            what="countdowns",
-            by="grader",
-        )
+    speed = rules.require_concurrent(
+        call.elapsed,
+        units=len(tasks),
+        unit_cost=sum(steps) * delay / len(tasks),
+        sequential=sum(steps) * delay,
+        floor=max(steps) * delay,
+        lanes=call.units,
+        suggestion=t("ex04.suggest"),
+        what="countdowns",
+        by="grader",
     )
+    in_flight = rules.require_in_flight(
+        call.units,
+        len(tasks),
+        "countdowns",
+        t("speed.all_at_once", n=len(tasks)),
+        suggestion=t("ex04.suggest_spawn"),
+    )
+    measures = [in_flight, speed]
     # Everyone prints its first number before anyone's sleep is over: the lines interleave.
     firsts = {f"{label}: {n}" for label, n in tasks}
     head = set(lines[: len(tasks)])

@@ -91,17 +91,7 @@ def verify(ctx, case, observed, seen):
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]
     largest = max(spec["size"] for spec in files.values())
-    measures = [
-        rules.require_in_flight(
-            lanes,
-            len(files),
-            "downloads",
-            t("speed.all_at_once", n=len(files)),
-            calls=call.units,
-            suggestion=t("ex05.suggest_spawn"),
-        )
-    ]
-    measures += rules.require_fast_enough(
+    measures = rules.require_fast_enough(
         lanes,
         call.elapsed,
         units=len(files),
@@ -111,4 +101,12 @@ def verify(ctx, case, observed, seen):
         suggestion=t("ex05.suggest"),
         what="downloads",
     )
-    return measures
+    in_flight = rules.require_in_flight(
+        lanes,
+        len(files),
+        "downloads",
+        t("speed.all_at_once", n=len(files)),
+        calls=call.units,
+        suggestion=t("ex05.suggest_spawn"),
+    )
+    return [in_flight, *measures]

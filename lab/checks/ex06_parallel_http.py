@@ -105,17 +105,7 @@ def verify(ctx, case, observed, seen):
     # Every request that waits on the network (all but the refused one, which no server
     # sees) must have been outstanding at the lab together.
     waiting = len(proxied) + len(slow)
-    measures = [
-        rules.require_in_flight(
-            lanes,
-            waiting,
-            "requests",
-            t("speed.all_at_once", n=waiting),
-            calls=[u for u in call.units if u.label != REFUSED_PATH],
-            suggestion=t("ex06.suggest"),
-        )
-    ]
-    measures += rules.require_fast_enough(
+    measures = rules.require_fast_enough(
         lanes,
         call.elapsed,
         units=len(urls) - 2,
@@ -125,7 +115,15 @@ def verify(ctx, case, observed, seen):
         suggestion=t("ex06.suggest"),
         what="requests",
     )
-    return measures
+    in_flight = rules.require_in_flight(
+        lanes,
+        waiting,
+        "requests",
+        t("speed.all_at_once", n=waiting),
+        calls=[u for u in call.units if u.label != REFUSED_PATH],
+        suggestion=t("ex06.suggest"),
+    )
+    return [in_flight, *measures]
 
 
 def learner_frames(exc: BaseException, learner_file: str) -> str:

@@ -224,22 +224,21 @@ def check_consumers_share(scenario: dict, got: dict, span) -> list:
         raise GradeFailure(
             t("ex08.one_consumer", name=scenario["name"], n=len(names), c=c), kind="slow"
         )
-    return [
-        rules.require_in_flight(
-            span.units,
-            c,
-            "items being processed",
-            t("ex08.asked", c=c),
-            suggestion=t("ex08.suggest_spawn", c=c),
-        ),
-        rules.require_concurrent(
-            span.elapsed,
-            units=n,
-            unit_cost=d,
-            floor=-(-n // c) * d,
-            lanes=span.units,
-            suggestion=t("ex08.suggest_slow", c=c),
-            what="items being processed",
-            by="grader",
-        ),
-    ]
+    speed = rules.require_concurrent(
+        span.elapsed,
+        units=n,
+        unit_cost=d,
+        floor=-(-n // c) * d,
+        lanes=span.units,
+        suggestion=t("ex08.suggest_slow", c=c),
+        what="items being processed",
+        by="grader",
+    )
+    in_flight = rules.require_in_flight(
+        span.units,
+        c,
+        "items being processed",
+        t("ex08.asked", c=c),
+        suggestion=t("ex08.suggest_spawn", c=c),
+    )
+    return [in_flight, speed]

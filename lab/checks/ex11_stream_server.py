@@ -153,28 +153,25 @@ def verify(ctx, case, observed, seen):
     elapsed = max(a for c in clients for _, a in c["times"]) - min(
         s for c in clients for s, _ in c["times"]
     )
-    measures = [
-        rules.require_in_flight(
-            served,
-            len(case["clients"]),
-            "clients served",
-            t("speed.all_at_once", n=len(case["clients"])),
-            calls=call.units,
-            suggestion=t("ex11.suggest"),
-        )
-    ]
-    measures.append(
-        rules.require_concurrent(
-            elapsed,
-            units=CLIENTS * REQUESTS,
-            unit_cost=case["delay"],
-            floor=per_client,
-            lanes=served,
-            suggestion=t("ex11.suggest"),
-            what="clients served",
-            by="grader",
-        )
+    speed = rules.require_concurrent(
+        elapsed,
+        units=CLIENTS * REQUESTS,
+        unit_cost=case["delay"],
+        floor=per_client,
+        lanes=served,
+        suggestion=t("ex11.suggest"),
+        what="clients served",
+        by="grader",
     )
+    in_flight = rules.require_in_flight(
+        served,
+        len(case["clients"]),
+        "clients served",
+        t("speed.all_at_once", n=len(case["clients"])),
+        calls=call.units,
+        suggestion=t("ex11.suggest"),
+    )
+    measures = [in_flight, speed]
     return measures
 
 

@@ -160,7 +160,7 @@ def evidence_line(measures: list[Measure]) -> str:
         else:
             text = t("speed.evidence_units", who=_who(flight.by), n=flight.units,
                      unit=unit(flight.unit), at_once=flight.at_once)  # fmt: skip
-        if flight.calls is not None and flight.calls_at_once != flight.at_once:
+        if flight.calls and flight.calls_at_once != flight.at_once:
             text += " " + t("speed.evidence_calls", n=flight.calls, at_once=flight.calls_at_once)
         parts.append(text)
     speed = next((m for m in measures if m.rule == "speed"), None)

@@ -124,7 +124,7 @@ def _source(lanes: Sequence[Any]) -> str:
 
 def _calls_said(m: Measure) -> str:
     """ " (your process had 17 calls running at once)" when that differs from the lab."""
-    if m.calls_at_once is None or m.calls_at_once == m.at_once:
+    if not m.calls or m.calls_at_once is None or m.calls_at_once <= m.at_once:
         return ""
     return " " + t("speed.calls_said", n=m.calls_at_once, lab=m.at_once)
 

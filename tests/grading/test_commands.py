@@ -180,7 +180,7 @@ def test_a_folder_outside_the_repository_is_graded(tmp_path):
     assert not loaded.exists()
     assert f"Grading {folder}/" in proc.stdout and "2/2 done." in proc.stdout
     report = json.loads((tmp_path / "grade.json").read_text())
-    assert report["version"] == 1 and report["target"] == str(folder)
+    assert report["version"] == 2 and report["target"] == str(folder)
     assert [e["stem"] for e in report["exercises"]] == [
         "ex01_greenlet_switch",
         "ex03_greenlet_generator",

@@ -54,15 +54,18 @@ def test_a_killed_grader_leaves_nothing_and_the_next_one_repairs(lab_cfg):
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        assert wait_for(lambda: running("lab.grading.runner", "fixtures/hangs")), (
+        assert wait_for(lambda: running("lab.grading.inside", "fixtures/hangs")), (
             "the exercise never started"
         )
-        assert lab.snapshot_toxics() != before, "the grader's latency is not in place"
+        # the exercise's process starts while the grader sets the lab up: wait for both
+        assert wait_for(lambda: lab.snapshot_toxics() != before), (
+            "the grader's latency is not in place"
+        )
         assert servers_of(grader.pid), "ex06 runs with the grader's own Toxiproxy"
     finally:
         grader.send_signal(signal.SIGKILL)
         grader.wait()
-    assert wait_for(lambda: not running("lab.grading.runner", "fixtures/hangs"), 10), (
+    assert wait_for(lambda: not running("lab.grading.inside", "fixtures/hangs"), 10), (
         "the exercise outlived its grader"
     )
     assert wait_for(lambda: not servers_of(grader.pid), 10), "its Toxiproxy outlived it"
@@ -89,15 +92,15 @@ def test_a_hung_up_grader_puts_the_lab_back_before_it_exits(lab_cfg):
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        assert wait_for(lambda: running("lab.grading.runner", "fixtures/hangs"))
-        assert lab.snapshot_toxics() != before
+        assert wait_for(lambda: running("lab.grading.inside", "fixtures/hangs"))
+        assert wait_for(lambda: lab.snapshot_toxics() != before)
         grader.send_signal(signal.SIGHUP)
         grader.wait(timeout=60)
     finally:
         if grader.poll() is None:
             grader.kill()
             grader.wait()
-    assert not running("lab.grading.runner", "fixtures/hangs")
+    assert not running("lab.grading.inside", "fixtures/hangs")
     assert not servers_of(grader.pid)
     assert lab.snapshot_toxics() == before
     assert not (Path(lab_cfg.state_dir) / "grading.json").exists()

@@ -10,9 +10,9 @@ from lab.config import LabConfig
 from lab.control import parse_zone, toxiproxy_at
 from lab.exercises import find
 from lab.grading.context import GradeContext
-from lab.grading.contract import Kind, Status
-from lab.grading.harness import Grader
+from lab.grading.engine import Grader
 from lab.grading.labsession import check_lab
+from lab.grading.result import FailureKind, Status
 from lab.grading.target import resolve_target
 from lab.net import free_port
 
@@ -84,5 +84,5 @@ def test_a_lab_that_stopped_answering_is_a_lab_error_not_a_crash():
         toxiproxy_port=free_port(), httpbin_upstream_port=free_port(), dns_control_port=free_port()
     )
     outcome = Grader(dead, resolve_target("solutions"), seed=1).grade(find("06"))
-    assert outcome.status is Status.FAILED and outcome.kind is Kind.LAB_ERROR
+    assert outcome.status is Status.FAILED and outcome.kind is FailureKind.LAB_ERROR
     assert "make lab-status" in outcome.reason

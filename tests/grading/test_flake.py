@@ -13,10 +13,19 @@ def test_busy_loop_stops_even_when_the_block_fails():
 
 
 def report(status: str, margin: float | None, seed: int = 1) -> dict:
-    details = (
-        {}
+    measures = (
+        []
         if margin is None
-        else {"margin": margin, "speed": [{"elapsed": 2.0 - margin, "ceiling": 2.0}]}
+        else [
+            {
+                "rule": "speed",
+                "unit": "countdowns",
+                "by": "grader",
+                "elapsed": 2.0 - margin,
+                "ceiling": 2.0,
+                "margin": margin,
+            }
+        ]  # fmt: skip
     )
     return {
         "seed": seed,
@@ -25,10 +34,11 @@ def report(status: str, margin: float | None, seed: int = 1) -> dict:
         "exercises": [
             {
                 "number": "04",
+                "stem": "ex04_gevent_countdown",
                 "title": "countdowns",
                 "status": status,
                 "reason": "took too long\nbars",
-                "details": details,
+                "measures": measures,
             }
         ],
     }
@@ -54,7 +64,7 @@ def test_tally_counts_the_gradings_the_blocked_loop_detector_fired_in():
     tally = Tally()
     tally.add(report("passed", 1.5), "run 1")
     blocked = report("passed", 1.2)
-    blocked["exercises"][0]["details"]["blocked"] = [{"seconds": 0.2, "file": "x.py"}]
+    blocked["exercises"][0]["blocked"] = [{"seconds": 0.2, "file": "x.py"}]
     tally.add(blocked, "run 2")
     assert tally.blocked["04 countdowns"] == 1
     assert "1/2" in tally.table().splitlines()[1].split()[-1]

@@ -8,6 +8,8 @@ wrong (or, under idioms*/, which correct idiom it uses).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.grading.procs import running
@@ -15,8 +17,34 @@ from tests.grading.test_grading import grade
 
 pytestmark = pytest.mark.slow
 
-# category -> {exercise stem: a phrase its failure message must contain}
+# category -> {exercise stem: a phrase its failure message must contain}. The phrases name
+# what the lab saw (httpbin, the DNS server, the proxies), not what the learner's process said.
 WRONG = {
+    "limiter": {  # a limit inside the timed function: every call entered, waves at the server
+        "ex05_monkey_patch_downloads": "httpbin saw at most 4 downloads outstanding at once",
+        "ex06_parallel_http": "httpbin saw at most",
+    },
+    "decoys": {  # twelve calls waiting while two workers do the look-ups
+        "ex07_parallel_dns": "the DNS server saw at most 2 look-ups outstanding at once",
+    },
+    "forged": {  # its own begin/unit/end events on the grader's channel
+        "ex07_parallel_dns": "the grader's channel received events it did not send",
+    },
+    "outside": {  # 30 requests at once through a helper, then a proper Pool(k)
+        "ex09_pool": "30 requests ran at the same time",
+    },
+    "abandoned": {  # killed outer greenlets, inner ones still fetching
+        "ex10_deadlines": "returned before joining: when the call returned",
+    },
+    "forks": {  # a child process per connection
+        "ex11_stream_server": "tried to start another process",
+    },
+    "behind_proxy": {  # the port behind the proxy, found through the Toxiproxy API
+        "ex06_parallel_http": "went to httpbin's port behind the latency proxy",
+    },
+    "flood": {  # more look-ups than the DNS server's record keeps
+        "ex07_parallel_dns": "the lab's records lost entries while your code ran",
+    },
     "bypass": {
         "ex06_parallel_http": "went straight to httpbin's own port, around the latency proxy",
     },
@@ -55,14 +83,27 @@ WRONG = {
         "ex09_pool": "must raise requests.HTTPError",
     },
 }
-RIGHT = ("idioms", "idioms_wait")
+RIGHT = ("idioms", "idioms_wait", "idioms_bound")
 
 
-def test_processes_an_exercise_leaves_behind_are_stopped_and_fail_it(lab_cfg, tmp_path):
-    """One in a new session, one double-forked with no environment: both found, both gone."""
+def test_an_exercise_that_starts_processes_is_stopped_there(lab_cfg, tmp_path):
+    """The kernel refuses the learner's fork (lab.grading.inside.noprocs): nothing starts."""
     graded = grade(lab_cfg, "tests/grading/fixtures/escapes", tmp_path)
     ex = graded.exercise("ex06_parallel_http")
-    assert ex["status"] == "failed" and "left 2 process(es) running" in ex["reason"], ex
+    assert ex["status"] == "failed" and "tried to start another process" in ex["reason"], ex
+    assert not running("gevent-lab escapes fixture")
+
+
+def test_without_the_kernels_refusal_processes_left_behind_are_stopped(lab_cfg, tmp_path):
+    """Where seccomp is not available (LAB_NOPROCS=off stands for it): one in a new session,
+    one double-forked with no environment: both found, both gone, and the exercise fails."""
+    os.environ["LAB_NOPROCS"] = "off"
+    try:
+        graded = grade(lab_cfg, "tests/grading/fixtures/escapes", tmp_path)
+    finally:
+        del os.environ["LAB_NOPROCS"]
+    ex = graded.exercise("ex06_parallel_http")
+    assert ex["status"] == "failed" and "process(es)" in ex["reason"], ex
     assert not running("gevent-lab escapes fixture")
 
 
