@@ -33,7 +33,7 @@ from typing import Any
 import gevent
 from gevent.queue import Empty, Full, Queue
 
-from lab import config, health, lifecycle
+from lab import config, envfile, health, lifecycle
 from lab.config import MAX_LATENCY_MS, REPO_ROOT, LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.errors import LabError
@@ -497,7 +497,7 @@ def asset(start_response: StartResponse, name: str) -> list[bytes]:
 # -- the command ------------------------------------------------------------------------------
 def port_from_env() -> int:
     """``LAB_UI_PORT`` from the environment, else from ``.env``, else 8090."""
-    merged = {**config.read_dotenv(REPO_ROOT / ".env"), **os.environ}
+    merged = envfile.variables()
     raw = merged.get("LAB_UI_PORT", "").strip()
     if not raw:
         return DEFAULT_PORT

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from lab import atomic
 from lab.ui.results import exercises_view, load_report, results_by_number
 from lab.ui.strings import default_lang, text
 
@@ -62,9 +63,4 @@ def write_static_report(
         parts.append("</section>")
     parts.append(f'<p class="meta">{escape(text("report_from", lang, path=src.name))}</p>')
     parts.append("</body></html>\n")
-    out = Path(out_html_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("".join(parts), encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return atomic.write_text(out_html_path, "".join(parts))
