@@ -201,9 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as e:
         print(t("err.error", error=e), file=sys.stderr)
         return 1
-    except SystemExit as e:  # config.load's messages
+    except SystemExit as e:  # the grader's NoLab: its message says what to do
         if isinstance(e.code, str):
-            print(t("err.error", error=f"{e.code}.\n  {t('err.config.fix')}"), file=sys.stderr)
+            print(t("err.error", error=e.code), file=sys.stderr)
             return 1
         raise
     except KeyboardInterrupt:

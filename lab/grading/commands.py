@@ -130,47 +130,54 @@ def cmd_trace(args: argparse.Namespace) -> int:
     else:
         outcome = Grader(cfg, target, seed).grade(ex)
     print(report.outcome_line(outcome))
-    print(trace_text(outcome, speed.CHECKS[0]["floor"] if speed.CHECKS else None, ex.number))
+    print(trace_text(outcome, speed.CHECKS[0]["floor"] if speed.CHECKS else None, ex.is_greenlet))
     return 0 if outcome.passed else 1
 
 
-def trace_text(outcome, floor: float | None, number: int) -> str:
-    """Every lane of the timeline with the floor marked, the greenlet switches (01-03),
-    and where the event loop was blocked (04-11)."""
-    from lab.grading.blocking import REPORT_S
+def trace_text(outcome, floor: float | None, greenlet: bool) -> str:
+    """Every lane of the timeline with the floor marked, then the greenlet switches (for a
+    ``greenlet`` exercise) or where the event loop was blocked (for a gevent one)."""
     from lab.grading.timeline import render
 
     parts = []
     timeline = outcome.details.get("timeline")
     if timeline:
         parts.append(render(timeline, width=60, max_rows=len(timeline), floor=floor))
-    elif number > 3:
+    elif not greenlet:
         parts.append(t("trace.no_timeline"))
-    switches = outcome.details.get("switches")
-    if number <= 3:
-        if switches:
-            parts.append(t("trace.switches", n=len(switches)))
-            for i, s in enumerate(switches, 1):
-                origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
-                resumes = s["resumes"] or t("trace.start")
-                parts.append(
-                    "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
-                             target=s["to"], function=resumes)
-                )  # fmt: skip
-        else:
-            parts.append(t("trace.no_switches"))
+    if greenlet:
+        parts += _switches_text(outcome.details.get("switches") or [])
     else:
-        blocks = outcome.details.get("blocked") or []
-        if blocks:
-            parts.append(t("blocked.trace_title"))
-            for b in blocks:
-                parts.append(
-                    "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
-                             call=b["call"], why=t(f"blocked.{b['cause']}"))
-                )  # fmt: skip
-        else:
-            parts.append(t("blocked.trace_none", ms=int(REPORT_S * 1000)))
+        parts += _blocked_text(outcome.details.get("blocked") or [])
     return "\n".join(parts)
+
+
+def _switches_text(switches: list[dict]) -> list[str]:
+    if not switches:
+        return [t("trace.no_switches")]
+    lines = [t("trace.switches", n=len(switches))]
+    for i, s in enumerate(switches, 1):
+        origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
+        resumes = s["resumes"] or t("trace.start")
+        lines.append(
+            "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
+                     target=s["to"], function=resumes)
+        )  # fmt: skip
+    return lines
+
+
+def _blocked_text(blocks: list[dict]) -> list[str]:
+    from lab.grading.blocking import REPORT_S
+
+    if not blocks:
+        return [t("blocked.trace_none", ms=int(REPORT_S * 1000))]
+    lines = [t("blocked.trace_title")]
+    for b in blocks:
+        lines.append(
+            "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
+                     call=b["call"], why=t(f"blocked.{b['cause']}"))
+        )  # fmt: skip
+    return lines
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
