@@ -1,6 +1,6 @@
 """The learner's commands of ``gevent-lab``: check, hint, watch, reset, trace.
 
-lab.cli adds them to the one command line; each ``cmd_*`` takes the parsed arguments and
+lab.cli's one command table names them; each ``cmd_*`` takes the parsed arguments and
 returns the exit status. Errors are ``LabError`` (the CLI prints them without a traceback).
 """
 
@@ -17,38 +17,6 @@ from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
 from lab.i18n import t
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help=t("help.check"))
-    c.add_argument("exercise", metavar="EX", nargs="?", help=t("help.one_ex"))
-    c.add_argument("--target", default="exercises", help=t("help.target"))
-    c.add_argument("--seed", type=int, help=t("help.seed"))
-    c.add_argument("--report-dir", default="reports", help=t("help.report_dir"))
-
-    h = sub.add_parser("hint", help=t("help.hint"))
-    h.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    h.add_argument("--all", action="store_true", help=t("help.all"))
-    h.add_argument("--reset", action="store_true", help=t("help.hint_reset"))
-
-    w = sub.add_parser("watch", help=t("help.watch"))
-    w.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    w.add_argument("--target", default="exercises", help=t("help.watch_target"))
-    w.add_argument("--interval", type=float, default=0.5, help=t("help.interval"))
-
-    r = sub.add_parser("reset", help=t("help.reset"))
-    r.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-
-    tr = sub.add_parser("trace", help=t("help.trace"))
-    tr.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    tr.add_argument("--target", default="exercises", help=t("help.target"))
-    tr.add_argument("--seed", type=int, help=t("help.seed"))
-
-    u = sub.add_parser("ui", help=t("help.ui"))
-    u.add_argument("--port", type=int, help=t("help.port"))
-    u.add_argument("--report-dir", default="reports", help=t("help.ui_report_dir"))
-    u.add_argument("--target", help=t("help.ui_target"))
-    u.add_argument("--lang", choices=("vi", "en"), help=t("help.lang"))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -178,28 +146,3 @@ def _blocked_text(blocks: list[dict]) -> list[str]:
                      call=b["call"], why=t(f"blocked.{b['cause']}"))
         )  # fmt: skip
     return lines
-
-
-def cmd_ui(args: argparse.Namespace) -> int:
-    """The dashboard, in a fresh interpreter (``python -m lab.ui``) so that gevent patches
-    the standard library before anything else is imported."""
-    import os
-    import sys
-
-    argv = [sys.executable, "-m", "lab.ui", "--report-dir", args.report_dir]
-    argv += ["--port", str(args.port)] if args.port is not None else []
-    argv += ["--target", args.target] if args.target else []
-    argv += ["--lang", args.lang] if args.lang else []
-    sys.stdout.flush()
-    os.execv(sys.executable, argv)
-    return 1  # not reached: execv replaces this process
-
-
-COMMANDS = {
-    "check": cmd_check,
-    "hint": cmd_hint,
-    "watch": cmd_watch,
-    "reset": cmd_reset,
-    "trace": cmd_trace,
-    "ui": cmd_ui,
-}
