@@ -18,7 +18,6 @@ from lab import config, lifecycle
 from lab.control import LabControl, parse_ms
 from lab.errors import LabError
 from lab.i18n import t
-from lab.runner import run_exercise
 
 # Wide enough for the status table when the output is a file or a pipe (make, tests).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -131,6 +130,8 @@ def cmd_latency(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from lab.runner import run_exercise
+
     target, _ = lifecycle.active(config.load())
     return run_exercise(target, args.exercise)
 
