@@ -66,7 +66,7 @@ class Record:
             raise ValueError("a record holds at least 1 entry, got %r" % (capacity,))
         self.capacity = capacity
         self.instance = os.urandom(8).hex()
-        self._entries = collections.deque(maxlen=capacity)
+        self._entries: collections.deque[dict] = collections.deque(maxlen=capacity)
         self._next = 0
 
     def add(self, **fields):

@@ -63,7 +63,7 @@ def main(argv=None):
     listeners = [("direct", args.port)]
     if args.upstream_port is not None:
         listeners.append(("upstream", args.upstream_port))
-    servers = []
+    servers: list[RecordingWSGIServer] = []
     for label, port in listeners:
         server = RecordingWSGIServer(
             (args.host, port),

@@ -436,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert upstream.stdout is not None and upstream.stdin is not None  # both are PIPEs
     server = launch.start()  # under $TOXIPROXY_PYTHON if set
     api = server.url
     try:
