@@ -16,6 +16,7 @@ from lab import config
 from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
+from lab.grading.target import shown
 from lab.i18n import t
 
 
@@ -55,7 +56,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     path.write_bytes(starting)
     print(t("reset.done", file=rel))
     if backup is not None:
-        print(t("reset.backup", file=_shown(backup)))
+        print(t("reset.backup", file=shown(backup)))
     return 0
 
 
@@ -69,13 +70,6 @@ def _committed(rel: Path) -> bytes:
         error = proc.stderr.decode(errors="replace").strip() or "not a git checkout"
         raise LabError(t("reset.no_git", file=rel, error=error), t("reset.no_git_fix"))
     return proc.stdout
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
