@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from lab import envfile
 from lab.errors import ConfigError
 from lab.i18n import t
 
@@ -153,20 +154,6 @@ def _to_text(value: object) -> str:
     return str(value)
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse KEY=VALUE lines of a .env file (comments and blank lines ignored)."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return values
-
-
 def load(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
     """Defaults, overridden by ``.env``, overridden by the environment; then ``validate``d.
 
@@ -177,8 +164,7 @@ def load(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> L
 
 def from_variables(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
     """The config the variables describe, with types checked but values not validated."""
-    environ = dict(os.environ if environ is None else environ)
-    merged = {**read_dotenv(dotenv or REPO_ROOT / ".env"), **environ}
+    merged = envfile.variables(environ, dotenv)
     kwargs: dict[str, Any] = {}
     for env, (name, default) in _ENV.items():
         raw = merged.get(env)

@@ -22,6 +22,7 @@ EXERCISES_DIR = REPO_ROOT / "exercises"
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 SOURCES = ("G1", "G2", "E1", "E2", "E3", "E4", "E5", "none")
+KINDS = ("greenlet", "gevent")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Exercise:
     title: Text
     summary: Text
     source: str  # G1, G2, E1-E5 or "none"
+    kind: str  # "greenlet" (switched by hand) or "gevent" (switched by the event loop)
     needs_lab: bool
     time_limit: float
     hints: tuple[Text, ...]
@@ -54,6 +56,11 @@ class Exercise:
     def stem(self) -> str:
         """ "ex06_parallel_http": the module name in exercises/, solutions/ and lab/checks/."""
         return f"ex{self.code}_{self.slug}"
+
+    @property
+    def is_greenlet(self) -> bool:
+        """True for the exercises that switch greenlets by hand (no gevent, no event loop)."""
+        return self.kind == "greenlet"
 
     @property
     def check_module(self) -> str:
@@ -78,12 +85,15 @@ def all_exercises() -> tuple[Exercise, ...]:
 def _exercise(entry: dict) -> Exercise:
     if entry["source"] not in SOURCES:
         raise ValueError(f"{MANIFEST}: source {entry['source']!r} is not one of {SOURCES}")
+    if entry["kind"] not in KINDS:
+        raise ValueError(f"{MANIFEST}: kind {entry['kind']!r} is not one of {KINDS}")
     return Exercise(
         number=int(entry["number"]),
         slug=entry["slug"],
         title=Text(**entry["title"]),
         summary=Text(**entry["summary"]),
         source=entry["source"],
+        kind=entry["kind"],
         needs_lab=bool(entry["needs_lab"]),
         time_limit=float(entry["time_limit"]),
         hints=tuple(Text(**h) for h in entry["hints"]),

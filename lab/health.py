@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import requests
 from dnslib import RCODE, DNSRecord
 
+from lab import wait
 from lab.config import LabConfig
 from lab.errors import LabError, log_excerpt
 from lab.i18n import t
@@ -135,25 +136,25 @@ def silent(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> list[str]:
 def wait_answering(cfg: LabConfig, names: list[str], timeout: float, watch: Watch) -> None:
     """Probe ``names`` (in parallel) until each answers; a LabError naming the first service
     in trouble, or every one still silent after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
     pending = list(names)
-    while True:
+    checks: dict[str, Check] = {}
+
+    def all_answer() -> bool:
         for name in pending:
             why = watch.trouble(name)
             if why:
                 raise _service_error(
                     name, t(f"err.{watch.what}_trouble", name=name, why=why), watch
                 )
-        checks = probe(cfg, pending)
-        pending = [name for name in pending if not checks[name].answers]
-        if not pending:
-            return
-        if time.monotonic() > deadline:
-            silent = ", ".join(f"{n} ({checks[n].detail})" for n in pending)
-            raise _service_error(
-                pending[0], t("err.not_answering_after", seconds=timeout, silent=silent), watch
-            )
-        time.sleep(0.1)
+        checks.update(probe(cfg, pending))
+        pending[:] = [name for name in pending if not checks[name].answers]
+        return not pending
+
+    if not wait.until(all_answer, timeout, interval=0.1):
+        silent = ", ".join(f"{n} ({checks[n].detail})" for n in pending)
+        raise _service_error(
+            pending[0], t("err.not_answering_after", seconds=timeout, silent=silent), watch
+        )
 
 
 def _service_error(name: str, message: str, watch: Watch) -> LabError:

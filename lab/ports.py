@@ -1,26 +1,23 @@
 """Is a port free, and if not, which process holds it?
 
-The holder is found the way ``ss -p`` does it: the socket's inode from ``/proc/net/*``,
-then the process whose ``/proc/<pid>/fd`` links to ``socket:[inode]``. Without /proc (or
-without permission to read other users' fds) it falls back to ``ss -ltnup``.
+psutil lists the machine's sockets (``ss -p`` reads the same kernel tables) and, when we
+may see it, the process that holds each one: another user's process is named as such.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import socket
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
+import psutil
+
+from lab import processes
 from lab.config import Binding
 from lab.errors import LabError
 from lab.i18n import t
 from lab.net import free_port
 
-TCP_LISTEN = "0A"  # socket state in /proc/net/tcp
+SOMEONE_ELSE = "a process we may not inspect (another user's?)"
 
 
 @dataclass(frozen=True)
@@ -50,81 +47,29 @@ def is_free(host: str, port: int, proto: str = "tcp") -> bool:
 
 def holder(port: int, proto: str = "tcp") -> Holder | None:
     """The process holding ``port`` (listening for tcp, bound for udp), if we can tell."""
-    inodes = _socket_inodes(port, proto)
-    if inodes:
-        found = _process_with_socket(inodes)
-        if found:
-            return found
-    return _holder_from_ss(port, proto)
+    found = _sockets(port, proto)
+    if not found:
+        return None
+    pid = next((c.pid for c in found if c.pid), None)
+    return Holder(pid, processes.command(pid)) if pid else Holder(0, SOMEONE_ELSE)
 
 
 def listening(port: int, proto: str = "tcp") -> bool:
-    """True if /proc shows a socket listening (tcp) or bound (udp) on ``port``, any address."""
-    return bool(_socket_inodes(port, proto))
+    """True if a socket listens (tcp) or is bound (udp) on ``port``, any address."""
+    return bool(_sockets(port, proto))
 
 
-def _socket_inodes(port: int, proto: str) -> set[str]:
-    inodes = set()
-    for name in (proto, proto + "6"):
-        try:
-            lines = Path("/proc/net", name).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if int(local.rsplit(":", 1)[1], 16) != port or inode == "0":
-                continue
-            if proto == "tcp" and state != TCP_LISTEN:
-                continue
-            inodes.add(inode)
-    return inodes
-
-
-def _process_with_socket(inodes: set[str]) -> Holder | None:
-    targets = {f"socket:[{i}]" for i in inodes}
-    for pid_dir in Path("/proc").iterdir():
-        if not pid_dir.name.isdigit():
-            continue
-        try:
-            fds = list((pid_dir / "fd").iterdir())
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                if os.readlink(fd) in targets:
-                    return Holder(int(pid_dir.name), command_of(int(pid_dir.name)))
-            except OSError:
-                continue
-    return None
-
-
-def _holder_from_ss(port: int, proto: str) -> Holder | None:
-    ss = shutil.which("ss")
-    if not ss:
-        return None
-    flag = "-ltnp" if proto == "tcp" else "-lunp"
+def _sockets(port: int, proto: str) -> list:
+    """The machine's sockets on local ``port``: listening ones for tcp, every one for udp."""
     try:
-        out = subprocess.run(
-            [ss, flag, f"sport = :{port}"], capture_output=True, text=True, timeout=5
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    m = re.search(r'users:\(\("([^"]+)",pid=(\d+)', out)
-    if m:
-        return Holder(int(m.group(2)), m.group(1))
-    if len(out.strip().splitlines()) > 1:
-        return Holder(0, "a process we may not inspect (another user's?)")
-    return None
-
-
-def command_of(pid: int) -> str:
-    """A process's command line as one string ("" if it is gone)."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return ""
-    return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+        sockets = psutil.net_connections(kind=proto)
+    except psutil.Error:
+        return []
+    return [
+        c
+        for c in sockets
+        if c.laddr and c.laddr.port == port and (proto != "tcp" or c.status == psutil.CONN_LISTEN)
+    ]
 
 
 @dataclass(frozen=True)

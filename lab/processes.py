@@ -4,13 +4,15 @@ Each process runs in its own session (so a Ctrl-C in the learner's terminal does
 it, and ``stop`` can signal its whole process group) and writes to
 ``<state>/logs/<name>.log``. Two things identify it as the lab's:
 
-- ``LAB_INSTANCE=<absolute state dir>`` in its environment (``/proc/<pid>/environ``): this
-  is how ``running`` finds the services of a lab even when its state dir was deleted or its
-  records are corrupt;
+- ``LAB_INSTANCE=<absolute state dir>`` in its environment: this is how ``running`` finds
+  the services of a lab even when its state dir was deleted or its records are corrupt;
 - ``<state>/services/<name>.json``, the record of its pid and exact command line. A recorded
-  pid is trusted only while ``/proc/<pid>/cmdline`` still shows that command: pids are
-  reused, and we must never signal a stranger. A record that cannot be read (truncated,
-  wrong types) counts as missing, with a one-line warning.
+  pid is trusted only while that pid still runs that command: pids are reused, and we must
+  never signal a stranger. A record that cannot be read (truncated, wrong types) counts as
+  missing, with a one-line warning.
+
+Processes are read with psutil. The same functions serve the grader's containment (which
+processes carry a marker, a process's children, when a process started).
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import psutil
+
+from lab import atomic, wait
 from lab.config import REPO_ROOT
 from lab.errors import warn
 from lab.i18n import t
 
 STOP_GRACE_S = 5.0  # SIGTERM, then this long before SIGKILL
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MARKER = "LAB_INSTANCE"  # env var naming the state dir of the lab that started a process
 SERVICE_MODULE = "services."  # the lab's services run as `python -m services.<name>`
 
@@ -110,17 +116,13 @@ def recorded(state: Path) -> list[Record]:
 
 def remember(state: Path, rec: Record) -> None:
     """Write ``rec`` as the record of its service."""
-    path = state_file(state, rec.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(asdict(rec), indent=2))
-    tmp.replace(path)  # atomic: a reader never sees half a record
+    atomic.write_json(state_file(state, rec.name), asdict(rec))
 
 
 def running(state: Path) -> dict[str, Record]:
     """The live services of the lab in ``state``, by name: marked ones, then recorded ones.
 
-    A service found only through its marker gets a Record rebuilt from /proc.
+    A service found only through its marker gets a Record rebuilt from the process.
     """
     found: dict[str, Record] = {}
     for pid, name, _ in marked_processes(marker_value(state), exact=True):
@@ -135,14 +137,25 @@ def marked_processes(marker: str, exact: bool) -> Iterator[tuple[int, str, str]]
     """(pid, service name, marker) of each lab service whose ``LAB_INSTANCE`` is ``marker``
     (or, unless ``exact``, a path under it). Only group leaders: a service's own children
     share its marker and die with its group."""
-    prefix = f"{MARKER}=".encode()
-    for pid in _pids():
-        value = _environ_value(pid, prefix)
-        if value is None or not (value == marker or (not exact and _under(value, marker))):
+    for pid, env in marked(MARKER).items():
+        value = env[MARKER]
+        if not (value == marker or (not exact and _under(value, marker))):
             continue
         name = service_name(cmdline(pid))
         if name and _is_group_leader(pid) and is_running(pid):
             yield pid, name, value
+
+
+def marked(*names: str) -> dict[int, dict[str, str]]:
+    """The processes (but this one) whose environment has any of the variables ``names``:
+    pid -> {name: value} of those it has. Processes we may not read are left out."""
+    found: dict[int, dict[str, str]] = {}
+    for proc in psutil.process_iter(["environ"]):
+        env = proc.info["environ"] or {}
+        values = {name: env[name] for name in names if name in env}
+        if values and proc.pid != os.getpid():
+            found[proc.pid] = values
+    return found
 
 
 def service_name(cmd: list[str]) -> str | None:
@@ -157,11 +170,9 @@ def service_name(cmd: list[str]) -> str | None:
 def environ(pid: int) -> dict[str, str]:
     """The environment ``pid`` started with ({} if we may not read it)."""
     try:
-        raw = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
+        return psutil.Process(pid).environ()
+    except psutil.Error:
         return {}
-    pairs = (item.decode(errors="replace").partition("=") for item in raw.split(b"\0") if item)
-    return {key: value for key, _, value in pairs}
 
 
 def spawn(state: Path, name: str, cmd: list[str], env: dict[str, str]) -> Record:
@@ -221,55 +232,61 @@ def is_running(pid: int) -> bool:
         del _children[pid]
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.AccessDenied:
         return True
-    return proc_state(pid) not in ("Z", "")
+    except psutil.Error:
+        return False
 
 
-def proc_state(pid: int) -> str:
-    """The state letter of ``pid`` in /proc ("R", "S", "T" when stopped, ...; "" if gone)."""
+def is_stopped(pid: int) -> bool:
+    """True if ``pid`` is stopped (SIGSTOP, or a debugger): it runs, but cannot answer."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    return stat.rsplit(")", 1)[1].split()[0]
+        status = psutil.Process(pid).status()
+    except psutil.Error:
+        return False
+    return status in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP)
 
 
 def start_time(pid: int) -> int | None:
     """When ``pid`` started, in clock ticks after boot (None if gone): with the pid, this
-    names one process for good, as pids are reused."""
+    names one process for good, as pids are reused.
+
+    Not psutil's ``create_time()`` itself: it adds the boot time as the wall clock sees it
+    now, which moves when the clock is set (psutil issue 2526); taking that boot time off
+    again gives the kernel's own count, which never changes.
+    """
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        since_boot = psutil.Process(pid).create_time() - psutil.boot_time()
+    except psutil.Error:
         return None
-    return int(stat.rsplit(")", 1)[1].split()[19])
+    return round(since_boot * CLOCK_TICKS)
+
+
+def alive_since(pid: int, started: int) -> bool:
+    """True while ``pid`` runs and is the process that started at ``started`` (ticks)."""
+    return start_time(pid) == started and is_running(pid)
 
 
 def cmdline(pid: int) -> list[str]:
     """The command line of ``pid`` ([] if it is gone or unreadable)."""
     try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
+        return psutil.Process(pid).cmdline()
+    except psutil.Error:
         return []
-    return [part.decode(errors="replace") for part in raw.split(b"\0")[:-1]]
 
 
-def _pids() -> list[int]:
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+def command(pid: int) -> str:
+    """The command line of ``pid`` as one string ("" if it is gone or unreadable)."""
+    return " ".join(cmdline(pid))
 
 
-def _environ_value(pid: int, prefix: bytes) -> str | None:
+def children(pid: int | None = None) -> set[int]:
+    """The pids of the children of ``pid`` (default: this process) right now."""
     try:
-        raw = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return None
-    for item in raw.split(b"\0"):
-        if item.startswith(prefix):
-            return item[len(prefix) :].decode(errors="replace")
-    return None
+        return {child.pid for child in psutil.Process(pid).children()}
+    except psutil.Error:
+        return set()
 
 
 def _under(path: str, parent: str) -> bool:
@@ -293,9 +310,4 @@ def _signal_group(pid: int, sig: int) -> None:
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not is_running(pid):
-            return True
-        time.sleep(0.05)
-    return not is_running(pid)
+    return wait.until(lambda: not is_running(pid), timeout, interval=0.05)

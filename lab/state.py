@@ -16,13 +16,12 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from lab import processes
+from lab import atomic, processes, wait
 from lab.config import REPO_ROOT, LabConfig, field_names
 from lab.errors import LabError, warn
 from lab.i18n import t
@@ -35,10 +34,7 @@ def _file(cfg: LabConfig) -> Path:
 
 
 def save(cfg: LabConfig, backend: str) -> None:
-    cfg.state_path.mkdir(parents=True, exist_ok=True)
-    tmp = _file(cfg).with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"backend": backend, "config": asdict(cfg)}, indent=2))
-    tmp.replace(_file(cfg))
+    atomic.write_json(_file(cfg), {"backend": backend, "config": asdict(cfg)})
 
 
 def load(cfg: LabConfig) -> tuple[LabConfig, str] | None:
@@ -86,19 +82,19 @@ def exclusive(state: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 
 
 def _acquire(fd: int, state: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
+    def locked() -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return True
         except BlockingIOError:
-            if time.monotonic() > deadline:
-                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                raise LabError(
-                    t("err.lock_held", pid=holder, lock=state / "lock", seconds=timeout),
-                    t("err.lock_held.hint"),
-                ) from None
-            time.sleep(0.1)
+            return False
+
+    if not wait.until(locked, timeout, interval=0.1):
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        raise LabError(
+            t("err.lock_held", pid=holder, lock=state / "lock", seconds=timeout),
+            t("err.lock_held.hint"),
+        )
 
 
 # -- labs of the test suite -------------------------------------------------------------------
@@ -130,4 +126,4 @@ def _owner_alive(folder_name: str) -> bool:
     pid, _, started = folder_name.partition("-")
     if not pid.isdigit():
         return True  # not ours to judge
-    return processes.is_running(int(pid)) and str(processes.start_time(int(pid))) == started
+    return started.isdigit() and processes.alive_since(int(pid), int(started))

@@ -68,7 +68,7 @@ class Record:
             raise ValueError("a record holds at least 1 entry, got %r" % (capacity,))
         self.capacity = capacity
         self.instance = os.urandom(8).hex()
-        self._entries = collections.deque(maxlen=capacity)
+        self._entries: collections.deque[dict] = collections.deque(maxlen=capacity)
         self._next = 0
         self._pending = collections.OrderedDict()  # key -> work begun, not yet added
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
+from typing import Any
 
 import docker
 import docker.errors
 
-from lab import health, ports, proxies, state
+from lab import envfile, health, ports, proxies, state, wait
 from lab.backends import compose
 from lab.backends.base import Backend, ServiceInfo
-from lab.config import REPO_ROOT, LabConfig, read_dotenv
+from lab.config import REPO_ROOT, LabConfig
 from lab.errors import LabError, log_excerpt
 from lab.i18n import t
 
@@ -70,9 +70,7 @@ def engine() -> docker.DockerClient:
 def toxiproxy_image(client: docker.DockerClient) -> tuple[str, str]:
     """The Toxiproxy image to run and why: $TOXIPROXY_IMAGE, else the official image when
     present, else the lab's own build when present, else the official one (to be pulled)."""
-    chosen = os.environ.get("TOXIPROXY_IMAGE") or read_dotenv(REPO_ROOT / ".env").get(
-        "TOXIPROXY_IMAGE"
-    )
+    chosen = os.environ.get("TOXIPROXY_IMAGE") or envfile.read().get("TOXIPROXY_IMAGE")
     if chosen:
         return chosen, "TOXIPROXY_IMAGE"
     if _present(client, OFFICIAL_TOXIPROXY):
@@ -224,35 +222,29 @@ class DockerBackend(Backend):
 
     def _wait_healthy(self, client: docker.DockerClient) -> dict:
         """Poll the engine until every service's container is running and healthy."""
-        deadline = time.monotonic() + HEALTHY_TIMEOUT_S
-        while True:
-            found = self._containers(client)
+        found: dict = {}
+
+        def all_healthy() -> dict | None:
+            found.clear()
+            found.update(self._containers(client))
             for svc in SERVICES:
-                c = found.get(svc)
-                if c is not None and c.status in ("exited", "dead"):
-                    raise LabError(
-                        t("err.docker.exited", service=svc) + _logs(c),
-                        t("err.read_log", log=f"docker logs {c.name}"),
-                    )
-                if c is not None and _health(c) == "unhealthy":
-                    raise LabError(
-                        t("err.docker.unhealthy", service=svc) + _logs(c),
-                        t("err.read_log", log=f"docker logs {c.name}"),
-                    )
-            if all(
+                _refuse_dead(found.get(svc), svc)
+            ready = all(
                 svc in found
                 and found[svc].status == "running"
                 and _health(found[svc]) in ("healthy", None)
                 for svc in SERVICES
-            ):
-                return {svc: found[svc] for svc in SERVICES}
-            if time.monotonic() > deadline:
-                states = ", ".join(f"{svc}: {_describe(found.get(svc))}" for svc in SERVICES)
-                raise LabError(
-                    t("err.docker.not_healthy", seconds=HEALTHY_TIMEOUT_S, states=states),
-                    t("err.docker.read_logs"),
-                )
-            time.sleep(0.5)
+            )
+            return {svc: found[svc] for svc in SERVICES} if ready else None
+
+        containers = wait.until(all_healthy, HEALTHY_TIMEOUT_S, interval=0.5)
+        if containers is None:
+            states = ", ".join(f"{svc}: {_describe(found.get(svc))}" for svc in SERVICES)
+            raise LabError(
+                t("err.docker.not_healthy", seconds=HEALTHY_TIMEOUT_S, states=states),
+                t("err.docker.read_logs"),
+            )
+        return containers
 
     def _wait_answering(self) -> None:
         """Healthy inside is not enough: the published ports must answer from the host."""
@@ -306,6 +298,19 @@ def project_name(cfg: LabConfig) -> str:
     if cfg.state_path.resolve() == (REPO_ROOT / ".lab").resolve():
         return name
     return f"{name}-{hashlib.sha1(str(cfg.state_path.resolve()).encode()).hexdigest()[:6]}"
+
+
+def _refuse_dead(c: Any, svc: str) -> None:
+    """A LabError with the container's last log lines if it exited or is unhealthy."""
+    if c is None:
+        return
+    if c.status in ("exited", "dead"):
+        message = t("err.docker.exited", service=svc)
+    elif _health(c) == "unhealthy":
+        message = t("err.docker.unhealthy", service=svc)
+    else:
+        return
+    raise LabError(message + _logs(c), t("err.read_log", log=f"docker logs {c.name}"))
 
 
 def _health(container) -> str | None:

@@ -178,7 +178,7 @@ def _trouble(rec: processes.Record | None) -> str | None:
         return None
     if not processes.is_running(rec.pid):
         return t("err.exited_starting", pid=rec.pid)
-    if processes.proc_state(rec.pid) in ("T", "t"):
+    if processes.is_stopped(rec.pid):
         return t("err.stopped", pid=rec.pid)
     return None
 

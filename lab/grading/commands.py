@@ -1,6 +1,6 @@
 """The learner's commands of ``gevent-lab``: check, hint, watch, reset, trace.
 
-lab.cli adds them to the one command line; each ``cmd_*`` takes the parsed arguments and
+lab.cli's one command table names them; each ``cmd_*`` takes the parsed arguments and
 returns the exit status. Errors are ``LabError`` (the CLI prints them without a traceback).
 """
 
@@ -16,39 +16,8 @@ from lab import config
 from lab.config import REPO_ROOT
 from lab.errors import LabError
 from lab.exercises import EXERCISES_DIR, find
+from lab.grading.target import shown
 from lab.i18n import t
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help=t("help.check"))
-    c.add_argument("exercise", metavar="EX", nargs="?", help=t("help.one_ex"))
-    c.add_argument("--target", default="exercises", help=t("help.target"))
-    c.add_argument("--seed", type=int, help=t("help.seed"))
-    c.add_argument("--report-dir", default="reports", help=t("help.report_dir"))
-
-    h = sub.add_parser("hint", help=t("help.hint"))
-    h.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    h.add_argument("--all", action="store_true", help=t("help.all"))
-    h.add_argument("--reset", action="store_true", help=t("help.hint_reset"))
-
-    w = sub.add_parser("watch", help=t("help.watch"))
-    w.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    w.add_argument("--target", default="exercises", help=t("help.watch_target"))
-    w.add_argument("--interval", type=float, default=0.5, help=t("help.interval"))
-
-    r = sub.add_parser("reset", help=t("help.reset"))
-    r.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-
-    tr = sub.add_parser("trace", help=t("help.trace"))
-    tr.add_argument("exercise", metavar="EX", nargs="?", help=t("help.ex"))
-    tr.add_argument("--target", default="exercises", help=t("help.target"))
-    tr.add_argument("--seed", type=int, help=t("help.seed"))
-
-    u = sub.add_parser("ui", help=t("help.ui"))
-    u.add_argument("--port", type=int, help=t("help.port"))
-    u.add_argument("--report-dir", default="reports", help=t("help.ui_report_dir"))
-    u.add_argument("--target", help=t("help.ui_target"))
-    u.add_argument("--lang", choices=("vi", "en"), help=t("help.lang"))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -87,7 +56,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     path.write_bytes(starting)
     print(t("reset.done", file=rel))
     if backup is not None:
-        print(t("reset.backup", file=_shown(backup)))
+        print(t("reset.backup", file=shown(backup)))
     return 0
 
 
@@ -101,13 +70,6 @@ def _committed(rel: Path) -> bytes:
         error = proc.stderr.decode(errors="replace").strip() or "not a git checkout"
         raise LabError(t("reset.no_git", file=rel, error=error), t("reset.no_git_fix"))
     return proc.stdout
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
@@ -129,69 +91,51 @@ def cmd_trace(args: argparse.Namespace) -> int:
     else:
         outcome = Grader(cfg, target, seed).grade(ex)
     print(report.outcome_line(outcome))
-    print(trace_text(outcome, ex.number))
+    print(trace_text(outcome, ex.is_greenlet))
     return 0 if outcome.passed else 1
 
 
-def trace_text(outcome, number: int) -> str:
-    """What the lab saw and the calls, each lane with the floor marked; the greenlet
-    switches (01-03), and where the event loop was blocked (04-11)."""
+def trace_text(outcome, greenlet: bool) -> str:
+    """What the lab saw and the calls, every lane with the floor marked; then the greenlet
+    switches (for a ``greenlet`` exercise) or where the event loop was blocked (gevent)."""
     from lab.grading.bars import pictures
-    from lab.grading.inside.watchdog import REPORT_S
 
     parts = []
     lanes = max(len(outcome.lab), len(outcome.calls))
     if picture := pictures(outcome, width=60, max_rows=lanes):
         parts.append(picture)
-    elif number > 3:
+    elif not greenlet:
         parts.append(t("trace.no_timeline"))
-    switches = outcome.switches
-    if number <= 3:
-        if switches:
-            parts.append(t("trace.switches", n=len(switches)))
-            for i, s in enumerate(switches, 1):
-                origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
-                resumes = s["resumes"] or t("trace.start")
-                parts.append(
-                    "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
-                             target=s["to"], function=resumes)
-                )  # fmt: skip
-        else:
-            parts.append(t("trace.no_switches"))
+    if greenlet:
+        parts += _switches_text(outcome.switches)
     else:
-        blocks = outcome.blocked
-        if blocks:
-            parts.append(t("blocked.trace_title"))
-            for b in blocks:
-                parts.append(
-                    "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
-                             call=b["call"], why=t(f"blocked.{b['cause']}"))
-                )  # fmt: skip
-        else:
-            parts.append(t("blocked.trace_none", ms=int(REPORT_S * 1000)))
+        parts += _blocked_text(outcome.blocked)
     return "\n".join(parts)
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
-    """The dashboard, in a fresh interpreter (``python -m lab.ui``) so that gevent patches
-    the standard library before anything else is imported."""
-    import os
-    import sys
+def _switches_text(switches: list[dict]) -> list[str]:
+    if not switches:
+        return [t("trace.no_switches")]
+    lines = [t("trace.switches", n=len(switches))]
+    for i, s in enumerate(switches, 1):
+        origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
+        resumes = s["resumes"] or t("trace.start")
+        lines.append(
+            "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
+                     target=s["to"], function=resumes)
+        )  # fmt: skip
+    return lines
 
-    argv = [sys.executable, "-m", "lab.ui", "--report-dir", args.report_dir]
-    argv += ["--port", str(args.port)] if args.port is not None else []
-    argv += ["--target", args.target] if args.target else []
-    argv += ["--lang", args.lang] if args.lang else []
-    sys.stdout.flush()
-    os.execv(sys.executable, argv)
-    return 1  # not reached: execv replaces this process
 
+def _blocked_text(blocks: list[dict]) -> list[str]:
+    from lab.grading.inside.watchdog import REPORT_S
 
-COMMANDS = {
-    "check": cmd_check,
-    "hint": cmd_hint,
-    "watch": cmd_watch,
-    "reset": cmd_reset,
-    "trace": cmd_trace,
-    "ui": cmd_ui,
-}
+    if not blocks:
+        return [t("blocked.trace_none", ms=int(REPORT_S * 1000))]
+    lines = [t("blocked.trace_title")]
+    for b in blocks:
+        lines.append(
+            "  " + t("blocked", seconds=b["seconds"], file=b["file"], line=b["line"],
+                     call=b["call"], why=t(f"blocked.{b['cause']}"))
+        )  # fmt: skip
+    return lines

@@ -13,7 +13,8 @@ leaves behind outlives the next one.
 
 (The runner also forbids new processes to the learner's code outright, when the kernel
 allows it: lab.grading.inside.noprocs. What is here catches the rest.) Processes are read
-with psutil; prctl is Linux only, elsewhere a run is contained by its process group alone.
+through lab.processes (psutil); prctl is Linux only, elsewhere a run is contained by its
+process group alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import signal
 from dataclasses import dataclass
 
-import psutil
+from lab import processes
 
 MARK = "LAB_GRADER"  # on the learner's processes
 OWN_MARK = "LAB_GRADER_SERVER"  # on the grader's own helpers (its private Toxiproxy)
@@ -49,20 +50,9 @@ def _prctl(option: int, value: int) -> None:
         pass
 
 
-def start_time(pid: int) -> int | None:
-    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat, the
-    one exact value psutil rounds into a float): with the pid, it names a process even after
-    the pid is reused, in every grader's marker alike."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rpartition(")")[2].split()[19])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def mark() -> str:
-    """This grader's marker value."""
-    return f"{os.getpid()}:{start_time(os.getpid())}"
+    """This grader's marker value: its pid and start time (ticks after boot)."""
+    return f"{os.getpid()}:{processes.start_time(os.getpid())}"
 
 
 def become_subreaper() -> None:
@@ -76,29 +66,17 @@ def die_with_parent() -> None:
 
 def command(pid: int) -> str:
     """The process's command line, or "?"."""
-    try:
-        return " ".join(psutil.Process(pid).cmdline()) or "?"
-    except psutil.Error:
-        return "?"
+    return processes.command(pid) or "?"
 
 
 def children() -> set[int]:
     """This process's children right now."""
-    return {p.pid for p in psutil.Process().children()}
+    return processes.children()
 
 
 def marked(value: str) -> list[int]:
     """Processes whose environment carries ``LAB_GRADER=value``."""
-    return [p.pid for p in _marked_processes() if p.info["environ"].get(MARK) == value]
-
-
-def _marked_processes() -> list[psutil.Process]:
-    me = os.getpid()
-    found = []
-    for p in psutil.process_iter(["environ"]):
-        if p.pid != me and p.info.get("environ"):
-            found.append(p)
-    return found
+    return [pid for pid, env in processes.marked(MARK).items() if env.get(MARK) == value]
 
 
 def reap(value: str, known_children: set[int]) -> list[Leftover]:
@@ -110,19 +88,18 @@ def reap(value: str, known_children: set[int]) -> list[Leftover]:
 
 def stale() -> list[Leftover]:
     """Kill processes marked by a grader that is no longer running."""
-    dead = []
-    for p in _marked_processes():
-        env = p.info["environ"]
-        value = env.get(MARK) or env.get(OWN_MARK)
-        if value and not alive(value):
-            dead.append(p.pid)
+    dead = [
+        pid
+        for pid, env in processes.marked(MARK, OWN_MARK).items()
+        if not alive(env.get(MARK) or env.get(OWN_MARK) or "")
+    ]
     return _kill(set(dead))
 
 
 def alive(value: str) -> bool:
     """Whether the grader that wrote marker ``value`` still runs."""
     pid, _, started = value.partition(":")
-    return pid.isdigit() and str(start_time(int(pid))) == started
+    return pid.isdigit() and started.isdigit() and processes.alive_since(int(pid), int(started))
 
 
 def _kill(pids: set[int]) -> list[Leftover]:

@@ -99,7 +99,7 @@ class Grader:
     def _attempt(self, ex: Exercise, outcome: Outcome) -> None:
         """One grading of ``ex`` into ``outcome``; the lab is put back whatever happens."""
         check = load_check(ex)
-        learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.number <= 3)
+        learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet)
         ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
         try:
             if ex.needs_lab:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from lab import atomic
 from lab.grading.result import FailureKind, Outcome, Status
 
 SUITE = "gevent-lab"
@@ -40,7 +41,4 @@ def write(path: Path, outcomes: list[Outcome]) -> None:
     suite.set("time", f"{sum(o.seconds for o in outcomes):.3f}")
     root = ET.Element("testsuites")
     root.append(suite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.xml")
-    ET.ElementTree(root).write(tmp, encoding="utf-8", xml_declaration=True)
-    tmp.replace(path)
+    atomic.write_text(path, ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

@@ -8,8 +8,9 @@ on stdin and waits for the process, at most the exercise's time limit. Meanwhile
 - a thread reads the channel (lab.grading.events); when a timed call ends, the runner waits
   for the grader's word and ``at_end`` looks at the process standing still: the sockets it
   holds and the answers it has not read (lab.grading.sockets); then the grader lets it go on;
-- a thread counts the process's OS threads, and its children when the kernel could not be
-  asked to forbid them (lab.grading.inside.noprocs), every 2 ms from /proc;
+- a thread counts the process's OS threads every 2 ms from /proc, and, when the kernel could
+  not be asked to forbid new processes (lab.grading.inside.noprocs), notes its children
+  every 10 ms;
 - a thread keeps the last 64 KiB of what it printed.
 
 At the end the process group is killed, and processes it left (even detached ones) are
@@ -30,10 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lab import processes
 from lab.config import REPO_ROOT, LabConfig
 from lab.grading import containment, events, sockets
 from lab.i18n import lang, t
 
+CHILDREN_EVERY = 5  # thread samples per look for children (psutil scans every process)
 OUTPUT_KEEP_BYTES = 64 * 1024  # of the learner's output, kept in memory (the last part)
 SETTLE_S = 0.03  # at the end of a call: time for the lab to see closes sent just before
 
@@ -87,20 +90,13 @@ class _Watch:
             except OSError:
                 return
             self.samples.append((time.monotonic(), len(threads)))
-            if self.look_for_children:
-                self._children(tasks, threads)
+            if self.look_for_children and len(self.samples) % CHILDREN_EVERY == 0:
+                self._children()
             self._stop.wait(self.INTERVAL_S)
 
-    def _children(self, tasks: str, threads: list[str]) -> None:
-        for tid in threads:
-            try:
-                with open(f"{tasks}/{tid}/children") as f:
-                    pids = f.read().split()
-            except OSError:
-                continue
-            for pid in pids:
-                if int(pid) not in self.children:
-                    self.children[int(pid)] = containment.command(int(pid))
+    def _children(self) -> None:
+        for pid in processes.children(self.pid) - set(self.children):
+            self.children[pid] = containment.command(pid)
 
     def stop(self) -> list[tuple[float, int]]:
         self._stop.set()

@@ -20,7 +20,7 @@ import json
 import time
 from pathlib import Path
 
-from lab import config
+from lab import atomic, config
 from lab.exercises import Exercise, all_exercises
 from lab.grading.result import FailureKind, Outcome, Status
 from lab.i18n import lang, localized, t  # noqa: F401 (report.py calls progress.lang)
@@ -62,11 +62,7 @@ def record(outcome: Outcome, where: str = "exercises/") -> None:
         "when": now,
         "done_at": before.get("done_at") or (now if status == "done" else None),
     }
-    target = path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": VERSION, "targets": targets}, indent=2) + "\n")
-    tmp.replace(target)
+    atomic.write_json(path(), {"version": VERSION, "targets": targets})
 
 
 def done_count(entries: dict[str, dict]) -> int:

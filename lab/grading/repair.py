@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from lab import atomic
 from lab.config import LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.grading import containment
@@ -35,12 +36,8 @@ def _read(cfg: LabConfig) -> dict:
 
 
 def _write(cfg: LabConfig, data: dict) -> None:
-    path = _path(cfg)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data))
-        tmp.replace(path)
+        atomic.write_json(_path(cfg), data, indent=None)
     except OSError:
         pass  # an unwritable state dir costs the repair after a crash, not the grading
 

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lab import atomic
 from lab.exercises import find
 from lab.grading.contract import GradeFailure
 from lab.grading.result import FailureKind, Measure, Outcome, Status
@@ -130,10 +131,7 @@ def write_json(
         "exercises": exercises,
     }
     data["digest"] = digest(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    tmp.replace(path)
+    atomic.write_json(path, data)
 
 
 def read(path: Path) -> list[Outcome] | None:

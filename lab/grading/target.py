@@ -22,14 +22,14 @@ class Target:
     @property
     def where(self) -> str:
         """The folder as the learner would type it ("exercises/")."""
-        return f"{_display(self.path)}/"
+        return f"{shown(self.path)}/"
 
     def file(self, ex: Exercise) -> Path:
         return ex.file_in(self.path)
 
     def display(self, ex: Exercise) -> str:
         """The exercise's file as the learner would type it."""
-        return _display(self.file(ex))
+        return shown(self.file(ex))
 
     def present(self) -> list[Exercise]:
         """The exercises this folder has a file for, in order."""
@@ -46,7 +46,8 @@ def resolve_target(name: str | Path = "exercises") -> Target:
     raise LabError(t("err.no_target", name=str(name)), t("err.no_target.hint"))
 
 
-def _display(path: Path) -> str:
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it, else as it is."""
     try:
         return str(path.relative_to(REPO_ROOT))
     except ValueError:

@@ -1,4 +1,5 @@
-"""``python -m lab.ui``: the dashboard, with gevent's monkey patching done first."""
+"""``python -m lab.ui [options]``: ``gevent-lab ui``, with gevent's monkey patching done
+before anything else is imported (lab.ui.command starts it this way)."""
 
 from gevent import monkey
 
@@ -6,6 +7,6 @@ monkey.patch_all()
 
 import sys  # noqa: E402
 
-from lab.ui.server import main  # noqa: E402
+from lab.cli import main  # noqa: E402
 
-sys.exit(main())
+sys.exit(main(["ui", *sys.argv[1:]]))

@@ -2,14 +2,16 @@
 and the number of units in flight over time.
 
 The same drawing serves the live dashboard (sent to the page as markup) and the static
-report. Words in it carry ``data-i18n`` keys so the page can switch language in place.
+report. This module computes where everything goes; ``templates/timeline.svg.j2`` draws
+it. Words in it carry ``data-i18n`` keys so the page can switch language in place.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+from typing import Any
 
+from lab.ui.render import render
 from lab.ui.strings import text
 
 WIDTH = 680
@@ -18,6 +20,7 @@ RIGHT = 24
 AXIS_H = 22
 FLIGHT_H = 56
 GAP = 10
+LANES_MAX_H = 384.0  # past 24 lanes, lanes get thinner (and lose their labels)
 
 
 def _nice_step(span: float, max_ticks: int = 8) -> float:
@@ -51,113 +54,109 @@ def in_flight(entries: list[dict], end: float) -> list[tuple[float, int]]:
     return steps
 
 
+class _Scale:
+    """Seconds to x pixels, over the plot between the labels and the right margin."""
+
+    def __init__(self, end: float) -> None:
+        self.end = end
+        self.plot_w = WIDTH - LABEL_W - RIGHT
+
+    def x(self, t: float) -> float:
+        return LABEL_W + self.plot_w * max(0.0, t) / self.end
+
+
 def timeline_svg(
     entries: list[dict], floor: float | None = None, lang: str = "en", caption: str = ""
 ) -> str:
-    """The SVG markup (a string) for ``entries`` ({label, start, end} in seconds), under
-    ``caption`` (a ui text id: whose lanes these are)."""
+    """The SVG markup (a string) for ``entries`` ({label, start, end} in seconds; ``via``
+    when a lab server saw them), under ``caption`` (a ui text id: whose lanes these are)."""
     entries = sorted(
         (e for e in entries if isinstance(e, dict) and e.get("start") is not None),
         key=lambda e: float(e["start"]),
     )
-    n = len(entries)
-    if not n:
+    if not entries:
         return ""
     ends = [float(e["end"]) if e.get("end") is not None else float(e["start"]) for e in entries]
     end = max([*ends, float(floor) * 1.05 if floor else 0.0, 1e-3])
-    lane_h = 16.0 if n <= 24 else max(3.0, 384.0 / n)
-    show_labels = lane_h >= 10
-    lanes_top = AXIS_H
-    lanes_h = n * lane_h
-    flight_top = lanes_top + lanes_h + GAP
-    height = flight_top + FLIGHT_H + AXIS_H
-    plot_w = WIDTH - LABEL_W - RIGHT
+    scale = _Scale(end)
+    lane_h = 16.0 if len(entries) <= 24 else max(3.0, LANES_MAX_H / len(entries))
+    flight_top = AXIS_H + len(entries) * lane_h + GAP
+    bottom = flight_top + FLIGHT_H
+    return render(
+        "timeline.svg.j2",
+        width=WIDTH,
+        height=bottom + AXIS_H,
+        top=AXIS_H,
+        bottom=bottom,
+        label_w=LABEL_W,
+        label_right=LABEL_W - 6,
+        right=RIGHT,
+        ticks=_ticks(scale),
+        lanes=_lanes(entries, ends, scale, lane_h),
+        show_labels=lane_h >= 10,
+        floor=_floor(floor, scale) if floor else None,
+        flight=_flight(entries, scale, bottom),
+        words={"floor": text("floor", lang), "in_flight": text("in_flight", lang)},
+        caption={"id": caption, "text": text(caption, lang)} if caption else None,
+    )
 
-    def x(t: float) -> float:
-        return LABEL_W + plot_w * max(0.0, t) / end
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-lanes="{n}" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
-        f'role="img" font-family="system-ui, sans-serif" font-size="11">'
-    ]
-    if caption:
-        out.append(
-            f'<text x="4" y="{lanes_top - 8}" font-weight="bold" fill="#222">'
-            f'<tspan data-i18n="{caption}">{text(caption, lang)}</tspan></text>'
-        )
-    # time axis: ticks and grid lines across lanes and the in-flight chart
-    step = _nice_step(end)
-    t = 0.0
-    while t <= end + 1e-9:
-        xx = x(t)
-        out.append(
-            f'<line x1="{xx:.1f}" y1="{lanes_top - 4}" x2="{xx:.1f}" '
-            f'y2="{flight_top + FLIGHT_H:.1f}" stroke="#ddd" stroke-width="1"/>'
-        )
-        out.append(
-            f'<text class="tick" x="{xx:.1f}" y="{lanes_top - 8}" text-anchor="middle" '
-            f'fill="#555">{_fmt(t)} s</text>'
-        )
+def _ticks(scale: _Scale) -> list[dict[str, Any]]:
+    step = _nice_step(scale.end)
+    ticks, t = [], 0.0
+    while t <= scale.end + 1e-9:
+        ticks.append({"x": scale.x(t), "label": _fmt(t)})
         t = round(t + step, 10)
-    # lanes
-    for i, (e, stop) in enumerate(zip(entries, ends)):
-        y = lanes_top + i * lane_h
-        unfinished = e.get("end") is None
-        x0, x1 = x(float(e["start"])), x(end if unfinished else stop)
-        label = escape(str(e.get("label", "")))
-        colour = "#d9822b" if unfinished else "#2e8b57" if e.get("via") else "#3a7bd5"
-        out.append(
-            f'<rect class="lane" x="{x0:.1f}" y="{y + 1:.1f}" width="{max(1.5, x1 - x0):.1f}" '
-            f'height="{max(1.0, lane_h - 2):.1f}" rx="2" fill="{colour}">'
-            f"<title>{label}: {float(e['start']):.3f} s - "
-            f"{'…' if unfinished else f'{stop:.3f} s'}</title></rect>"
-        )
-        if show_labels:
-            out.append(
-                f'<text x="{LABEL_W - 6}" y="{y + lane_h * 0.72:.1f}" text-anchor="end" '
-                f'fill="#222">{escape(str(e.get("label", ""))[:24])}</text>'
-            )
-    # floor
-    if floor:
-        fx = x(float(floor))
-        out.append(
-            f'<line class="floor" x1="{fx:.1f}" y1="{lanes_top - 4}" x2="{fx:.1f}" '
-            f'y2="{flight_top + FLIGHT_H:.1f}" stroke="#c0392b" stroke-width="1.5" '
-            f'stroke-dasharray="4 3"/>'
-        )
-        anchor = ("end", fx - 3) if fx > WIDTH - RIGHT - 90 else ("start", fx + 3)
-        out.append(
-            f'<text x="{anchor[1]:.1f}" y="{flight_top + FLIGHT_H + 14:.1f}" '
-            f'text-anchor="{anchor[0]}" fill="#c0392b">'
-            f'<tspan data-i18n="floor">{text("floor", lang)}</tspan> {float(floor):.2f} s</text>'
-        )
-    # in flight over time
-    steps = in_flight(entries, end)
-    peak = max(c for _, c in steps) or 1
-    base = flight_top + FLIGHT_H
+    return ticks
 
-    def yc(c: int) -> float:
+
+def _lanes(
+    entries: list[dict], ends: list[float], scale: _Scale, lane_h: float
+) -> list[dict[str, Any]]:
+    lanes = []
+    for i, (e, stop) in enumerate(zip(entries, ends)):
+        y = AXIS_H + i * lane_h
+        unfinished = e.get("end") is None
+        x0, x1 = scale.x(float(e["start"])), scale.x(scale.end if unfinished else stop)
+        lanes.append(
+            {
+                "x": x0,
+                "y": y + 1,
+                "width": max(1.5, x1 - x0),
+                "height": max(1.0, lane_h - 2),
+                "text_y": y + lane_h * 0.72,
+                "label": str(e.get("label", "")),
+                "start": float(e["start"]),
+                "end": stop,
+                "unfinished": unfinished,
+                "seen": bool(e.get("via")),  # a lab server's lane, not the process's call
+            }
+        )
+    return lanes
+
+
+def _floor(floor: float, scale: _Scale) -> dict[str, Any]:
+    fx = scale.x(float(floor))
+    near_right = fx > WIDTH - RIGHT - 90  # the words go left of the line, not off the edge
+    return {
+        "x": fx,
+        "seconds": float(floor),
+        "anchor": "end" if near_right else "start",
+        "text_x": fx - 3 if near_right else fx + 3,
+    }
+
+
+def _flight(entries: list[dict], scale: _Scale, base: float) -> dict[str, Any]:
+    """The in-flight step line along the bottom: its points, its peak, where its label goes."""
+    steps = in_flight(entries, scale.end)
+    peak = max(c for _, c in steps) or 1
+
+    def y(c: int) -> float:
         return base - (FLIGHT_H - 6) * c / peak
 
-    points = []
-    prev = 0
-    for t_, c in steps:
-        points.append(f"{x(t_):.1f},{yc(prev):.1f}")
-        points.append(f"{x(t_):.1f},{yc(c):.1f}")
+    points, prev = [], 0
+    for t, c in steps:
+        points += [f"{scale.x(t):.1f},{y(prev):.1f}", f"{scale.x(t):.1f},{y(c):.1f}"]
         prev = c
-    points.append(f"{x(end):.1f},{yc(prev):.1f}")
-    out.append(
-        f'<polyline class="in-flight" points="{" ".join(points)}" fill="none" '
-        f'stroke="#27ae60" stroke-width="1.5"/>'
-    )
-    out.append(
-        f'<text x="{LABEL_W - 6}" y="{base - FLIGHT_H / 2 + 4:.1f}" text-anchor="end" '
-        f'fill="#27ae60"><tspan data-i18n="in_flight">{text("in_flight", lang)}</tspan> '
-        f"(max {peak})</text>"
-    )
-    out.append(
-        f'<line x1="{LABEL_W}" y1="{base:.1f}" x2="{WIDTH - RIGHT}" y2="{base:.1f}" stroke="#999"/>'
-    )
-    out.append("</svg>")
-    return "".join(out)
+    points.append(f"{scale.x(scale.end):.1f},{y(prev):.1f}")
+    return {"points": " ".join(points), "peak": peak, "text_y": base - FLIGHT_H / 2 + 4}

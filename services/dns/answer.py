@@ -13,11 +13,6 @@ UDP_PLAIN_LIMIT = 512
 HEADER_LEN = 12
 
 
-def reply_to(packet, zone, udp=True):
-    """The reply to ``packet`` as bytes, or None to drop it."""
-    return respond(packet, zone, udp)[0]
-
-
 def respond(packet, zone, udp=True):
     """``(reply bytes or None to drop it, facts)``, the facts being what the server's record
     keeps of the exchange: ``{"id", "qname", "qtype", "rcode"}`` (``qname`` and ``qtype``

@@ -225,7 +225,7 @@ def _recv_until(sock, n, deadline):
     """``n`` bytes from ``sock`` before ``deadline`` (monotonic), or None if the peer closes
     before sending any. TimeoutError("nothing") when the time ran out before the first byte,
     TimeoutError("partial") after some; ConnectionResetError if it closes midway."""
-    chunks = []
+    chunks: list[bytes] = []
     got = 0
     while got < n:
         remaining = deadline - time.monotonic()

@@ -67,7 +67,7 @@ class Zone:
 
     def addresses(self):
         """``{name: {"A": [...], "AAAA": [...]}}`` for every name with an address."""
-        table = {}
+        table: dict[str, dict[str, list[str]]] = {}
         for name, records in self._by_name.items():
             for rr in records:
                 kind = QTYPE.get(rr.rtype)

@@ -24,6 +24,9 @@ import math
 import random
 
 import gevent
+from flask import Response, jsonify, request
+
+from .blob import MAX_BLOB_BYTES, blob, sha256_hex
 
 BYTES_LIMIT = 100 * 1024  # httpbin's own cap for /bytes and /stream-bytes
 MAX_DELAY_S = 10.0  # httpbin's own cap for /delay
@@ -57,73 +60,76 @@ def build_app():
 
 
 def _override_views(app):
-    from flask import Response, jsonify, request
-    from httpbin.helpers import get_dict
-
-    from .blob import MAX_BLOB_BYTES, blob, sha256_hex
-
-    def own_random():
-        """A generator for this request: seeded from ``?seed=`` if given, like httpbin."""
-        seed = request.args.get("seed")
-        return random.Random(int(seed)) if seed is not None else random.Random()
-
-    def random_bytes(n):
-        rng = own_random()
-        n = min(n, BYTES_LIMIT)
-        data = bytes(rng.randint(0, 255) for _ in range(n))
-        return Response(data, content_type="application/octet-stream")
-
-    def stream_random_bytes(n):
-        rng = own_random()
-        n = min(n, BYTES_LIMIT)
-        chunk_size = max(1, int(request.args.get("chunk_size", STREAM_CHUNK)))
-
-        def generate():
-            left = n
-            while left:
-                size = min(chunk_size, left)
-                yield bytes(rng.randint(0, 255) for _ in range(size))
-                left -= size
-
-        return Response(generate(), content_type="application/octet-stream")
-
-    def delay_response(delay):
-        try:
-            seconds = float(delay)
-        except ValueError:
-            seconds = math.nan
-        if not seconds >= 0:  # also rejects NaN
-            return Response("delay must be a number of seconds >= 0\n", status=400)
-        gevent.sleep(min(seconds, MAX_DELAY_S))
-        return jsonify(get_dict("url", "args", "form", "data", "origin", "headers", "files"))
-
-    def decode_base64(value):
-        try:
-            return base64.urlsafe_b64decode(value.encode("utf-8")).decode("utf-8")
-        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
-            return BASE64_HINT
-
-    def lab_blob(n):
-        try:
-            seed = int(request.args.get("seed", 0))
-        except ValueError:
-            return jsonify(error="seed must be an integer"), 400
-        if n > MAX_BLOB_BYTES:
-            return jsonify(error="at most %d bytes" % MAX_BLOB_BYTES), 400
-        data = blob(n, seed)
-        response = Response(data, content_type="application/octet-stream")
-        response.headers["X-Content-SHA256"] = sha256_hex(data)
-        response.headers["X-Blob-Seed"] = str(seed)
-        return response
-
     for endpoint, view in [
-        ("random_bytes", random_bytes),
-        ("stream_random_bytes", stream_random_bytes),
-        ("delay_response", delay_response),
-        ("decode_base64", decode_base64),
+        ("random_bytes", _random_bytes),
+        ("stream_random_bytes", _stream_random_bytes),
+        ("delay_response", _delay_response),
+        ("decode_base64", _decode_base64),
     ]:
         view.__doc__ = app.view_functions[endpoint].__doc__
         app.view_functions[endpoint] = view
     # 0.7.0 answers /delay to GET only, 0.10 to every method: give both 0.10's rule.
-    app.add_url_rule("/delay/<delay>", "delay_response", delay_response, methods=DELAY_METHODS)
-    app.add_url_rule("/lab/blob/<int:n>", "lab_blob", lab_blob)
+    app.add_url_rule("/delay/<delay>", "delay_response", _delay_response, methods=DELAY_METHODS)
+    app.add_url_rule("/lab/blob/<int:n>", "lab_blob", _lab_blob)
+
+
+def _own_random():
+    """A generator for this request: seeded from ``?seed=`` if given, like httpbin."""
+    seed = request.args.get("seed")
+    return random.Random(int(seed)) if seed is not None else random.Random()
+
+
+def _random_bytes(n):
+    rng = _own_random()
+    n = min(n, BYTES_LIMIT)
+    data = bytes(rng.randint(0, 255) for _ in range(n))
+    return Response(data, content_type="application/octet-stream")
+
+
+def _stream_random_bytes(n):
+    rng = _own_random()
+    n = min(n, BYTES_LIMIT)
+    chunk_size = max(1, int(request.args.get("chunk_size", STREAM_CHUNK)))
+
+    def generate():
+        left = n
+        while left:
+            size = min(chunk_size, left)
+            yield bytes(rng.randint(0, 255) for _ in range(size))
+            left -= size
+
+    return Response(generate(), content_type="application/octet-stream")
+
+
+def _delay_response(delay):
+    from httpbin.helpers import get_dict
+
+    try:
+        seconds = float(delay)
+    except ValueError:
+        seconds = math.nan
+    if not seconds >= 0:  # also rejects NaN
+        return Response("delay must be a number of seconds >= 0\n", status=400)
+    gevent.sleep(min(seconds, MAX_DELAY_S))
+    return jsonify(get_dict("url", "args", "form", "data", "origin", "headers", "files"))
+
+
+def _decode_base64(value):
+    try:
+        return base64.urlsafe_b64decode(value.encode("utf-8")).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return BASE64_HINT
+
+
+def _lab_blob(n):
+    try:
+        seed = int(request.args.get("seed", 0))
+    except ValueError:
+        return jsonify(error="seed must be an integer"), 400
+    if n > MAX_BLOB_BYTES:
+        return jsonify(error="at most %d bytes" % MAX_BLOB_BYTES), 400
+    data = blob(n, seed)
+    response = Response(data, content_type="application/octet-stream")
+    response.headers["X-Content-SHA256"] = sha256_hex(data)
+    response.headers["X-Blob-Seed"] = str(seed)
+    return response

@@ -73,7 +73,7 @@ def main(argv=None):
     listeners = [("direct", args.port)]
     if args.upstream_port is not None:
         listeners.append(("upstream", args.upstream_port))
-    servers = []
+    servers: list[RecordingWSGIServer] = []
     only_proxy = proxy_checker(args.upstream_only_from) if args.upstream_only_from else None
     for label, port in listeners:
         server = RecordingWSGIServer(

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from http import HTTPStatus
 
 from services.serve import RecordQueryError
@@ -118,7 +119,7 @@ class Api:
         self.proxy_metrics = proxy_metrics
         self.runtime_metrics = runtime_metrics
         P, T = r"(?P<proxy>[^/]+)", r"(?P<toxic>[^/]+)"
-        self.routes = [
+        self.routes: list[tuple[re.Pattern[str], dict[str, Callable[..., Response]]]] = [
             (re.compile(r"/reset"), {"POST": self.reset}),
             (re.compile(r"/proxies"), {"GET": self.proxy_index, "POST": self.proxy_create}),
             (re.compile(r"/populate"), {"POST": self.populate}),
@@ -231,7 +232,8 @@ class Api:
         return Response(201, dumps(proxy.to_json()))
 
     def populate(self, environ):
-        proxies, error = [], None
+        proxies: list = []
+        error = None
         try:
             specs = self.populate_specs(self.body(environ))
             proxies, error = self.registry.populate(specs)

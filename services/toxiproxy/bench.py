@@ -198,17 +198,15 @@ class Target:
 
 
 def rss_kib(pid: int | None) -> int | None:
-    """Resident memory of ``pid`` in KiB, from /proc (None if unknown or unreadable)."""
+    """Resident memory of ``pid`` in KiB, from psutil (None if unknown or unreadable)."""
     if pid is None:
         return None
+    import psutil  # the benchmark runs on the host only: the images do not need psutil
+
     try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+        return psutil.Process(pid).memory_info().rss // 1024
+    except psutil.Error:
+        return None
 
 
 def raise_fd_limit(wanted: int = FD_LIMIT) -> int:
@@ -411,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--other-pid",
         type=int,
-        help="PID of the other server on this machine, to read its RSS from /proc (else n/a)",
+        help="PID of the other server on this machine, to read its RSS (else n/a)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="only the slicer and memory-per-connection lines"
@@ -436,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert upstream.stdout is not None and upstream.stdin is not None  # both are PIPEs
     server = launch.start()  # under $TOXIPROXY_PYTHON if set
     api = server.url
     try:

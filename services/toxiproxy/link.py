@@ -121,13 +121,17 @@ class Pipe:
                     continue
                 self._enqueue((chunk if buf is None else bytes(chunk), time.monotonic()))
         except OSError:
-            if asks:  # the client reset its connection
-                link.client_left()
-            self.link.close()
+            self._input_ended(chain, broken=True)
             return
-        if asks:  # the client closed its side (it may still read an answer)
-            link.client_left()
-        if self.pending or chain:
+        self._input_ended(chain)
+
+    def _input_ended(self, chain: list, broken: bool = False) -> None:
+        """The source closed (or broke): pass the end on, after what is still queued."""
+        if self.direction == "upstream":  # the client closed or reset its side
+            self.link.client_left()
+        if broken:
+            self.link.close()
+        elif self.pending or chain:
             self._enqueue(_EOF)
         else:
             self.finish(chain)

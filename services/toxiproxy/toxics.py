@@ -263,9 +263,6 @@ class Toxic:
         self.attributes = attributes
         self.version = 0  # bumped on update: links re-attach the toxic
 
-    def default_attributes(self) -> dict:
-        return {name: 0 for name in self.kind.attributes}
-
     def roll(self) -> bool:
         """Whether a new connection is affected (``toxicity`` is a probability)."""
         return self.toxicity >= 1 or random.random() < self.toxicity

@@ -197,3 +197,30 @@ def test_a_recorded_pid_that_is_not_ours_is_never_signalled(cfg):
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_every_command_of_the_table_runs_a_function_that_exists():
+    from lab import cli
+
+    table = cli.commands()
+    assert len({c.name for c in table}) == len(table)
+    for command in table:
+        assert callable(command.handler()), command.run
+    sub = next(a for a in cli.parser()._actions if a.dest == "command")
+    assert list(sub.choices) == [c.name for c in table]  # the parser is the table's
+
+
+def test_help_imports_no_command(tmp_path):
+    """`gevent-lab --help` loads the table only: no handler, nor what handlers need."""
+    code = (
+        "import sys\nfrom lab import cli\n"
+        "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    loaded = set(out.splitlines()[-1].split())
+    heavy = {"rich", "requests", "gevent", "flask", "jinja2", "psutil", "docker", "dnslib"}
+    ours = {"lab.lifecycle", "lab.lab_commands", "lab.grading", "lab.ui", "lab.config"}
+    assert not loaded & (heavy | ours)

@@ -71,6 +71,17 @@ def test_exercise_names_its_source_example(ex):
         assert f"example {ex.source}" in text, f"{ex.stem} should say it grows from {ex.source}"
 
 
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.stem)
+def test_kind_says_whether_the_solution_uses_gevent(ex):
+    tree = ast.parse(ex.file_in(SOLUTIONS_DIR).read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                for a in n.names}  # fmt: skip
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, ast.ImportFrom) and n.module}  # fmt: skip
+    assert ex.kind == ("gevent" if "gevent" in imported else "greenlet")
+    assert ex.is_greenlet == (ex.kind == "greenlet")
+
+
 def test_readme_table_matches_the_manifest():
     readme = (REPO_ROOT / "README.md").read_text()
     rows = re.findall(r"^\| (\d\d) \| `(ex\d\d_\w+)` \| [-\w]+ \| (.+?) \|$", readme, re.M)
