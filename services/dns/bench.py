@@ -118,7 +118,10 @@ def query_load(address: tuple[str, int], queries: int, in_flight: int, wait: flo
                     data = sock.recv(4096)
                 except BlockingIOError:
                     break
-                if len(data) >= 2 and outstanding.pop(struct.unpack("!H", data[:2])[0], None) is not None:
+                if (
+                    len(data) >= 2
+                    and outstanding.pop(struct.unpack("!H", data[:2])[0], None) is not None
+                ):
                     answered += 1
             now = time.monotonic()
             while expiry and expiry[0][0] <= now:
@@ -131,13 +134,17 @@ def query_load(address: tuple[str, int], queries: int, in_flight: int, wait: flo
     return answered, lost, time.monotonic() - start
 
 
-def measure(rcvbuf: int, in_flights: list[int], queries: int, wait: float, delay_ms: int) -> list[Run]:
+def measure(
+    rcvbuf: int, in_flights: list[int], queries: int, wait: float, delay_ms: int
+) -> list[Run]:
     """One server with ``rcvbuf``; one run per number in flight (each on a fresh server)."""
     runs = []
     for in_flight in in_flights:
         process, address, granted = start_server(rcvbuf, delay_ms)
         try:
-            answered, lost, seconds = query_load(address, queries, in_flight, wait + delay_ms / 1000)
+            answered, lost, seconds = query_load(
+                address, queries, in_flight, wait + delay_ms / 1000
+            )
             drops = server_drops(address[1])
         finally:
             process.terminate()

@@ -371,7 +371,8 @@ def main(argv=None):
     (host, port), (_, control_port) = server.addresses
     print(
         "dns listening on %s:%d udp+tcp, control API on http://%s:%d, delay %d ms, "
-        "udp receive buffer %d bytes" % (host, port, host, control_port, delay.ms, server.udp_rcvbuf),
+        "udp receive buffer %d bytes"
+        % (host, port, host, control_port, delay.ms, server.udp_rcvbuf),
         file=sys.stderr,
         flush=True,
     )

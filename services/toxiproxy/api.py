@@ -13,6 +13,8 @@ import os
 import re
 from http import HTTPStatus
 
+from services.serve import HEARTBEAT_PATH, Heartbeat, heartbeat_answer
+
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
 from .errors import (
@@ -110,11 +112,16 @@ class Api:
     """The routes, bound to one registry of proxies."""
 
     def __init__(
-        self, registry: Registry, proxy_metrics: bool = False, runtime_metrics: bool = False
+        self,
+        registry: Registry,
+        proxy_metrics: bool = False,
+        runtime_metrics: bool = False,
+        heartbeat: Heartbeat | None = None,
     ):
         self.registry = registry
         self.proxy_metrics = proxy_metrics
         self.runtime_metrics = runtime_metrics
+        self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         P, T = r"(?P<proxy>[^/]+)", r"(?P<toxic>[^/]+)"
         self.routes = [
             (re.compile(r"/reset"), {"POST": self.reset}),
@@ -143,6 +150,8 @@ class Api:
                 },
             ),
             (re.compile(r"/version"), {"GET": self.version}),
+            # not Toxiproxy's: the lab's liveness record (services/serve.py)
+            (re.compile(re.escape(HEARTBEAT_PATH)), {"GET": self.lab_heartbeat}),
         ]
         if proxy_metrics or runtime_metrics:
             self.routes.append((re.compile(r"/metrics"), {"*": self.metrics}))
@@ -353,6 +362,19 @@ class Api:
     def version(self, environ):
         body = ('{"version": "%s"}\n' % VERSION).encode()
         return Response(200, body, "application/json;charset=utf-8")
+
+    def lab_heartbeat(self, environ):
+        """The liveness record every lab service serves, plus each proxy's live links, the
+        connections it refused (past ``max_links``) and that cap."""
+        status, body = heartbeat_answer(self.heartbeat, environ.get("QUERY_STRING", ""))
+        if status != 200:
+            raise ApiError(body["error"], status)
+        body["proxies"] = {
+            name: {"links": len(proxy.links), "refused": proxy.refused}
+            for name, proxy in sorted(self.registry.proxies.items())
+        }
+        body["max_links"] = self.registry.max_links
+        return Response(200, dumps(body))
 
     def metrics(self, environ):
         text = metrics.render(
