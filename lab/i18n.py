@@ -1622,12 +1622,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Proxy {proxy!r} không có toxic nào tên {name!r}.",
     },
     "err.api_timeout": {
-        "en": "The Toxiproxy API at {url} did not answer in {seconds:g} s.",
-        "vi": "API Toxiproxy tại {url} không trả lời trong vòng {seconds:g} giây.",
+        "en": "The {what} at {url} did not answer {call} within {seconds:g} s: it is stalled (stopped or overloaded).",
+        "vi": "{what} tại {url} không trả lời {call} trong vòng {seconds:g} giây: dịch vụ đang bị treo (bị dừng hoặc quá tải).",
     },
     "err.api_timeout.hint": {
-        "en": "Restart the lab: make lab-down && make lab-up",
-        "vi": "Hãy khởi động lại lab: make lab-down && make lab-up",
+        "en": "See which service with `make lab-status`, then restart the lab: make lab-down && make lab-up",
+        "vi": "Xem dịch vụ nào bằng `make lab-status`, rồi khởi động lại lab: make lab-down && make lab-up",
     },
     "err.api_status": {
         "en": "Toxiproxy answered {method} {path} with {status}: {text}",

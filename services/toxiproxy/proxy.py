@@ -36,6 +36,7 @@ class Proxy:
         listen: str,
         upstream: str,
         empty_host: str = "",
+        *,
         max_links: int = DEFAULT_MAX_LINKS,
     ):
         self.name = name

@@ -73,7 +73,7 @@ class Registry:
         return "" if self.allow_remote_listen else "127.0.0.1"
 
     def new_proxy(self, name: str, listen: str, upstream: str) -> Proxy:
-        return Proxy(name, listen, upstream, self.empty_host, self.max_links)
+        return Proxy(name, listen, upstream, self.empty_host, max_links=self.max_links)
 
     def get(self, name: str) -> Proxy:
         proxy = self.proxies.get(name)
