@@ -17,9 +17,11 @@ import json
 import math
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -160,3 +162,36 @@ def test_a_three_second_stop_shows_in_stalls_after_it_resumed(lab, victim):
 
 def test_a_window_from_before_the_services_started_is_unknown(lab):
     assert set(health.stalls(lab, 0.0).values()) == {math.inf}
+
+
+class _LikeOfficialToxiproxy(BaseHTTPRequestHandler):
+    """Routes as Toxiproxy 2.12 does for these two paths: no /lab/heartbeat (a 404), and a
+    /version that here takes 0.3 s to answer."""
+
+    def do_GET(self):
+        if self.path != "/version":
+            self.send_error(404, "page not found")
+            return
+        time.sleep(0.3)
+        body = b'{"version": "2.12.0"}\n'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_without_a_heartbeat_toxiproxy_is_timed_by_its_version_call(lab):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LikeOfficialToxiproxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        official = lab.with_(toxiproxy_port=server.server_address[1])
+        gaps = health.stalls(official, time.time() - 1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 0.3 <= gaps["toxiproxy"] < 2.0, gaps
+    assert gaps["httpbin"] < 0.5 and gaps["dns"] < 0.5
