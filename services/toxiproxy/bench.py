@@ -628,7 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     # under $TOXIPROXY_PYTHON if set; the memory line holds HELD_CONNECTIONS through one
     # proxy, past its default cap (the flood measures that default)
-    server = launch.start(*([] if args.flood else ["-max-links", str(HELD_CONNECTIONS)]))
+    server = launch.start(
+        *([] if args.flood else ["-max-links", str(HELD_CONNECTIONS + CONNECTIONS)])
+    )
     api = server.url
     try:
         echo_port, source_port = map(int, upstream.stdout.readline().split())
