@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from gevent.lock import RLock
@@ -22,27 +23,30 @@ class Node(NamedTuple):
 
 
 def find_loop(start: str, nodes: dict[str, Node]) -> list[str] | None:
-    """The proxies a connection into ``start`` would go through if it came back to one of
-    them (``[start, ..., the one reached again]``), else None."""
-    path, seen = [start], {start}
+    """The proxies a connection into ``start`` would go through until it came back to one
+    of them (``[start, ..., the one reached again]``), else None. Every proxy a hop reaches
+    is followed (two may share a listen address while one of them is disabled)."""
     targets: dict[str, tuple[list[str], int] | None] = {}
-    current = start
-    while True:
-        if current not in targets:
-            targets[current] = upstream_target(nodes[current].upstream)
-        target = targets[current]
-        following = [
-            name
-            for name, node in nodes.items()
-            if node.listen is not None and reaches(target, node.listen)
-        ]
-        if not following:
-            return None
-        current = following[0]
-        path.append(current)
-        if current in seen:
-            return path
-        seen.add(current)
+
+    def following(name: str) -> Iterator[str]:
+        if name not in targets:
+            targets[name] = upstream_target(nodes[name].upstream)
+        for other, node in nodes.items():
+            if node.listen is not None and reaches(targets[name], node.listen):
+                yield other
+
+    path, branches, done = [start], [following(start)], set()
+    while branches:
+        nxt = next(branches[-1], None)
+        if nxt is None:  # every way on from path[-1] ends outside the server
+            done.add(path.pop())
+            branches.pop()
+        elif nxt in path:
+            return [*path, nxt]
+        elif nxt not in done:
+            path.append(nxt)
+            branches.append(following(nxt))
+    return None
 
 
 class Registry:

@@ -63,6 +63,19 @@ def test_a_longer_loop_is_refused_and_a_chain_without_one_works(api):
             round_trip(sock)
 
 
+def test_every_proxy_on_an_address_is_followed_a_disabled_one_too(api):
+    """y and a disabled x share port p: z -> p loops through x although y leads out."""
+    p, q = free_port(), free_port()
+    with echo_server() as up:
+        assert _create(api, name="y", listen=f"127.0.0.1:{p}", upstream=up.address).ok
+        x = _create(
+            api, name="x", listen=f"127.0.0.1:{p}", upstream=f"127.0.0.1:{q}", enabled=False
+        )
+        assert x.status_code == 201
+        looped = _create(api, name="z", listen=f"127.0.0.1:{q}", upstream=f"127.0.0.1:{p}")
+        _assert_loop_refused(looped, "z", "x", "z")
+
+
 def test_a_wildcard_listen_is_reached_by_loopback_upstreams(remote_api):
     a, b = free_port(), free_port()
     try:
