@@ -9,17 +9,29 @@ both backends:
 - the DNS server's delay and zone through its control API (``services.dns.control``).
 
 Errors the learner can fix come out as ``LabError`` (a sentence and a next step).
+
+Every call has a deadline (``API_TIMEOUT``), toxiproxy-python's included: it calls
+``requests`` without a timeout, so a stopped Toxiproxy would hang its caller until the server
+resumed. Importing this module points the ``requests`` that toxiproxy-python's
+``APIConsumer`` calls at ``Deadline``, the same functions with a default timeout (the
+library itself is unchanged). A service that does not answer in time is a LabError naming
+it, its address and the call (``err.api_timeout``). Such a call may still take effect when
+a stopped service resumes: its request waits in the service's socket.
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import toxiproxy.api
+import toxiproxy.server
 from toxiproxy import Toxiproxy
 from toxiproxy.api import APIConsumer
 from toxiproxy.proxy import Proxy
@@ -35,6 +47,41 @@ LATENCY_TOXIC = "latency_downstream"  # Toxiproxy's default name for a downstrea
 API_TIMEOUT = 5.0  # control calls are local and tiny: slower means the lab is wedged
 
 Zone = dict[str, dict[str, list[str]]]  # name -> {"A": [...], "AAAA": [...]}
+
+
+class Deadline:
+    """What toxiproxy-python calls as ``requests`` (``get``, ``post``, ``delete``), each
+    with a ``timeout`` of ``seconds`` unless the caller gives one. No session: like
+    ``requests.get``, every call has its own connection, shared with no other thread."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def request(self, method: str, url: str, **kw: Any) -> requests.Response:
+        kw.setdefault("timeout", self.seconds)
+        return requests.request(method, url, **kw)
+
+    def get(self, url: str, params: Any = None, **kw: Any) -> requests.Response:
+        return self.request("GET", url, params=params, **kw)
+
+    def post(self, url: str, data: Any = None, json: Any = None, **kw: Any) -> requests.Response:
+        return self.request("POST", url, data=data, json=json, **kw)
+
+    def delete(self, url: str, **kw: Any) -> requests.Response:
+        return self.request("DELETE", url, **kw)
+
+
+def _can_connect_to(host: str, port: int) -> bool:
+    """toxiproxy-python's ``Toxiproxy.running()`` check, with a deadline."""
+    try:
+        with socket.create_connection((host, port), timeout=API_TIMEOUT):
+            return True
+    except OSError:
+        return False
+
+
+toxiproxy.api.requests = Deadline(API_TIMEOUT)
+toxiproxy.server.can_connect_to = _can_connect_to
 
 
 @contextmanager
@@ -231,19 +278,23 @@ class LabControl:
         try:
             with toxiproxy_api(*self.api) as tp:
                 yield tp
+        except requests.Timeout as e:  # before ConnectionError: a ConnectTimeout is both
+            raise self._timed_out(e) from None
         except requests.ConnectionError:
             raise not_running(self.api_url, t("err.api.toxiproxy")) from None
+
+    def _timed_out(self, e: requests.Timeout) -> LabError:
+        request = e.request
+        call = f"{request.method} {urlsplit(request.url or '').path}" if request else "?"
+        return timed_out(t("err.api.toxiproxy"), self.api_url, call)
 
     def _request(self, method: str, path: str, ok: tuple[int, ...] = (200,), **kw: Any):
         try:
             r = requests.request(method, self.api_url + path, timeout=API_TIMEOUT, **kw)
+        except requests.Timeout:
+            raise timed_out(t("err.api.toxiproxy"), self.api_url, f"{method} {path}") from None
         except requests.ConnectionError:
             raise not_running(self.api_url, t("err.api.toxiproxy")) from None
-        except requests.Timeout:
-            raise LabError(
-                t("err.api_timeout", url=self.api_url, seconds=API_TIMEOUT),
-                t("err.api_timeout.hint"),
-            ) from None
         if ok and r.status_code not in ok:
             raise LabError(
                 t(
@@ -261,6 +312,9 @@ class LabControl:
         try:
             return call(url, *args, timeout=API_TIMEOUT)
         except dns_control.ControlError as e:
+            if e.timed_out:
+                what = "PUT /delay" if call is dns_control.set_delay else "GET /delay"
+                raise timed_out(t("err.api.dns_control"), url, what) from None
             if e.status == 0:
                 raise not_running(url, t("err.api.dns_control")) from None
             raise LabError(t("err.dns_refused", error=e)) from None
@@ -268,6 +322,14 @@ class LabControl:
 
 def not_running(url: str, what: str) -> LabError:
     return LabError(t("err.not_running", url=url, what=what), t("err.not_running.hint"))
+
+
+def timed_out(what: str, url: str, call: str) -> LabError:
+    """The error for a service that accepted a call and did not answer it in time."""
+    return LabError(
+        t("err.api_timeout", what=what, url=url, call=call, seconds=API_TIMEOUT),
+        t("err.api_timeout.hint"),
+    )
 
 
 def parse_ms(raw: str | int, what: str = "latency") -> int:

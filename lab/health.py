@@ -8,10 +8,15 @@ Every probe gives up after ``PROBE_TIMEOUT_S`` (plus the latency the lab itself 
 the requests that go through it), and ``probe`` runs the checks in parallel: a stopped
 service costs about two seconds, and is named. ``wait_answering`` is the one wait loop of
 both backends' ``up``.
+
+``stalls(cfg, since)`` reads each service's liveness record (``GET /lab/heartbeat``, see
+``services/serve.py``): how long, at most, each one stopped running since a moment, even
+if it runs again now. The grader calls it after each exercise.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +33,7 @@ from lab.i18n import t
 SERVICES = ("toxiproxy", "httpbin", "dns")
 PROBE_NAME = "httpbin.lab.test"  # a name the lab's zone serves
 PROBE_TIMEOUT_S = 2.0
+HEARTBEAT_PATH = "/lab/heartbeat"  # services.serve.HEARTBEAT_PATH (which imports gevent)
 
 
 @dataclass
@@ -99,6 +105,46 @@ def probe(cfg: LabConfig, names: tuple[str, ...] | list[str] = SERVICES) -> dict
     with ThreadPoolExecutor(max(1, len(names))) as pool:
         futures = {name: pool.submit(CHECKS[name], cfg) for name in names}
         return {name: f.result() for name, f in futures.items()}
+
+
+def stalls(cfg: LabConfig, since: float, timeout: float = PROBE_TIMEOUT_S) -> dict[str, float]:
+    """Each service's longest stall since wall time ``since`` (``time.time()``), in seconds:
+    ``{"toxiproxy": 0.1, "httpbin": 3.02, "dns": 0.1}``. About 0.1 (the heartbeat's
+    interval) or less means it ran all along; gaps under 0.15 s are not kept.
+
+    ``math.inf`` when a service did not answer within ``timeout`` (dead, or stalled right
+    now), or answered that it started after ``since`` (it was restarted: what happened
+    before is unknown; so call this with a ``since`` at which the lab already ran). The
+    three are asked at once: the answer comes within ``timeout`` seconds or a little more.
+
+    Toxiproxy's official image (Docker backend) has no heartbeat (a 404): its value is then
+    how long ``GET /version`` took to answer now, which shows a stall only while it lasts.
+    """
+    bases = {
+        "toxiproxy": cfg.toxiproxy_url,
+        "httpbin": cfg.httpbin_direct_url,
+        "dns": cfg.dns_control_url,
+    }
+    with ThreadPoolExecutor(len(bases)) as pool:
+        futures = {
+            name: pool.submit(_stall, name, base, since, timeout) for name, base in bases.items()
+        }
+        return {name: f.result() for name, f in futures.items()}
+
+
+def _stall(name: str, base: str, since: float, timeout: float) -> float:
+    try:
+        r = requests.get(base + HEARTBEAT_PATH, params={"since": repr(since)}, timeout=timeout)
+        if r.status_code == 404 and name == "toxiproxy":  # the official image
+            t0 = time.monotonic()
+            requests.get(f"{base}/version", timeout=timeout).raise_for_status()
+            return time.monotonic() - t0
+        r.raise_for_status()
+        body = r.json()
+        gap, started = float(body["gap"]), float(body["started"])
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        return math.inf
+    return math.inf if started > since else gap
 
 
 @dataclass

@@ -16,12 +16,21 @@ deletes or rewrites an entry: the only way out is eviction by newer ones (an ent
 while its work goes on, ``append``, is filled in until that work ends). Work that has begun
 but is not yet recorded (``begin``/``end``) is listed apart, as ``pending``. Times in entries
 are ``time.time()``: a grader on the host and a service in a container share the clock.
+
+``Heartbeat``: a liveness record. A greenlet notes every ``HEARTBEAT_INTERVAL`` seconds that
+the service's event loop ran; a service that was stopped (SIGSTOP), starved of CPU or stuck
+in blocking code shows a *gap*. ``GET /lab/heartbeat?since=T`` (each service serves it, see
+``heartbeat_answer``) says the longest gap since wall time ``T`` and when the process started
+(a restart shows as a later ``started``), so a grader can tell afterwards that the lab
+stalled under an exercise, even for a few seconds.
 """
 
 import collections
 import itertools
+import math
 import os
 import signal
+import time
 from urllib.parse import parse_qs
 
 import gevent
@@ -29,6 +38,9 @@ import gevent.event
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 DEFAULT_RECORD_SIZE = 20000
+HEARTBEAT_PATH = "/lab/heartbeat"
+HEARTBEAT_INTERVAL = 0.1  # seconds between beats: a stall of 0.2 s already shows
+HEARTBEAT_KEPT = 4096  # gaps remembered (only gaps past 1.5 intervals are kept)
 
 
 def serve_until_signal(*servers, stop=(), timeout=1.0, signals=STOP_SIGNALS):
@@ -145,3 +157,93 @@ def _int_param(params, name, default, minimum):
     if value < minimum:
         raise RecordQueryError("%s must be a whole number >= %d, got %r" % (name, minimum, text))
     return value
+
+
+class Heartbeat:
+    """Beats every ``interval`` seconds in a greenlet and keeps the gaps between beats that
+    were longer than 1.5 intervals: the times the event loop did not run.
+
+    Gaps are measured on the monotonic clock (it goes on while a process is stopped) and
+    placed in time by the wall clock at the beat that ended them.
+    """
+
+    def __init__(self, interval=HEARTBEAT_INTERVAL, kept=HEARTBEAT_KEPT):
+        self.interval = interval
+        self.started = time.time()
+        self._last = time.monotonic()
+        self._gaps: collections.deque = collections.deque(maxlen=kept)  # (wall end, seconds)
+        self._greenlet = None
+
+    def start(self):
+        if self._greenlet is None:
+            self._last = time.monotonic()
+            self._greenlet = gevent.spawn(self._run)
+        return self
+
+    def stop(self):
+        if self._greenlet is not None:
+            self._greenlet.kill(block=False)
+            self._greenlet = None
+
+    def _run(self):
+        while True:
+            gevent.sleep(self.interval)
+            self.beat()
+
+    def beat(self):
+        now = time.monotonic()
+        gap = now - self._last
+        self._last = now
+        if gap > 1.5 * self.interval:
+            self._gaps.append((time.time(), gap))
+
+    def longest_gap(self, since):
+        """The longest time since wall time ``since`` during which the loop did not run,
+        in seconds: a gap that began before ``since`` counts from ``since``. The gap still
+        open (since the last beat) counts too: a request served right after a stall ends
+        may run before the beat that records it."""
+        wall = time.time()
+        longest = min(time.monotonic() - self._last, max(0.0, wall - since))
+        for ended, gap in reversed(self._gaps):
+            if ended <= since:
+                break
+            longest = max(longest, min(gap, ended - since))
+        return longest
+
+    def answer(self, since):
+        """What ``GET /lab/heartbeat?since=`` answers (see ``heartbeat_answer``)."""
+        return {
+            "since": since,
+            "now": time.time(),
+            "gap": round(self.longest_gap(since), 6),
+            "started": self.started,
+            "interval": self.interval,
+            "pid": os.getpid(),
+        }
+
+
+def heartbeat_answer(heartbeat, query_string):
+    """``(status, body)`` for ``GET /lab/heartbeat?since=T``, the same in every service::
+
+        {"since": 1764118800.0, "now": 1764118805.21, "gap": 0.104,
+         "started": 1764118000.53, "interval": 0.1, "pid": 4242}
+
+    ``gap``: the longest time in seconds, from wall time ``since`` (``time.time()``) to
+    ``now``, during which the service's event loop did not run (about ``interval`` or less
+    when it ran all along; gaps under 1.5 intervals are not kept). ``started``: when the
+    process started; a ``started`` later than ``since`` means it was restarted in between,
+    and its gaps before that are unknown. ``since`` defaults to ``started``. A ``since``
+    that is not a finite number is a 400 ``{"error": "...", "status": 400}``.
+    """
+    try:
+        params = parse_qs(query_string or "", keep_blank_values=True)
+        values = params.get("since") or [None]
+        if len(values) > 1:
+            raise ValueError("since given more than once")
+        since = heartbeat.started if values[0] is None else float(values[0])
+        if not math.isfinite(since):
+            raise ValueError("since must be a finite number")
+    except ValueError:
+        message = "since must be a wall-clock time in seconds (time.time()), once"
+        return 400, {"error": message, "status": 400}
+    return 200, heartbeat.answer(since)

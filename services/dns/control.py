@@ -15,11 +15,13 @@ DEFAULT_TIMEOUT = 5.0
 
 
 class ControlError(RuntimeError):
-    """The control API refused a request (``status`` is the HTTP code, 0 if unreachable)."""
+    """The control API refused a request (``status`` is the HTTP code, 0 if unreachable or
+    silent); ``timed_out``: it did not answer within the timeout (it may be stalled)."""
 
-    def __init__(self, message, status=0):
+    def __init__(self, message, status=0, timed_out=False):
         super().__init__(message)
         self.status = status
+        self.timed_out = timed_out
 
 
 def get_delay(url, timeout=DEFAULT_TIMEOUT):
@@ -56,7 +58,9 @@ def _call(url, method, path, body=None, timeout=DEFAULT_TIMEOUT):
     except urllib.error.HTTPError as e:
         raise ControlError("%s %s: %s" % (method, path, _error_text(e)), e.code) from None
     except (OSError, ValueError) as e:  # URLError is an OSError; ValueError: bad JSON back
-        raise ControlError("%s %s%s: %s" % (method, url, path, e)) from None
+        reason = getattr(e, "reason", e)  # URLError wraps a timeout while connecting
+        timed_out = isinstance(e, TimeoutError) or isinstance(reason, TimeoutError)
+        raise ControlError("%s %s%s: %s" % (method, url, path, e), timed_out=timed_out) from None
 
 
 def _error_text(e):

@@ -5,6 +5,7 @@
     PUT  /delay (or POST) with {"delay_ms": N} -> 200 {"delay_ms": N}
     GET  /zone            -> {"names": {name: {"A": [...], "AAAA": [...]}}}
     GET  /record?since=SEQ[&limit=N] -> the queries answered (below)
+    GET  /lab/heartbeat?since=T -> the server's liveness record (format in services/serve.py)
 
 Errors are JSON ``{"error": "...", "status": N}``: bad input 400, an unknown path 404, a wrong
 method 405, a body over 64 KiB 413. Like Toxiproxy's API, it refuses what a web page could
@@ -36,7 +37,7 @@ that the bounded ring (``--record-size``) evicted. Nothing deletes or rewrites t
 import json
 from urllib.parse import urlsplit
 
-from services.serve import Record, RecordQueryError
+from services.serve import HEARTBEAT_PATH, Heartbeat, Record, RecordQueryError, heartbeat_answer
 
 from .delay import parse_delay_ms
 
@@ -63,18 +64,20 @@ class HTTPError(Exception):
 
 
 class ControlApp:
-    """WSGI app that reads and changes ``delay`` (a ``Delay``), lists ``zone`` and reads
-    ``record`` (a ``services.serve.Record``)."""
+    """WSGI app that reads and changes ``delay`` (a ``Delay``), lists ``zone``, reads
+    ``record`` (a ``services.serve.Record``) and ``heartbeat`` (a ``services.serve.Heartbeat``)."""
 
-    def __init__(self, delay, zone, record=None):
+    def __init__(self, delay, zone, record=None, heartbeat=None):
         self.delay = delay
         self.zone = zone
         self.record = record if record is not None else Record()
+        self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         self.routes = {
             "/health": {"GET": self.health},
             "/delay": {"GET": self.get_delay, "PUT": self.set_delay, "POST": self.set_delay},
             "/zone": {"GET": self.list_zone},
             "/record": {"GET": self.read_record},
+            HEARTBEAT_PATH: {"GET": self.read_heartbeat},
         }
 
     def __call__(self, environ, start_response):
@@ -135,6 +138,12 @@ class ControlApp:
             return self.record.read_query(environ.get("QUERY_STRING", ""))
         except RecordQueryError as e:
             raise HTTPError(400, str(e)) from None
+
+    def read_heartbeat(self, environ):
+        status, body = heartbeat_answer(self.heartbeat, environ.get("QUERY_STRING", ""))
+        if status != 200:
+            raise HTTPError(status, body["error"])
+        return body
 
 
 def refuse_cross_site(environ):

@@ -11,21 +11,67 @@ Toxiproxy's API), the "upstream" listener serves only connections that Toxiproxy
 its own, and answers anyone else 403 (recorded as refused): a learner who dials it directly
 skips no latency unseen. Under Docker that port is simply not published.
 
+Both also answer ``GET /lab/heartbeat?since=T``, the service's liveness record (format in
+``services/serve.py``, never recorded), and refuse a request that declares a body over
+``MAX_BODY`` with a 413 JSON error before reading it (``services.wsgi.BodyLimit``).
+
 Import this only after ``gevent.monkey.patch_all()`` (``__main__`` does it first): httpbin
 sleeps with ``time.sleep``, which must yield to other greenlets for 50 concurrent
 ``/delay/1`` requests to take one second rather than fifty.
 """
 
 import argparse
+import json
 import sys
 
-from services.serve import DEFAULT_RECORD_SIZE, Record, serve_until_signal
+from services.serve import (
+    DEFAULT_RECORD_SIZE,
+    HEARTBEAT_PATH,
+    Heartbeat,
+    Record,
+    heartbeat_answer,
+    serve_until_signal,
+)
+from services.wsgi import BodyLimit
 
 from .app import build_app
 from .record import RecordApp, RecordingWSGIServer, proxy_checker
 
 # Enough pending connections for a burst of a thousand clients (the proxy's benchmark).
 BACKLOG = 1024
+# Request bodies past this are refused (413) unread. httpbin holds a body several times
+# over while it answers (a 1 GiB POST /post took it past 14 GB); the exercises post
+# nothing, and a learner trying /post or /anything sends a few KiB. At 1 MiB, a hundred
+# such requests at once stay under half a GB. The same cap as the Toxiproxy API's.
+MAX_BODY = 1024 * 1024
+
+
+class HeartbeatApp:
+    """WSGI middleware: ``GET /lab/heartbeat`` reads ``heartbeat``, anything else goes on."""
+
+    def __init__(self, app, heartbeat):
+        self.app = app
+        self.heartbeat = heartbeat
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != HEARTBEAT_PATH:
+            return self.app(environ, start_response)
+        headers = [("Cache-Control", "no-store")]
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            status, body = 405, {"error": "only GET reads %s" % HEARTBEAT_PATH, "status": 405}
+            headers.append(("Allow", "GET, HEAD"))
+        else:
+            status, body = heartbeat_answer(self.heartbeat, environ.get("QUERY_STRING", ""))
+        data = json.dumps(body).encode("utf-8")
+        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        reason = {200: "200 OK", 400: "400 Bad Request", 405: "405 Method Not Allowed"}
+        start_response(reason[status], headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [data]
+
+
+def lab_app(record, heartbeat, max_body=MAX_BODY):
+    """httpbin with the lab's endpoints (record, health, heartbeat) and the body cap."""
+    return BodyLimit(HeartbeatApp(RecordApp(build_app(), record), heartbeat), max_body)
 
 
 def parse_args(argv=None):
@@ -69,7 +115,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     record = Record(args.record_size)
-    app = RecordApp(build_app(), record)
+    heartbeat = Heartbeat().start()
+    app = lab_app(record, heartbeat)
     listeners = [("direct", args.port)]
     if args.upstream_port is not None:
         listeners.append(("upstream", args.upstream_port))

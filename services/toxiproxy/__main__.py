@@ -52,12 +52,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         " the API listens on loopback; on by default when -host is not a loopback address",
     )
     parser.add_argument(
+        "-max-links",
+        "--max-links",
+        type=int,
+        default=None,
+        help="Live connections each proxy keeps at most; more are closed at once (default"
+        " 4096, less under a low open-files limit)",
+    )
+    parser.add_argument(
         "-seed", "--seed", type=int, default=None, help="Seed for randomizing toxics with"
     )
     parser.add_argument(
         "-version", "--version", action="store_true", help="Print the version and exit"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.max_links is not None and args.max_links < 1:
+        parser.error("-max-links must be at least 1")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         args.proxy_metrics,
         args.runtime_metrics,
         args.allow_remote_listen,
+        args.max_links,
     )
     return 0
 

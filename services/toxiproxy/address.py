@@ -6,7 +6,8 @@
 * :func:`bind` is Go's ``net.Listen("tcp", listen)``: a wildcard host (empty, ``0.0.0.0``
   or ``::``) listens dual-stack on ``[::]`` where the machine has IPv6, else on 0.0.0.0;
   errors name the resolved address (``listen tcp 127.0.0.1:3310: bind: ...``).
-* :func:`is_loopback` and :func:`points_at` back the safe defaults (see the README).
+* :func:`is_loopback`, :func:`points_at` and :func:`reaches` back the safe defaults (see
+  the README).
 """
 
 from __future__ import annotations
@@ -154,19 +155,28 @@ def _is_local(ip: str) -> bool:
         return False
 
 
-def points_at(upstream: str, listening: tuple[str, int]) -> bool:
-    """Whether dialling ``upstream`` would reach the socket bound at ``listening``."""
+def upstream_target(upstream: str) -> tuple[list[str], int] | None:
+    """The IP addresses and port that dialling ``upstream`` would reach (IPv4-mapped IPv6
+    unwrapped; ``[""]`` for an empty host), or None if it is malformed."""
     try:
         host, port = split_host_port(upstream)
     except ValueError:
+        return None
+    ips = [""] if host == "" else lookup(host)
+    return [ip[7:] if ip.startswith("::ffff:") else ip for ip in ips], port
+
+
+def reaches(target: tuple[list[str], int] | None, listening: tuple[str, int]) -> bool:
+    """Whether dialling ``target`` (from :func:`upstream_target`) would reach the socket
+    bound, or to be bound, at ``listening`` (a wildcard host listens on every address)."""
+    if target is None:
         return False
+    ips, port = target
     bound_host, bound_port = listening[0], listening[1]
     if port != bound_port or port == 0:
         return False
     bound_host = _numeric(bound_host) or bound_host
-    for ip in [""] if host == "" else lookup(host):
-        if ip.startswith("::ffff:"):
-            ip = ip[7:]
+    for ip in ips:
         if ip == bound_host:
             return True
         if ip in WILDCARDS:  # dialling 0.0.0.0 or :: reaches this machine
@@ -174,3 +184,8 @@ def points_at(upstream: str, listening: tuple[str, int]) -> bool:
         if bound_host in WILDCARDS and (ipaddress.ip_address(ip).is_loopback or _is_local(ip)):
             return True
     return False
+
+
+def points_at(upstream: str, listening: tuple[str, int]) -> bool:
+    """Whether dialling ``upstream`` would reach the socket bound at ``listening``."""
+    return reaches(upstream_target(upstream), listening)

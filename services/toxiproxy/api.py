@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from http import HTTPStatus
 
-from services.serve import RecordQueryError
+from services.serve import HEARTBEAT_PATH, Heartbeat, RecordQueryError, heartbeat_answer
 
 from . import VERSION, metrics
 from .decode import decode_array, decode_struct, parse_body
@@ -113,11 +113,16 @@ class Api:
     """The routes, bound to one registry of proxies."""
 
     def __init__(
-        self, registry: Registry, proxy_metrics: bool = False, runtime_metrics: bool = False
+        self,
+        registry: Registry,
+        proxy_metrics: bool = False,
+        runtime_metrics: bool = False,
+        heartbeat: Heartbeat | None = None,
     ):
         self.registry = registry
         self.proxy_metrics = proxy_metrics
         self.runtime_metrics = runtime_metrics
+        self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         P, T = r"(?P<proxy>[^/]+)", r"(?P<toxic>[^/]+)"
         self.routes: list[tuple[re.Pattern[str], dict[str, Callable[..., Response]]]] = [
             (re.compile(r"/reset"), {"POST": self.reset}),
@@ -149,6 +154,8 @@ class Api:
             # The lab's own (not Toxiproxy's): the record of client connections
             (re.compile(r"/lab/links"), {"GET": self.links}),
             (re.compile(r"/lab/upstream/(?P<port>[0-9]{1,5})"), {"GET": self.upstream_owner}),
+            # not Toxiproxy's: the lab's liveness record (services/serve.py)
+            (re.compile(re.escape(HEARTBEAT_PATH)), {"GET": self.lab_heartbeat}),
         ]
         if proxy_metrics or runtime_metrics:
             self.routes.append((re.compile(r"/metrics"), {"*": self.metrics}))
@@ -374,6 +381,19 @@ class Api:
         if entry is None:
             raise ApiError(f"no proxy connection goes upstream from port {port}", 404)
         return Response(200, dumps({"proxy": entry["proxy"], "client": entry["client"]}))
+
+    def lab_heartbeat(self, environ):
+        """The liveness record every lab service serves, plus each proxy's live links, the
+        connections it refused (past ``max_links``) and that cap."""
+        status, body = heartbeat_answer(self.heartbeat, environ.get("QUERY_STRING", ""))
+        if status != 200:
+            raise ApiError(body["error"], status)
+        body["proxies"] = {
+            name: {"links": len(proxy.links), "refused": proxy.refused}
+            for name, proxy in sorted(self.registry.proxies.items())
+        }
+        body["max_links"] = self.registry.max_links
+        return Response(200, dumps(body))
 
     def metrics(self, environ):
         text = metrics.render(

@@ -6,11 +6,18 @@ directly against the upstream in the same run, and prints a table with targets a
 PASS/MISS. ``--other URL`` measures another Toxiproxy API the same way (its proxies must
 reach this upstream: see ``--upstream-bind`` and ``--upstream-host``) in a second column.
 The client side runs on gevent in this process.
+
+``--flood N`` measures only what a flood into one proxy does to another: N connections
+opened into proxy ``bench_flood`` and held (its upstream keeps them open), while a 64-byte
+round trip through proxy ``bench_echo`` and a ``GET /version`` are timed every 50 ms. It
+prints the links each proxy kept and refused, the server's open files and RSS, and how long
+the other proxy and the API took to answer (and how often they did not, within 2 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 import gevent
 import requests
 from gevent import socket
+from gevent import subprocess as gsubprocess
 from gevent.server import StreamServer
 
 from . import launch
@@ -33,6 +41,8 @@ CONNECTIONS = 1000
 SLICER_BYTES = 256 * 1024  # through slicer average_size 64, delay 10 us
 HELD_CONNECTIONS = 5000  # open at once under a latency toxic, for memory per connection
 FD_LIMIT = 20000
+FLOOD_PROBE_TIMEOUT = 2.0
+FLOOD_HOLD_S = 5.0  # the flood stays open this long after the last connection
 MESSAGE = b"m" * 64
 CHUNK = 1024 * 1024
 
@@ -269,6 +279,167 @@ def memory_per_connection(target: Target, echo, count: int) -> dict:
     return r
 
 
+def open_files(pid: int | None) -> int | None:
+    """How many file descriptors ``pid`` holds (None if unknown)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd")) if pid is not None else None
+    except OSError:
+        return None
+
+
+def flood(target: Target, echo_port: int, count: int) -> dict:
+    """Hold ``count`` connections into a proxy while timing another (see --flood). The
+    flood comes from a child process, so that this process's loop times only the probes."""
+    flooded = target.create("bench_flood", echo_port)
+    other = target.create("bench_echo", echo_port)
+    samples: list[float] = []
+    api_samples: list[float] = []
+    failures = {"proxy": 0, "api": 0}
+    peak = {"fds": 0, "rss_mib": 0.0}
+
+    def probe() -> None:
+        while True:
+            start = time.perf_counter()
+            try:
+                with gevent.Timeout(FLOOD_PROBE_TIMEOUT):
+                    round_trips(other, 1)
+                samples.append(time.perf_counter() - start)
+            except (OSError, gevent.Timeout):
+                failures["proxy"] += 1
+            start = time.perf_counter()
+            try:
+                with gevent.Timeout(FLOOD_PROBE_TIMEOUT):
+                    api_get(target.api, "/version")
+                api_samples.append(time.perf_counter() - start)
+            except (OSError, ValueError, gevent.Timeout):
+                failures["api"] += 1
+            peak["fds"] = max(peak["fds"], open_files(target.pid) or 0)
+            peak["rss_mib"] = max(peak["rss_mib"], (rss_kib(target.pid) or 0) / 1024)
+            gevent.sleep(0.05)
+
+    holder = gsubprocess.Popen(
+        [sys.executable, "-m", "services.toxiproxy.bench", "--hold", "%s:%d" % flooded]
+        + [str(count)],
+        cwd=launch.REPO_ROOT,
+        stdin=gsubprocess.PIPE,
+        stdout=gsubprocess.PIPE,
+        text=True,
+    )
+    prober = gevent.spawn(probe)
+    try:
+        opened = holder.stdout.readline().split()  # "opened N failed M seconds S"
+        gevent.sleep(FLOOD_HOLD_S)
+        links = lab_links(target.api)
+    finally:
+        prober.kill()
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        target.cleanup()
+    r = {
+        "flood": count,
+        "flood_opened": int(opened[1]),
+        "flood_failed": int(opened[3]),
+        "flood_open_s": float(opened[5]),
+        "peak_fds": peak["fds"],
+        "peak_rss_mib": peak["rss_mib"],
+        "probe_failures": failures["proxy"],
+        "api_failures": failures["api"],
+        "probe_n": len(samples) + failures["proxy"],
+        "api_n": len(api_samples) + failures["api"],
+    }
+    r.update({f"flood_{k}": v for k, v in links.get("bench_flood", {}).items()})
+    if samples:
+        r["probe_p50_ms"] = statistics.median(samples) * 1000
+        r["probe_max_ms"] = max(samples) * 1000
+    if api_samples:
+        r["api_p50_ms"] = statistics.median(api_samples) * 1000
+        r["api_max_ms"] = max(api_samples) * 1000
+    return r
+
+
+def api_get(api: str, path: str) -> bytes:
+    """One GET on a new gevent connection (requests would block this process's loop)."""
+    host, port = api.split("//", 1)[1].rsplit(":", 1)
+    with dial((host.strip("[]"), int(port))) as sock:
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        answer = b""
+        while part := sock.recv(65536):
+            answer += part
+    if not answer.startswith(b"HTTP/1.") or b" 200 " not in answer.split(b"\r\n", 1)[0]:
+        raise ValueError(f"GET {path}: {answer[:60]!r}")
+    return answer
+
+
+def hold(address: str, count: int, batch: int = 500, wait: float = 2.0) -> None:
+    """The flood (a child process, plain sockets): connect ``count`` times, ``batch`` at a
+    time (a connection not made within ``wait`` seconds fails), print what it got, and
+    keep every connection open until stdin closes."""
+    import selectors
+    import socket as std_socket
+
+    host, port = address.rsplit(":", 1)
+    held, failed = [], 0
+    start = time.perf_counter()
+    for first in range(0, count, batch):
+        pending = []
+        with selectors.DefaultSelector() as selector:
+            for _ in range(min(batch, count - first)):
+                sock = std_socket.socket(std_socket.AF_INET, std_socket.SOCK_STREAM)
+                sock.setblocking(False)
+                sock.connect_ex((host, int(port)))
+                selector.register(sock, selectors.EVENT_WRITE, sock)
+                pending.append(sock)
+            deadline = time.monotonic() + wait
+            while pending and time.monotonic() < deadline:
+                for key, _ in selector.select(deadline - time.monotonic()):
+                    done: std_socket.socket = key.data
+                    selector.unregister(done)
+                    pending.remove(done)
+                    if done.getsockopt(std_socket.SOL_SOCKET, std_socket.SO_ERROR):
+                        done.close()
+                        failed += 1
+                    else:
+                        held.append(done)
+        for sock in pending:
+            sock.close()
+            failed += 1
+    print(f"opened {len(held)} failed {failed} seconds {time.perf_counter() - start:.2f}")
+    sys.stdout.flush()
+    sys.stdin.read()
+
+
+def lab_links(api: str) -> dict:
+    """Each proxy's live and refused links from this server's ``/lab/heartbeat`` ({} from
+    a server without it, e.g. Toxiproxy)."""
+    try:
+        return requests.get(f"{api}/lab/heartbeat", timeout=5).json().get("proxies", {})
+    except (requests.RequestException, ValueError, AttributeError):
+        return {}
+
+
+def print_flood(name: str, r: dict) -> None:
+    print(
+        f"{name}: {r['flood']:,} connections into bench_flood in {r['flood_open_s']:.1f} s"
+        f" ({r['flood_opened']:,} connected, {r['flood_failed']:,} reset or not connected"
+        f" within 2 s);"
+        f" it kept {r.get('flood_links', 'n/a')} links and refused {r.get('flood_refused', 'n/a')}"
+    )
+    print(f"  server at its peak: {r['peak_fds']:,} open files, {r['peak_rss_mib']:.0f} MiB RSS")
+    for what, key, failed in (
+        ("round trip through bench_echo", "probe", "probe_failures"),
+        ("GET /version", "api", "api_failures"),
+    ):
+        times = (
+            f"p50 {r[key + '_p50_ms']:.1f} ms, max {r[key + '_max_ms']:.1f} ms"
+            if key + "_p50_ms" in r
+            else "never answered"
+        )
+        print(
+            f"  {what}: {times}; {r[failed]} of {r[key + '_n']} not answered within"
+            f" {FLOOD_PROBE_TIMEOUT:g} s"
+        )
+
+
 def api_call_ms(api: str, count: int = 200) -> float:
     with requests.Session() as session:
         times = []
@@ -388,6 +559,16 @@ def report(columns: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def run_floods(args: argparse.Namespace, ours: Target, echo_port: int, local: str) -> int:
+    print_flood(f"this server ({ours.api})", flood(ours, echo_port, args.flood))
+    if args.other:
+        other = Target(
+            args.other.rstrip("/"), args.upstream_host, args.other_listen_host, args.other_pid
+        )
+        print_flood(f"other ({other.api})", flood(other, echo_port, args.flood))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m services.toxiproxy.bench", description=__doc__.split("\n\n")[0]
@@ -414,8 +595,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="only the slicer and memory-per-connection lines"
     )
+    parser.add_argument(
+        "--flood",
+        type=int,
+        metavar="N",
+        help="only the flood: N connections held into one proxy while another is timed",
+    )
     parser.add_argument("--serve-upstream", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--hold", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.hold:
+        hold(args.hold[0], int(args.hold[1]))
+        return 0
     if args.serve_upstream:
         serve_upstream(args.upstream_bind)
         return 0
@@ -435,14 +626,20 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
     )
     assert upstream.stdout is not None and upstream.stdin is not None  # both are PIPEs
-    server = launch.start()  # under $TOXIPROXY_PYTHON if set
+    # under $TOXIPROXY_PYTHON if set; the memory line holds HELD_CONNECTIONS through one
+    # proxy, past its default cap (the flood measures that default)
+    server = launch.start(
+        *([] if args.flood else ["-max-links", str(HELD_CONNECTIONS + CONNECTIONS)])
+    )
     api = server.url
     try:
         echo_port, source_port = map(int, upstream.stdout.readline().split())
         local = "127.0.0.1" if args.upstream_bind in ("0.0.0.0", "") else args.upstream_bind
         columns = {}
-        print(f"measuring this server ({api}) ...", flush=True)
         ours = Target(api, local, pid=server.pid)
+        if args.flood:
+            return run_floods(args, ours, echo_port, local)
+        print(f"measuring this server ({api}) ...", flush=True)
         columns["this server"] = measure(ours, echo_port, source_port, local, args.quick)
         if args.other:
             print(f"measuring {args.other} ...", flush=True)

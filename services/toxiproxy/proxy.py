@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+import struct
+import time
 
 import gevent
 
@@ -13,12 +17,28 @@ from .toxics import STREAMS, Toxic
 
 log = logging.getLogger("toxiproxy.proxy")
 
+# Live links a proxy keeps at most (-max-links): each holds two file descriptors, and a
+# flood into one proxy must leave descriptors for the others and the API. The server lowers
+# it to a quarter of what its open-files limit leaves (see server.max_links_for).
+DEFAULT_MAX_LINKS = 4096
+ACCEPT_BATCH = 32  # accepts in a row before yielding: a burst must not hold up the rest
+OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+MAX_BACKOFF = 1.0  # seconds between accept attempts while out of file descriptors
+LOG_EVERY = 5.0  # seconds between two warnings of the same kind for one proxy
+
 
 class Proxy:
     """One named proxy. ``listen`` shows the bound address once it has started."""
 
     def __init__(
-        self, name: str, listen: str, upstream: str, empty_host: str = "", connections=None
+        self,
+        name: str,
+        listen: str,
+        upstream: str,
+        empty_host: str = "",
+        connections=None,
+        *,
+        max_links: int = DEFAULT_MAX_LINKS,
     ):
         self.name = name
         self.connections = connections  # the server's record of client connections
@@ -31,6 +51,9 @@ class Proxy:
         self.links: set[Link] = set()
         self.received = {stream: 0 for stream in STREAMS}  # bytes, for /metrics
         self.sent = {stream: 0 for stream in STREAMS}
+        self.max_links = max_links
+        self.refused = 0  # connections closed at once: max_links were live
+        self._warned: dict[str, float] = {}  # kind of warning -> when it was last logged
         self._listener = None
         self._acceptor = None
 
@@ -64,18 +87,60 @@ class Proxy:
         self.enabled = False
 
     def _accept_loop(self, listener) -> None:
+        """Accept until stop(). Past ``max_links`` live links a new connection is closed at
+        once (counted in ``refused``). Out of file descriptors, wait longer each time (up to
+        MAX_BACKOFF) instead of spinning; yield every ACCEPT_BATCH accepts."""
+        backoff = 0.0
+        accepted = 0
         while True:
             try:
                 client, _ = listener.accept()
             except OSError as err:
                 if listener.fileno() < 0:
                     return  # closed by stop()
-                log.warning("proxy %s: accept failed: %s", self.name, err)
-                gevent.sleep(0.01)  # e.g. out of file descriptors: do not spin
+                backoff = self._accept_failed(err, backoff)
                 continue
-            link = Link(self, client, self.connections)
-            self.links.add(link)
-            gevent.spawn(link.run)
+            backoff = 0.0
+            if len(self.links) >= self.max_links:
+                self._refuse(client)
+            else:
+                link = Link(self, client, self.connections)
+                self.links.add(link)
+                gevent.spawn(link.run)
+            accepted += 1
+            if accepted % ACCEPT_BATCH == 0:
+                gevent.sleep(0)
+
+    def _accept_failed(self, err: OSError, backoff: float) -> float:
+        """Wait after a failed accept; returns the next wait. Out of resources (EMFILE...),
+        the connection stays queued and every retry would fail alike: back off."""
+        if err.errno in OUT_OF_RESOURCES:
+            backoff = min(MAX_BACKOFF, max(0.01, backoff * 2))
+            self._warn("accept", "accept failed: %s (%d links open)", err, len(self.links))
+        else:  # the client gave up before we accepted (ECONNABORTED...): go on
+            backoff = 0.0
+        gevent.sleep(backoff)
+        return backoff
+
+    def _refuse(self, client) -> None:
+        """Close a connection past ``max_links`` at once, with a reset: no TIME_WAIT here."""
+        self.refused += 1
+        try:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        client.close()
+        self._warn(
+            "refused", "%d links live: connection refused (%d so far)", self.max_links, self.refused
+        )
+
+    def _warn(self, kind: str, message: str, *args) -> None:
+        """Log a warning at most every LOG_EVERY seconds per kind: a flood must not flood
+        the log too."""
+        now = time.monotonic()
+        if now - self._warned.get(kind, -LOG_EVERY) >= LOG_EVERY:
+            self._warned[kind] = now
+            log.warning("proxy %s: " + message, self.name, *args)
 
     def differs(self, listen: str, upstream: str) -> bool:
         """Toxiproxy's ``Differs``: the *resolved* listen (``localhost:P`` is

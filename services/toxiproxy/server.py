@@ -9,7 +9,7 @@ import sys
 
 from gevent.pywsgi import WSGIHandler
 
-from services.serve import serve_until_signal
+from services.serve import Heartbeat, serve_until_signal
 from services.wsgi import NoDelayWSGIServer
 
 from . import VERSION
@@ -17,6 +17,7 @@ from .address import is_loopback, join_host_port
 from .api import Api
 from .decode import parse_body
 from .errors import ApiError
+from .proxy import DEFAULT_MAX_LINKS
 from .registry import Registry
 
 log = logging.getLogger("toxiproxy")
@@ -32,6 +33,13 @@ def raise_fd_limit() -> int:
         except (ValueError, OSError):
             pass
     return soft
+
+
+def max_links_for(open_files: int) -> int:
+    """The default live links per proxy: DEFAULT_MAX_LINKS, or less when the open-files
+    limit is low, so that one flooded proxy (two descriptors per link) takes at most a
+    quarter of what 1,024 descriptors kept for the API and the other proxies leave."""
+    return max(64, min(DEFAULT_MAX_LINKS, (open_files - 1024) // 4))
 
 
 def load_config(api: Api, path: str) -> None:
@@ -63,16 +71,26 @@ def serve(
     proxy_metrics: bool = False,
     runtime_metrics: bool = False,
     allow_remote_listen: bool | None = None,
+    max_links: int | None = None,
 ) -> None:
     """Run until SIGTERM or SIGINT.
 
     ``allow_remote_listen`` None: proxies may listen beyond loopback only if the API does.
+    ``max_links`` None: ``max_links_for`` the open-files limit.
     """
     limit = raise_fd_limit()
     if allow_remote_listen is None:
         allow_remote_listen = not is_loopback(join_host_port(host, 0))
-    registry = Registry(allow_remote_listen=allow_remote_listen)
-    api = Api(registry, proxy_metrics=proxy_metrics, runtime_metrics=runtime_metrics)
+    if max_links is None:
+        max_links = max_links_for(limit)
+    registry = Registry(allow_remote_listen=allow_remote_listen, max_links=max_links)
+    heartbeat = Heartbeat().start()
+    api = Api(
+        registry,
+        proxy_metrics=proxy_metrics,
+        runtime_metrics=runtime_metrics,
+        heartbeat=heartbeat,
+    )
     server = NoDelayWSGIServer(
         (host, port), api, handler_class=QuietHandler, log=None, error_log=sys.stderr
     )
@@ -88,11 +106,12 @@ def serve(
     address = f"{bound[0]}:{bound[1]}"
     print(f"toxiproxy {VERSION}: API listening on {address}", flush=True)
     log.info(
-        "API listening on %s (open files limit %d; proxies may listen %s)",
+        "API listening on %s (open files limit %d; proxies may listen %s, %d links each)",
         address,
         limit,
         "anywhere" if allow_remote_listen else "on loopback only",
+        max_links,
     )
 
-    serve_until_signal(server, stop=registry.stop_all)
+    serve_until_signal(server, stop=[registry.stop_all, heartbeat.stop])
     log.info("shut down")
