@@ -24,6 +24,7 @@ from typing import Any
 
 from lab import health
 from lab.config import LabConfig
+from lab.errors import LabError
 from lab.exercises import Exercise
 from lab.grading import events, evidence, report, rules
 from lab.grading.context import GradeContext
@@ -35,11 +36,19 @@ from lab.grading.target import Target
 from lab.i18n import localized, t
 
 OUTPUT_TAIL_LINES = 8  # of the learner's own output, shown when it crashed or hung
-ATTEMPTS = 2  # a run whose lab records lost entries is graded once more
+ATTEMPTS = 2  # a run the lab could not witness (records lost, a service stalled): once more
+# A service whose loop did not run for this long while the learner's code ran was stalled
+# (its heartbeat beats every 0.1 s; a busy 2-core machine delays it by tens of ms).
+STALL_S = 1.0
 
 
-class _RecordLost(Exception):
-    """The lab's records lost entries during the run: it cannot be judged as it is."""
+class _Unwitnessed(Exception):
+    """The lab could not witness the run as it should: graded once more, then the reason
+    is the verdict (``kind``)."""
+
+    def __init__(self, reason: str, kind: FailureKind):
+        super().__init__(reason)
+        self.reason, self.kind = reason, kind
 
 
 def load_check(ex: Exercise) -> Check:
@@ -84,9 +93,9 @@ class Grader:
             try:
                 self._attempt(ex, outcome)
                 break
-            except _RecordLost as lost:
+            except _Unwitnessed as lost:
                 if attempt == ATTEMPTS - 1:
-                    self._fail(outcome, FailureKind.WRONG, t("lab.record_lost", what=lost))
+                    self._fail(outcome, lost.kind, lost.reason)
         outcome.seconds = round(time.monotonic() - started, 3)
         failed = outcome.status is Status.FAILED and outcome.kind is not FailureKind.LAB_ERROR
         if ex.needs_lab and failed:
@@ -146,7 +155,10 @@ class Grader:
             drive = getattr(check, "drive", None)
             if drive is not None:
                 learner.on_begin = lambda: drive(ctx, case)
+            since = time.time()
             run = learner.run(public_case(case), ex.time_limit)
+            if ex.needs_lab:
+                self._require_lab_awake(since)
             seen = evidence.Seen(run.calls, driven=run.driven, at_end=run.at_end)
             if marks is not None and settings is not None:
                 seen.record = evidence.collect(marks)
@@ -161,8 +173,11 @@ class Grader:
         except GradeFailure as failure:
             self._fail(outcome, failure.kind, report.explain(failure, outcome))
             return
-        except _RecordLost:
+        except _Unwitnessed:
             raise
+        except LabError as exc:  # a lab call past its deadline (lab.control): the lab's fault
+            self._fail(outcome, FailureKind.LAB_ERROR, t("lab.down", what=exc))
+            return
         except Exception as exc:
             self._fail(
                 outcome,
@@ -200,7 +215,19 @@ class Grader:
                 t("lab.restarted", what=", ".join(record.restarted)), FailureKind.LAB_ERROR
             )
         if record is not None and record.lost:
-            raise _RecordLost("; ".join(record.lost))
+            what = "; ".join(record.lost)
+            raise _Unwitnessed(t("lab.record_lost", what=what), FailureKind.WRONG)
+
+    def _require_lab_awake(self, since: float) -> None:
+        """Every service of the lab ran all along the learner's run (wall time ``since``):
+        a stalled, dead or restarted one could not witness it (lab.health.stalls)."""
+        stalled = {n: gap for n, gap in health.stalls(self.cfg, since).items() if gap >= STALL_S}
+        if stalled:
+            what = ", ".join(
+                t("lab.stall", name=n, seconds=gap) if gap != float("inf") else n
+                for n, gap in stalled.items()
+            )
+            raise _Unwitnessed(t("lab.stalled", what=what), FailureKind.LAB_ERROR)
 
     @staticmethod
     def _pictures(outcome: Outcome, seen: evidence.Seen) -> None:

@@ -166,7 +166,7 @@ def require_concurrent(
             suggestion = t(SEQUENTIAL_HINT if alone or not lanes else PARTLY_CONCURRENT_HINT)
         raise GradeFailure(
             t("speed.slow", elapsed=elapsed, units=units, unit=unit(what),
-              sequential=sequential, floor=floor, ceiling=ceiling, seen=seen),
+              sequential=sequential, floor=floor, ceiling=ceiling, seen=seen, who=_who(lanes)),
             kind=FailureKind.SLOW,
             suggestion=suggestion,
         )  # fmt: skip

@@ -84,3 +84,38 @@ def test_a_stopped_service_is_a_quick_lab_error(own_lab, tmp_path):
         assert time.monotonic() - began < 60
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+def test_a_service_stalled_for_a_moment_during_an_exercise_is_never_the_learners_fault(
+    own_lab, tmp_path
+):
+    """Toxiproxy stopped for 3 s while a correct ex06 runs, then resumed: the lab saw its
+    own stall (its heartbeat), so that run is not judged; the exercise is graded once more
+    and passes, or (stalled again) is a lab error. Never "wrong" or "slow"."""
+    env = {**os.environ, **own_lab.to_env()}
+    cmd = [sys.executable, "-m", "lab", "check", "06", "--target", "solutions",
+           "--report-dir", str(tmp_path)]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    pid = pid_of(own_lab, "toxiproxy")
+    try:
+        # the exercise's process waits on the lab's proxy once its requests are out
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _running_exercise():
+            time.sleep(0.02)
+        time.sleep(0.6)  # its imports done, its requests out (the call takes 0.8 s)
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(3)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    out, _ = proc.communicate(timeout=120)
+    import json
+
+    (ex,) = json.loads((tmp_path / "grade.json").read_text())["exercises"]
+    assert ex["status"] == "passed" or ex["kind"] == "lab-error", out
+    assert "Likely cause" not in ex["reason"]
+
+
+def _running_exercise() -> bool:
+    from tests.grading.procs import running
+
+    return bool(running("lab.grading.inside", "solutions/ex06"))
