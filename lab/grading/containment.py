@@ -28,6 +28,7 @@ from lab import processes
 
 MARK = "LAB_GRADER"  # on the learner's processes
 OWN_MARK = "LAB_GRADER_SERVER"  # on the grader's own helpers (its private Toxiproxy)
+NAMESPACE = "LAB_GRADER_PIDNS"  # the PID namespace of the grader that marked it
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -50,9 +51,24 @@ def _prctl(option: int, value: int) -> None:
         pass
 
 
+def _pid_namespace() -> str:
+    """This process's PID namespace ("4026531836"; "" where there are none): a pid means
+    something only inside the namespace that gave it."""
+    try:
+        return os.readlink("/proc/self/ns/pid").partition("[")[2].rstrip("]")
+    except OSError:
+        return ""
+
+
 def mark() -> str:
     """This grader's marker value: its pid and start time (ticks after boot)."""
     return f"{os.getpid()}:{processes.start_time(os.getpid())}"
+
+
+def marks() -> dict[str, str]:
+    """The variables that mark a process as this grader's (``MARK``'s value, and the PID
+    namespace its pid means something in)."""
+    return {MARK: mark(), NAMESPACE: _pid_namespace()}
 
 
 def become_subreaper() -> None:
@@ -87,17 +103,21 @@ def reap(value: str, known_children: set[int]) -> list[Leftover]:
 
 
 def stale() -> list[Leftover]:
-    """Kill processes marked by a grader that is no longer running."""
+    """Kill processes marked by a grader that is no longer running. A grader in another PID
+    namespace (a class grading's sandbox) cannot be looked up from here: its processes are
+    never killed from outside."""
+    here = _pid_namespace()
     dead = [
         pid
         for pid, env in processes.marked(MARK, OWN_MARK).items()
-        if not alive(env.get(MARK) or env.get(OWN_MARK) or "")
+        if env.get(NAMESPACE, here) == here
+        and not alive(env.get(MARK) or env.get(OWN_MARK) or "")
     ]
     return _kill(set(dead))
 
 
 def alive(value: str) -> bool:
-    """Whether the grader that wrote marker ``value`` still runs."""
+    """Whether the grader that wrote marker ``value`` (in this PID namespace) still runs."""
     pid, _, started = value.partition(":")
     return pid.isdigit() and started.isdigit() and processes.alive_since(int(pid), int(started))
 

@@ -142,8 +142,9 @@ class Learner:
     """One run of the learner's code (see the module docstring)."""
 
     def __init__(self, cfg: LabConfig, file: str, check_module: str, switches: bool = False):
-        self.marker = containment.mark()
-        env = {**learner_env(cfg), containment.MARK: self.marker}
+        marks = containment.marks()
+        self.marker = marks[containment.MARK]
+        env = {**learner_env(cfg), **marks}
         containment.become_subreaper()
         cmd = [sys.executable, "-m", "lab.grading.inside", "--file", file,
                "--check", check_module, *(["--switches"] if switches else [])]  # fmt: skip

@@ -23,7 +23,8 @@ def address() -> tuple[str, int]:
     """(host, port) of the private server's API, starting it if it is not running."""
     global _server
     if _server is None or _server.process.poll() is not None:
-        env = {**os.environ, containment.OWN_MARK: containment.mark()}
+        marks = containment.marks()
+        env = {**os.environ, containment.OWN_MARK: marks.pop(containment.MARK), **marks}
         _server = launch.start(env=env, preexec_fn=containment.die_with_parent)
     return _server.host, _server.port
 
