@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from lab.i18n import number
 from lab.ui.results import exercises_view, load_report, results_by_number
 from lab.ui.strings import default_lang, text
 
@@ -43,7 +44,7 @@ def write_static_report(
             text("points", lang, points=report.get("points"), max=report.get("max_points")),
             f"{text('target', lang)} {report.get('target')}",
             f"{text('seed', lang)} {report.get('seed')}",
-            f"{report.get('seconds')} s",
+            f"{number(report.get('seconds'), lang)} s",
         ]
         parts.append(f'<p class="meta">{escape(" · ".join(str(m) for m in meta))}</p>')
     for ex in graded:

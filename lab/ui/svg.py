@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from lab.i18n import number
 from lab.ui.strings import text
 
 WIDTH = 680
@@ -29,8 +30,22 @@ def _nice_step(span: float, max_ticks: int = 8) -> float:
     return 10 * mag
 
 
-def _fmt(t: float) -> str:
-    return f"{t:.2f}".rstrip("0").rstrip(".") if t else "0"
+def _plain(value: float, lang: str, digits: int = 2, trim: bool = False) -> str:
+    """``value`` with ``digits`` decimals (fewer when ``trim``), written for ``lang``."""
+    text = f"{value:.{digits}f}"
+    if trim:
+        text = text.rstrip("0").rstrip(".")
+    return format(number(float(text), lang), f".{len(text.partition('.')[2])}f")
+
+
+def _num(value: float, lang: str, digits: int = 2, trim: bool = False) -> str:
+    """``_plain`` in a ``<tspan data-num>``: the page writes it again with
+    ``Intl.NumberFormat`` when its language button is pressed."""
+    least = 0 if trim else digits
+    return (
+        f'<tspan data-num="{value:.{digits}f}" data-digits="{least}-{digits}">'
+        f"{_plain(value, lang, digits, trim)}</tspan>"
+    )
 
 
 def in_flight(entries: list[dict], end: float) -> list[tuple[float, int]]:
@@ -89,7 +104,7 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
         )
         out.append(
             f'<text class="tick" x="{xx:.1f}" y="{lanes_top - 8}" text-anchor="middle" '
-            f'fill="#555">{_fmt(t)} s</text>'
+            f'fill="#555">{_num(t, lang, trim=True)} s</text>'
         )
         t = round(t + step, 10)
     # lanes
@@ -102,8 +117,8 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
         out.append(
             f'<rect class="lane" x="{x0:.1f}" y="{y + 1:.1f}" width="{max(1.5, x1 - x0):.1f}" '
             f'height="{max(1.0, lane_h - 2):.1f}" rx="2" fill="{colour}">'
-            f"<title>{label}: {float(e['start']):.3f} s - "
-            f"{'…' if unfinished else f'{stop:.3f} s'}</title></rect>"
+            f"<title>{label}: {_plain(float(e['start']), lang, 3)} s - "
+            f"{'…' if unfinished else f'{_plain(stop, lang, 3)} s'}</title></rect>"
         )
         if show_labels:
             out.append(
@@ -122,7 +137,7 @@ def timeline_svg(entries: list[dict], floor: float | None = None, lang: str = "e
         out.append(
             f'<text x="{anchor[1]:.1f}" y="{flight_top + FLIGHT_H + 14:.1f}" '
             f'text-anchor="{anchor[0]}" fill="#c0392b">'
-            f'<tspan data-i18n="floor">{text("floor", lang)}</tspan> {float(floor):.2f} s</text>'
+            f'<tspan data-i18n="floor">{text("floor", lang)}</tspan> {_num(float(floor), lang)} s</text>'
         )
     # in flight over time
     steps = in_flight(entries, end)
