@@ -18,11 +18,11 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from lab import config, lifecycle
+from lab import argparse_lang, config, lifecycle
 from lab.control import LabControl, parse_ms
 from lab.errors import LabError
 from lab.grading import commands as learner
-from lab.i18n import t
+from lab.i18n import lang, t
 from lab.runner import run_exercise
 
 # Wide enough for the status table when the output is a file or a pipe (make, tests).
@@ -188,6 +188,7 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argparse_lang.install(lang())  # argparse's own words ("usage:", errors) too
     args = parser().parse_args(argv)
     # A closed terminal (SIGHUP) or a polite kill (SIGTERM) must not leave a grading's lab,
     # latency or processes behind: both unwind like Ctrl-C.
