@@ -32,7 +32,7 @@ Tiếng Việt
 ----------
 Ví dụ G2 trong tài liệu gốc cho ``fetch_data`` chuyển một cái tên (viết hoa) sang greenlet
 phân tích rồi nhận lại quyền điều khiển đúng một lần: ba dòng in ra, và greenlet phân tích bị
-bỏ treo. (Ví dụ đó còn gán lại tên ``fetch_data`` từ hàm thành greenlet của nó; ở đây hai
+bỏ dở, tạm dừng mãi. (Ví dụ đó còn gán lại tên ``fetch_data`` từ hàm thành greenlet của nó; ở đây hai
 greenlet có tên riêng là ``fetcher`` và ``parser``.)
 
 Hãy mở rộng nó cho cả một dãy đầu vào: fetcher đưa từng tên cho parser và nhận lại kết quả
@@ -53,7 +53,7 @@ lần chuyển: không hàng đợi, không callback, chỉ có ``switch``.
 
 ``parse_label`` đã viết sẵn: hãy gọi nó (trình chấm kiểm tra rằng nó chạy bên trong parser).
 
-Chạy thử: ``make run EX=02``. Chấm điểm: ``make check EX=02``. Cần gợi ý: ``make hint EX=02``.
+Chạy thử: ``make run EX=02``. Chấm bài: ``make check EX=02``. Cần gợi ý: ``make hint EX=02``.
 """
 
 import time

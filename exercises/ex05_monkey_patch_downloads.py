@@ -32,19 +32,19 @@ lần lượt từng cái một. ``monkey.patch_all()`` của gevent thay ``sock
 Ví dụ E2 trong tài liệu gốc giả lập việc tải bằng ``time.sleep(1.5)``; ở đây tải thật: dữ liệu
 từ httpbin của lab, đi qua một proxy có thêm độ trễ và giới hạn băng thông.
 
-1. TODO 1: vá (patch) thư viện chuẩn. Đó phải là câu lệnh đầu tiên của module này, trước mọi
-   lệnh import khác (``urllib``, ``socket``...): mã được import trước khi vá sẽ giữ nguyên bản
-   gốc kiểu chặn.
+1. TODO 1: monkey patch thư viện chuẩn. Đó phải là câu lệnh đầu tiên của module này, trước
+   mọi lệnh import khác (``urllib``, ``socket``...): mã được import trước khi monkey patch sẽ
+   giữ nguyên bản gốc kiểu chặn.
 2. TODO 2: viết ``download_all(files)``: mỗi tệp một greenlet chạy ``download_file``, chờ tất
    cả xong, trả về ``{tên: bytes}``. Hãy gọi ``download_file`` cho từng tệp (trình chấm đo
    thời gian từng lần gọi).
 
-Chạy thử: ``make run EX=05``. Chấm điểm: ``make check EX=05`` (trình chấm so kích thước và
+Chạy thử: ``make run EX=05``. Chấm bài: ``make check EX=05`` (trình chấm so kích thước và
 SHA-256 của từng tệp với chính httpbin, và kiểm tra các lượt tải có chạy chồng lên nhau).
 """
 
 # TODO 1: patch the standard library here, before every other import (example E2).
-# TODO 1: vá thư viện chuẩn ở đây, trước mọi lệnh import khác (ví dụ E2).
+# TODO 1: monkey patch thư viện chuẩn ở đây, trước mọi lệnh import khác (ví dụ E2).
 
 import hashlib
 import time

@@ -23,7 +23,7 @@ Run it: ``make run EX=06``. Grade it: ``make check EX=06``.
 
 Tiếng Việt
 ----------
-Ví dụ E3 trong tài liệu gốc gửi ba lời gọi ``requests.get`` trong các greenlet song song, nên
+Ví dụ E3 trong tài liệu gốc gửi ba lời gọi ``requests.get`` trong các greenlet chạy đồng thời, nên
 cả lô chỉ mất khoảng thời gian của yêu cầu chậm nhất thay vì tổng của chúng. Ở đây các URL trỏ
 tới httpbin của lab qua proxy gây trễ, và có vài URL hỏng cố ý: mã lỗi (404, 503...), một cổng
 không có gì lắng nghe (kết nối bị từ chối), một máy chủ chậm quá thời gian chờ. Mỗi URL có kết
@@ -37,10 +37,10 @@ quả riêng; một URL lỗi không được làm mất kết quả của các 
    cho từng URL: trình chấm đo thời gian từng lần gọi), chờ tất cả, trả kết quả theo đúng thứ
    tự của ``urls``.
 
-Mấy dòng đầu đã vá thư viện chuẩn: ``requests`` được import sau khi vá, nên socket của nó hợp
-tác với gevent.
+Mấy dòng đầu đã monkey patch thư viện chuẩn: ``requests`` được import sau đó, nên socket của
+nó hợp tác với gevent.
 
-Chạy thử: ``make run EX=06``. Chấm điểm: ``make check EX=06``.
+Chạy thử: ``make run EX=06``. Chấm bài: ``make check EX=06``.
 """
 
 # First statement, before any other import: requests (and the urllib3/socket/ssl modules

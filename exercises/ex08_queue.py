@@ -57,7 +57,7 @@ lần ``put`` để thấy điều đó.
    chờ tất cả, trả về ``{"consumed": [(tên, item), ...], "put_waits": [...]}``. Hãy dùng
    hàng đợi được truyền vào (trình chấm đưa cho bạn một hàng đợi nó theo dõi được).
 
-Chạy thử: ``make run EX=08``. Chấm điểm: ``make check EX=08`` (số phần tử, số consumer và tốc
+Chạy thử: ``make run EX=08``. Chấm bài: ``make check EX=08`` (số phần tử, số consumer và tốc
 độ ngẫu nhiên: consumer nhanh hơn producer, và chậm hơn).
 """
 

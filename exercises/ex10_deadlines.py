@@ -57,7 +57,7 @@ lời gọi trả về đúng lúc hết hạn với đầy đủ các câu tr�
 Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi tiếp từ ví dụ E3 (làm gì khi yêu
 cầu chậm nhất quá chậm: một hạn chót cho cả lô).
 
-Chạy thử: ``make run EX=10``. Chấm điểm: ``make check EX=10``.
+Chạy thử: ``make run EX=10``. Chấm bài: ``make check EX=10``.
 """
 
 # First statement, before any other import: requests must be imported after the patch so

@@ -43,7 +43,7 @@ nó nhận các kết nối TCP và chạy ``handle(socket, address)`` của b�
 mỗi kết nối, nên một client nói chậm (hay một yêu cầu cần lâu mới xử lý xong) không bao giờ
 bắt các client khác phải chờ.
 
-Hãy viết một giao thức dòng lệnh nhỏ. Client gửi mỗi yêu cầu trên một dòng và đọc lại một dòng
+Hãy viết một giao thức nhỏ theo dòng. Client gửi mỗi yêu cầu trên một dòng và đọc lại một dòng
 trả lời, bao nhiêu lần tùy thích, rồi đóng kết nối:
 
 - ``UPPER some text``  ->  ``SOME TEXT``
@@ -70,7 +70,7 @@ Nguồn: không có ví dụ nào trong tài liệu gốc; đây là phía bên 
 (gevent phục vụ nhiều client thay vì gọi tới máy chủ).
 
 Chạy thử: ``make run EX=11`` (bản demo: khởi động máy chủ, mười client nói chuyện với nó cùng
-lúc). Chấm điểm: ``make check EX=11``.
+lúc). Chấm bài: ``make check EX=11``.
 """
 
 import functools

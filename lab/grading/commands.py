@@ -150,13 +150,7 @@ def trace_text(outcome, floor: float | None, number: int) -> str:
     if number <= 3:
         if switches:
             parts.append(t("trace.switches", n=len(switches)))
-            for i, s in enumerate(switches, 1):
-                origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
-                resumes = s["resumes"] or t("trace.start")
-                parts.append(
-                    "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
-                             target=s["to"], function=resumes)
-                )  # fmt: skip
+            parts += ["  " + _switch_line(i, s) for i, s in enumerate(switches, 1)]
         else:
             parts.append(t("trace.no_switches"))
     else:
@@ -171,6 +165,17 @@ def trace_text(outcome, floor: float | None, number: int) -> str:
         else:
             parts.append(t("blocked.trace_none", ms=int(REPORT_S * 1000)))
     return "\n".join(parts)
+
+
+def _switch_line(i: int, s: dict) -> str:
+    """ "3. switch worker_b @ task_b:26 -> worker_a: resumes in task_a" (or "starts
+    running"); a greenlet whose function ended switches from "worker_b (its function
+    ended)"."""
+    origin = f"{s['from']} @ {s['at']}" if s["at"] else f"{s['from']} {t('trace.ended')}"
+    where = t("trace.resumes", function=s["resumes"]) if s["resumes"] else t("trace.start")
+    return t(
+        "trace.switch_line", i=i, event=s["event"], origin=origin, target=s["to"], function=where
+    )
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
