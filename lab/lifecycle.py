@@ -125,11 +125,14 @@ def _start(cfg: LabConfig, backend: Backend, reason: str) -> UpReport:
 
 
 def _up_failed(backend: str, reason: str, error: LabError) -> LabError:
-    """``error`` said with the backend that was tried and why, and the way out."""
+    """``error`` said with the backend that was tried and why, and the way out: its first
+    line first (what failed), then the backend, then the rest (a log excerpt)."""
     hint = error.hint
     if backend == "docker" and "LAB_BACKEND=local" not in hint:
         hint = f"{hint} {t('err.up.try_local')}".strip()
-    return LabError(t("err.up.failed", backend=backend, reason=reason, error=error.message), hint)
+    first, newline, rest = error.message.partition("\n")  # a log excerpt may follow
+    said = t("err.up.failed", backend=backend, reason=reason, error=first)
+    return LabError(said + newline + rest, hint)
 
 
 def _first_line(text: str) -> str:

@@ -19,7 +19,7 @@ import pytest
 from lab import makehelp
 from lab.config import REPO_ROOT
 from lab.exercises import all_exercises, find
-from tests.cli_process import run_lab, without_lab_variables
+from tests.cli_process import learner_shell, run_lab
 from tests.conftest import free_lab_config
 
 pytestmark = pytest.mark.slow
@@ -227,7 +227,7 @@ SUBCOMMANDS = ("up", "down", "status", "latency", "run", "check", "hint", "watch
 
 def learner_env(lang: str) -> dict[str, str]:
     """A learner's shell: no LAB_*, CI or STRICT of this session's, English locale."""
-    env = {k: v for k, v in without_lab_variables().items() if k not in ("CI", "STRICT")}
+    env = learner_shell()
     return {**env, "LAB_LANG": lang, "LANG": "C.UTF-8"}
 
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from lab import argparse_lang, makehelp
 from lab.config import REPO_ROOT
-from tests.cli_process import run_lab, without_lab_variables
+from tests.cli_process import learner_shell, run_lab
 
 SUBCOMMANDS = ("up", "down", "status", "latency", "run", "check", "hint", "watch", "reset",
                "trace", "ui")  # fmt: skip
@@ -23,7 +23,7 @@ SUBCOMMANDS = ("up", "down", "status", "latency", "run", "check", "hint", "watch
 
 def env(lang: str) -> dict[str, str]:
     """No LAB_*, CI or STRICT of this session's: only the language."""
-    base = {k: v for k, v in without_lab_variables().items() if k not in ("CI", "STRICT")}
+    base = learner_shell()
     return {**base, "LAB_LANG": lang, "LANG": "C.UTF-8"}
 
 

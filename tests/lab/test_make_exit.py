@@ -12,13 +12,13 @@ import pytest
 
 from lab.config import REPO_ROOT
 from lab.exercises import EXERCISES_DIR, find
-from tests.cli_process import without_lab_variables
+from tests.cli_process import learner_shell
 
 MAKE_ERROR = "make: ***"
 
 
 def make(tmp_path, *args: str, lang: str = "en", **variables: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in without_lab_variables().items() if k not in ("CI", "STRICT")}
+    env = learner_shell()
     env.update(LAB_LANG=lang, LAB_STATE_DIR=str(tmp_path / "state"))
     env.update({k: v for k, v in variables.items() if k == "CI"})
     stamp = REPO_ROOT / ".venv/.installed"  # the venv is there: -o, never remade

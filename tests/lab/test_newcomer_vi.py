@@ -16,7 +16,7 @@ import pytest
 from lab import state
 from lab.config import REPO_ROOT
 from lab.exercises import EXERCISES_DIR, find
-from tests.cli_process import run_lab, without_lab_variables
+from tests.cli_process import learner_shell, run_lab
 from tests.conftest import free_lab_config
 
 pytestmark = pytest.mark.slow
@@ -29,9 +29,9 @@ GOLDEN: dict[str, dict[str, list[str]]] = {
                r"^usage: gevent-lab check", r"^options:", r"show this help message and exit"],
     },
     "3 the lab says what it tried": {
-        "vi": [r"^lỗi: Lab chưa khởi động được\.$", r"^  Backend đã thử: docker \(LAB_BACKEND=docker\)\.$",
+        "vi": [r"^lỗi: Lab chưa khởi động được: Không có Docker engine nào trả lời", r"^  Backend đã thử: docker \(LAB_BACKEND=docker\)\.$",
                r"LAB_BACKEND=local make lab-up", r"chạy bằng docker, nay không còn chạy\)"],
-        "en": [r"^error: The lab did not start\.$", r"^  Backend tried: docker \(LAB_BACKEND=docker\)\.$",
+        "en": [r"^error: The lab did not start: No Docker engine answers", r"^  Backend tried: docker \(LAB_BACKEND=docker\)\.$",
                r"LAB_BACKEND=local make lab-up", r"ran on docker, which is not running now\)"],
     },
     "6 exercise programs print one language": {
@@ -56,7 +56,7 @@ GOLDEN: dict[str, dict[str, list[str]]] = {
 
 
 def learner_env(lang: str) -> dict[str, str]:
-    env = {k: v for k, v in without_lab_variables().items() if k not in ("CI", "STRICT")}
+    env = learner_shell()
     return {**env, "LAB_LANG": lang, "LANG": "C.UTF-8"}
 
 
