@@ -36,8 +36,8 @@ phía *bên kia* (hoặc là đối số của hàm, ở lần đầu tiên).
 
 Ví dụ G1 trong tài liệu gốc khởi động ``worker_a`` bằng ``worker_a.switch(5, 3)``; ``task_a``
 gửi ``x * 2`` sang ``worker_b``; ``task_b`` in giá trị đó rồi chuyển ``value + 10`` ngược lại.
-Chương trình in ``task_b xử lý: 10`` rồi ``task_a nhận giá trị: 20``... nhưng bỏ ``worker_b``
-treo mãi mãi (``worker_b.dead`` là False): không ai chuyển quay lại nó nữa.
+Chương trình in ``task_b xử lý: 10`` rồi ``task_a nhận giá trị: 20``... nhưng để ``worker_b``
+tạm dừng mãi mãi (``worker_b.dead`` là False): không ai chuyển quay lại nó nữa.
 
 Phiên bản của bạn phải cho **cả hai** greenlet chạy xong:
 
@@ -47,18 +47,20 @@ Phiên bản của bạn phải cho **cả hai** greenlet chạy xong:
 2. TODO 2 ``task_b(value)`` (chạy trong ``worker_b``): in ``task_b xử lý: <value>``, chuyển
    ``value + 10`` về ``worker_a``; khi được tiếp tục, in ``task_b xong`` rồi kết thúc.
 3. TODO 3 ``start(x, y)``: tạo hai greenlet (gán vào biến toàn cục ``worker_a`` và
-   ``worker_b``: các task dùng chúng), khởi động ``worker_a`` với ``(x, y)`` và trả về giá
+   ``worker_b``: các tác vụ dùng chúng), khởi động ``worker_a`` với ``(x, y)`` và trả về giá
    trị mà ``task_a`` trả về. Sau đó cả ``worker_a.dead`` lẫn ``worker_b.dead`` đều là True.
 
 Hãy nghĩ xem khi hàm của một greenlet kết thúc thì giá trị trả về đi đâu: về greenlet *cha*
 (mặc định là greenlet đã tạo ra nó). ``greenlet(fn, parent=...)`` cho phép chọn cha khác.
 
-Chạy thử: ``make run EX=01``. Chấm điểm: ``make check EX=01``. Cần gợi ý: ``make hint EX=01``.
+Chạy thử: ``make run EX=01``. Chấm bài: ``make check EX=01``. Cần gợi ý: ``make hint EX=01``.
 """
 
 import time
 
 from greenlet import greenlet
+
+from lab.i18n import t
 
 # The two greenlets, created by start(); the tasks switch to each other through these names.
 worker_a: greenlet | None = None
@@ -89,7 +91,7 @@ def main() -> None:
     began = time.perf_counter()
     result = start(5, 3)
     print(f"start(5, 3) -> {result}; worker_a.dead={worker_a.dead}, worker_b.dead={worker_b.dead}")
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

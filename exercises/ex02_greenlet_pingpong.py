@@ -32,7 +32,7 @@ Tiếng Việt
 ----------
 Ví dụ G2 trong tài liệu gốc cho ``fetch_data`` chuyển một cái tên (viết hoa) sang greenlet
 phân tích rồi nhận lại quyền điều khiển đúng một lần: ba dòng in ra, và greenlet phân tích bị
-bỏ treo. (Ví dụ đó còn gán lại tên ``fetch_data`` từ hàm thành greenlet của nó; ở đây hai
+bỏ dở, tạm dừng mãi. (Ví dụ đó còn gán lại tên ``fetch_data`` từ hàm thành greenlet của nó; ở đây hai
 greenlet có tên riêng là ``fetcher`` và ``parser``.)
 
 Hãy mở rộng nó cho cả một dãy đầu vào: fetcher đưa từng tên cho parser và nhận lại kết quả
@@ -53,12 +53,14 @@ lần chuyển: không hàng đợi, không callback, chỉ có ``switch``.
 
 ``parse_label`` đã viết sẵn: hãy gọi nó (trình chấm kiểm tra rằng nó chạy bên trong parser).
 
-Chạy thử: ``make run EX=02``. Chấm điểm: ``make check EX=02``. Cần gợi ý: ``make hint EX=02``.
+Chạy thử: ``make run EX=02``. Chấm bài: ``make check EX=02``. Cần gợi ý: ``make hint EX=02``.
 """
 
 import time
 
 from greenlet import greenlet
+
+from lab.i18n import t
 
 END = None  # what the fetcher sends when the names run out
 
@@ -94,8 +96,8 @@ def pingpong(names):
 def main() -> None:
     began = time.perf_counter()
     parsed = pingpong(["user_123", "admin_7", "guest_42"])
-    print(f"Kết quả: {parsed}; fetcher.dead={fetcher.dead}, parser.dead={parser.dead}")
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.ex02.result", parsed=parsed, fetcher=fetcher.dead, parser=parser.dead))
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

@@ -37,25 +37,25 @@ Run it: ``make run EX=03``. Grade it: ``make check EX=03``. Stuck? ``make hint E
 Tiếng Việt
 ----------
 Generator của Python là một hàm có thể tạm dừng (``yield``) rồi được tiếp tục. Greenlet làm
-được điều tương tự mà không cần từ khóa ``yield``: hàm sinh giá trị chạy trong greenlet riêng
-và, để trao một giá trị, nó chuyển sang greenlet *cha* (bên tiêu thụ); bên tiêu thụ chuyển
+được điều tương tự mà không cần từ khóa ``yield``: hàm tạo giá trị (producer) chạy trong greenlet
+riêng và, để phát ra một giá trị, nó chuyển sang greenlet *cha* (consumer); consumer chuyển
 ngược lại để lấy giá trị kế tiếp. Việc tạm dừng có thể xảy ra ngay cả sâu bên trong các lời
 gọi hàm lồng nhau.
 
 Hãy xây dựng ``GreenletGenerator(fn, *args)``, dùng như ``for value in
 GreenletGenerator(fn, ...)``, trong đó ``fn`` gọi ``emit(value)`` cho mỗi giá trị:
 
-1. TODO 1 ``emit(value)``: trao ``value`` cho bên tiêu thụ: greenlet cha của greenlet hiện tại.
+1. TODO 1 ``emit(value)``: phát ``value`` ra cho consumer: greenlet cha của greenlet hiện tại.
 2. TODO 2 ``__next__``: đặt greenlet hiện tại làm cha của greenlet generator (để giá trị được
-   trao về đây, dù ai đang duyệt), chuyển sang nó và trả về giá trị nó vừa trao; khi greenlet
+   phát về đây, dù ai đang duyệt), chuyển sang nó và trả về giá trị nó vừa phát ra; khi greenlet
    đã chết (``fn`` đã trả về), ném ``StopIteration``, và cả ở mọi lần gọi sau đó.
 3. TODO 3 ``throw(exc)``: ném ``exc`` vào bên trong ``fn`` tại chỗ nó đang dừng
-   (``greenlet.throw``). Nếu ``fn`` bắt được và trao tiếp một giá trị, trả về giá trị đó; nếu
+   (``greenlet.throw``). Nếu ``fn`` bắt được và phát tiếp một giá trị, trả về giá trị đó; nếu
    ``fn`` trả về, ném ``StopIteration``; nếu nó không bắt, ngoại lệ sẽ bay ra tại đây.
 4. TODO 4 ``close()``: bỏ generator: ném ``GreenletExit`` vào trong ``fn`` (các khối
    ``finally:`` của nó được chạy) để greenlet của nó kết thúc. Không cần làm gì nếu nó chưa
    từng chạy hoặc đã kết thúc. ``GreenletExit`` không được thoát ra khỏi ``close()``.
-5. TODO 5 ``fibonacci(limit)``: trao các số Fibonacci 0, 1, 1, 2, 3, 5... nhỏ hơn ``limit``.
+5. TODO 5 ``fibonacci(limit)``: phát ra các số Fibonacci 0, 1, 1, 2, 3, 5... nhỏ hơn ``limit``.
 
 Một generator bị bỏ rơi sẽ được đóng giùm bạn: khi tham chiếu cuối cùng tới một greenlet đang
 tạm dừng biến mất, greenlet ném ``GreenletExit`` vào bên trong nó. Vì thế ``__init__`` (viết
@@ -65,12 +65,14 @@ tham chiếu (generator -> greenlet -> generator) giữ greenlet đang tạm d�
 Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi xa hơn ví dụ G1 và G2 (một
 greenlet tạm dừng ở sâu bên trong các lời gọi lồng nhau, đúng như một generator).
 
-Chạy thử: ``make run EX=03``. Chấm điểm: ``make check EX=03``. Cần gợi ý: ``make hint EX=03``.
+Chạy thử: ``make run EX=03``. Chấm bài: ``make check EX=03``. Cần gợi ý: ``make hint EX=03``.
 """
 
 import time
 
 from greenlet import GreenletExit, getcurrent, greenlet
+
+from lab.i18n import t
 
 
 def emit(value) -> None:
@@ -122,10 +124,10 @@ def main() -> None:
     print("countdown(3):", list(GreenletGenerator(countdown, 3)))
     print("fibonacci(100):", list(GreenletGenerator(fibonacci, 100)))
     gen = GreenletGenerator(countdown, 5)
-    print("next:", next(gen), next(gen))
+    print("next(gen), next(gen):", next(gen), next(gen))
     gen.close()
-    print("after close(): dead =", gen._greenlet.dead)
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.ex03.closed", dead=gen._greenlet.dead))
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

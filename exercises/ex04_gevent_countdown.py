@@ -22,7 +22,7 @@ Run it: ``make run EX=04``. Grade it: ``make check EX=04``. Stuck? ``make hint E
 
 Tiếng Việt
 ----------
-gevent xây dựng trên greenlet nhưng tự hoán đổi giùm bạn: mỗi khi một greenlet phải chờ (ở
+gevent xây dựng trên greenlet nhưng tự chuyển greenlet giúp bạn: mỗi khi một greenlet phải chờ (ở
 đây là ``gevent.sleep``), hub của gevent cho một greenlet khác đang sẵn sàng chạy. Ví dụ E1
 trong tài liệu gốc tạo hai bộ đếm ngược ("Tác vụ A" từ 4, "Tác vụ B" từ 3, mỗi bước 0,3 s):
 các dòng in ra xen kẽ nhau, và toàn bộ chỉ mất khoảng 4 x 0,3 s (bằng bộ dài hơn), chứ không
@@ -31,20 +31,22 @@ phải 7 x 0,3 s.
 1. TODO 1 ``countdown(label, n, delay)``: với i = n, n-1, ..., 1 in ``<label>: <i>`` rồi gọi
    ``gevent.sleep(delay)``.
 2. TODO 2 ``run_countdowns(tasks, delay)``: ``tasks`` là danh sách các cặp ``(label, n)``.
-   Chạy mỗi task một ``countdown``, tất cả cùng lúc (``gevent.spawn``), và chỉ trả về khi
-   tất cả đã xong (``gevent.joinall``). Hãy gọi chính hàm ``countdown`` cho từng task: trình
+   Chạy mỗi tác vụ một ``countdown``, tất cả cùng lúc (``gevent.spawn``), và chỉ trả về khi
+   tất cả đã xong (``gevent.joinall``). Hãy gọi chính hàm ``countdown`` cho từng tác vụ: trình
    chấm đo thời gian từng lần gọi.
 
 Trình chấm chạy nhiều bộ đếm với nhãn và độ dài ngẫu nhiên, rồi kiểm tra rằng mỗi bộ in các
 số theo đúng thứ tự, các dòng xen kẽ nhau, và tổng thời gian gần bằng bộ đếm dài nhất, thấp
 hơn hẳn tổng của chúng.
 
-Chạy thử: ``make run EX=04``. Chấm điểm: ``make check EX=04``. Cần gợi ý: ``make hint EX=04``.
+Chạy thử: ``make run EX=04``. Chấm bài: ``make check EX=04``. Cần gợi ý: ``make hint EX=04``.
 """
 
 import time
 
 import gevent
+
+from lab.i18n import t
 
 
 def countdown(label: str, n: int, delay: float) -> None:
@@ -68,7 +70,7 @@ def main() -> None:
     run_countdowns(tasks, delay)
     elapsed = time.perf_counter() - began
     total = sum(n for _, n in tasks) * delay
-    print(f"Thời gian: {elapsed:.2f} s (lần lượt từng cái sẽ mất {total:.2f} s)")
+    print(t("demo.vs_sequential", elapsed=elapsed, sequential=total))
 
 
 if __name__ == "__main__":

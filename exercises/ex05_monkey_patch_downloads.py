@@ -32,19 +32,19 @@ lần lượt từng cái một. ``monkey.patch_all()`` của gevent thay ``sock
 Ví dụ E2 trong tài liệu gốc giả lập việc tải bằng ``time.sleep(1.5)``; ở đây tải thật: dữ liệu
 từ httpbin của lab, đi qua một proxy có thêm độ trễ và giới hạn băng thông.
 
-1. TODO 1: vá (patch) thư viện chuẩn. Đó phải là câu lệnh đầu tiên của module này, trước mọi
-   lệnh import khác (``urllib``, ``socket``...): mã được import trước khi vá sẽ giữ nguyên bản
-   gốc kiểu chặn.
+1. TODO 1: monkey patch thư viện chuẩn. Đó phải là câu lệnh đầu tiên của module này, trước
+   mọi lệnh import khác (``urllib``, ``socket``...): mã được import trước khi monkey patch sẽ
+   giữ nguyên bản gốc kiểu chặn.
 2. TODO 2: viết ``download_all(files)``: mỗi tệp một greenlet chạy ``download_file``, chờ tất
    cả xong, trả về ``{tên: bytes}``. Hãy gọi ``download_file`` cho từng tệp (trình chấm đo
    thời gian từng lần gọi).
 
-Chạy thử: ``make run EX=05``. Chấm điểm: ``make check EX=05`` (trình chấm so kích thước và
+Chạy thử: ``make run EX=05``. Chấm bài: ``make check EX=05`` (trình chấm so kích thước và
 SHA-256 của từng tệp với chính httpbin, và kiểm tra các lượt tải có chạy chồng lên nhau).
 """
 
 # TODO 1: patch the standard library here, before every other import (example E2).
-# TODO 1: vá thư viện chuẩn ở đây, trước mọi lệnh import khác (ví dụ E2).
+# TODO 1: monkey patch thư viện chuẩn ở đây, trước mọi lệnh import khác (ví dụ E2).
 
 import hashlib
 import time
@@ -53,6 +53,7 @@ import urllib.request
 import gevent
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def download_file(name: str, url: str) -> bytes:
@@ -87,8 +88,15 @@ def main() -> None:
     results = download_all(files)
     elapsed = time.perf_counter() - start
     for name, data in results.items():
-        print(f"{name}: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}")
-    print(f"Thời gian / time: {elapsed:.2f} s")
+        print(
+            t(
+                "demo.ex05.file",
+                name=name,
+                size=len(data),
+                sha=hashlib.sha256(data).hexdigest()[:16],
+            )
+        )
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ Run it: ``make run EX=06``. Grade it: ``make check EX=06``.
 
 Tiếng Việt
 ----------
-Ví dụ E3 trong tài liệu gốc gửi ba lời gọi ``requests.get`` trong các greenlet song song, nên
+Ví dụ E3 trong tài liệu gốc gửi ba lời gọi ``requests.get`` trong các greenlet chạy đồng thời, nên
 cả lô chỉ mất khoảng thời gian của yêu cầu chậm nhất thay vì tổng của chúng. Ở đây các URL trỏ
 tới httpbin của lab qua proxy gây trễ, và có vài URL hỏng cố ý: mã lỗi (404, 503...), một cổng
 không có gì lắng nghe (kết nối bị từ chối), một máy chủ chậm quá thời gian chờ. Mỗi URL có kết
@@ -37,10 +37,10 @@ quả riêng; một URL lỗi không được làm mất kết quả của các 
    cho từng URL: trình chấm đo thời gian từng lần gọi), chờ tất cả, trả kết quả theo đúng thứ
    tự của ``urls``.
 
-Mấy dòng đầu đã vá thư viện chuẩn: ``requests`` được import sau khi vá, nên socket của nó hợp
-tác với gevent.
+Mấy dòng đầu đã monkey patch thư viện chuẩn: ``requests`` được import sau đó, nên socket của
+nó hợp tác với gevent.
 
-Chạy thử: ``make run EX=06``. Chấm điểm: ``make check EX=06``.
+Chạy thử: ``make run EX=06``. Chấm bài: ``make check EX=06``.
 """
 
 # First statement, before any other import: requests (and the urllib3/socket/ssl modules
@@ -55,6 +55,7 @@ import gevent
 import requests
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 from lab.net import free_port
 
 
@@ -79,8 +80,8 @@ def fetch_all(urls: list[str], timeout: float) -> list[dict]:
 def show(result: dict) -> str:
     """One line per URL, as the source printed it."""
     if "error" in result:
-        return f"Lỗi khi truy cập {result['url']}: {result['error']}"
-    return f"{result['url']} → {result['status']} ({result['size']} bytes)"
+        return t("demo.ex06.error", url=result["url"], error=result["error"])
+    return t("demo.ex06.ok", url=result["url"], status=result["status"], size=result["size"])
 
 
 def main() -> None:
@@ -98,7 +99,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for result in results:
         print(show(result))
-    print(f"Thời gian / time: {elapsed:.2f} s")
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ the lab's zone, plus a few that do not exist; answers are checked against the zo
 Tiếng Việt
 ----------
 Ví dụ E4 trong tài liệu gốc phân giải google.com, github.com và python.org trong các greenlet
-song song bằng ``socket.gethostbyname`` sau ``monkey.patch_socket()``, và in ``lỗi DNS`` khi
+chạy đồng thời bằng ``socket.gethostbyname`` sau ``monkey.patch_socket()``, và in ``lỗi DNS`` khi
 một tên không phân giải được. Ở đây các tên được hỏi máy chủ DNS của lab, máy chủ này trả lời
 sau một khoảng trễ do trình chấm chọn (như một máy chủ ở xa). Mấy dòng đầu của module đã chuyển
-việc tra cứu của gevent tới đó (``use_lab_dns()``) và vá module socket.
+việc tra cứu của gevent tới đó (``use_lab_dns()``) và monkey patch module socket.
 
 1. TODO 1: ``resolve_host(domain)``: ``socket.gethostbyname(domain)``; trả về
    ``{"domain": domain, "ip": <địa chỉ>}``. Tên không tồn tại sẽ ném ``socket.gaierror``:
@@ -36,7 +36,7 @@ việc tra cứu của gevent tới đó (``use_lab_dns()``) và vá module sock
    cho từng tên: trình chấm đo thời gian từng lần gọi), chờ tất cả, trả kết quả theo đúng thứ
    tự của ``domains``.
 
-Chạy thử: ``make run EX=07``. Chấm điểm: ``make check EX=07`` (các tên được chọn ngẫu nhiên
+Chạy thử: ``make run EX=07``. Chấm bài: ``make check EX=07`` (các tên được chọn ngẫu nhiên
 từ zone của lab, thêm vài tên không tồn tại; câu trả lời được đối chiếu với zone).
 """
 
@@ -55,6 +55,8 @@ import socket
 import time
 
 import gevent
+
+from lab.i18n import t
 
 
 def resolve_host(domain: str) -> dict:
@@ -82,7 +84,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for result in results:
         print(f"{result['domain']} → {result.get('ip') or result.get('error')}")
-    print(f"Thời gian / time: {elapsed:.2f} s")
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ lần ``put`` để thấy điều đó.
    chờ tất cả, trả về ``{"consumed": [(tên, item), ...], "put_waits": [...]}``. Hãy dùng
    hàng đợi được truyền vào (trình chấm đưa cho bạn một hàng đợi nó theo dõi được).
 
-Chạy thử: ``make run EX=08``. Chấm điểm: ``make check EX=08`` (số phần tử, số consumer và tốc
+Chạy thử: ``make run EX=08``. Chấm bài: ``make check EX=08`` (số phần tử, số consumer và tốc
 độ ngẫu nhiên: consumer nhanh hơn producer, và chậm hơn).
 """
 
@@ -65,6 +65,8 @@ import time
 
 import gevent
 from gevent.queue import Queue
+
+from lab.i18n import t
 
 
 def process(name: str, item: str, delay: float) -> str:
@@ -110,8 +112,8 @@ def main() -> None:
     items = [f"item_{i}" for i in range(6)]
     # The source's producer waits 0.1 s per item. Consumers faster than that broke the
     # source's version; slower ones fill the queue and make the producer wait.
-    for speed, consumer_delay in (("nhanh hơn / faster", 0.05), ("chậm hơn / slower", 0.5)):
-        print(f"--- 2 consumer {speed} producer ---")
+    for heading, consumer_delay in (("demo.ex08.faster", 0.05), ("demo.ex08.slower", 0.5)):
+        print(t(heading, n=2))
         start = time.perf_counter()
         result = run_pipeline(
             Queue(maxsize=2),
@@ -121,9 +123,15 @@ def main() -> None:
             consumer_delay=consumer_delay,
         )
         elapsed = time.perf_counter() - start
+        consumed, waited = len(result["consumed"]), sum(result["put_waits"])
         print(
-            f"Tiêu thụ / consumed {len(result['consumed'])}/{len(items)}, producer chờ / "
-            f"waited {sum(result['put_waits']):.2f} s, thời gian / time: {elapsed:.2f} s"
+            t(
+                "demo.ex08.summary",
+                consumed=consumed,
+                total=len(items),
+                waited=waited,
+                elapsed=elapsed,
+            )
         )
 
 

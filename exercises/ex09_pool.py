@@ -28,7 +28,7 @@ Mỗi URL một greenlet thì ổn với mười URL. Với mười nghìn URL, 
 lúc: máy chủ (hoặc giới hạn số file descriptor của bạn) sẽ bỏ cuộc. ``gevent.pool.Pool(k)``
 chạy tối đa ``k`` greenlet cùng lúc; greenlet tiếp theo bắt đầu ngay khi có một cái xong. Với
 ``N`` yêu cầu có độ trễ ``L``, tổng thời gian khoảng ``ceil(N / k) x L``: nhanh gấp ``k`` lần
-so với làm lần lượt, và lịch sự với máy chủ.
+so với làm lần lượt, và không làm quá tải máy chủ.
 
 1. TODO 1: ``fetch_one(url)``: ``requests.get(url, timeout=10)``, báo lỗi khi mã trạng thái
    là lỗi (``raise_for_status()``), trả về ``(url, response.text)``.
@@ -43,7 +43,7 @@ chạy cùng lúc, có lúc đủ ``k`` yêu cầu chạy cùng lúc, và tổng
 Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi tiếp từ ví dụ E3 (mỗi URL một
 greenlet ổn với ba URL, nhưng không ổn với hàng nghìn URL).
 
-Chạy thử: ``make run EX=09``. Chấm điểm: ``make check EX=09``.
+Chạy thử: ``make run EX=09``. Chấm bài: ``make check EX=09``.
 """
 
 # First statement, before any other import: requests must be imported after the patch so
@@ -59,6 +59,7 @@ import requests
 from gevent.pool import Pool
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def fetch_one(url: str) -> tuple[str, str]:
@@ -91,10 +92,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for url in urls:
         print(f"{url.rsplit('/', 1)[-1]} → {texts[url]}")
-    print(
-        f"{len(urls)} yêu cầu, tối đa / at most {k} cùng lúc / at once: "
-        f"thời gian / time {elapsed:.2f} s"
-    )
+    print(t("demo.ex09.summary", n=len(urls), k=k, elapsed=elapsed))
 
 
 if __name__ == "__main__":

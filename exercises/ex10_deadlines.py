@@ -57,7 +57,7 @@ lời gọi trả về đúng lúc hết hạn với đầy đủ các câu tr�
 Nguồn: không có ví dụ nào trong tài liệu gốc; bài này đi tiếp từ ví dụ E3 (làm gì khi yêu
 cầu chậm nhất quá chậm: một hạn chót cho cả lô).
 
-Chạy thử: ``make run EX=10``. Chấm điểm: ``make check EX=10``.
+Chạy thử: ``make run EX=10``. Chấm bài: ``make check EX=10``.
 """
 
 # First statement, before any other import: requests must be imported after the patch so
@@ -72,6 +72,7 @@ import gevent
 import requests
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def fetch_one(url: str) -> str:
@@ -116,9 +117,13 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for url in urls:
         result = results[url]
-        detail = f"{len(result['text'])} bytes" if "text" in result else result.get("error", "")
+        detail = (
+            t("demo.bytes", size=len(result["text"]))
+            if "text" in result
+            else result.get("error", "")
+        )
         print(f"{url} → {result['status']} {detail}")
-    print(f"Hạn chót / deadline {deadline:.1f} s, thời gian / time: {elapsed:.2f} s")
+    print(t("demo.ex10.summary", deadline=deadline, elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ nó nhận các kết nối TCP và chạy ``handle(socket, address)`` của b�
 mỗi kết nối, nên một client nói chậm (hay một yêu cầu cần lâu mới xử lý xong) không bao giờ
 bắt các client khác phải chờ.
 
-Hãy viết một giao thức dòng lệnh nhỏ. Client gửi mỗi yêu cầu trên một dòng và đọc lại một dòng
+Hãy viết một giao thức nhỏ theo dòng. Client gửi mỗi yêu cầu trên một dòng và đọc lại một dòng
 trả lời, bao nhiêu lần tùy thích, rồi đóng kết nối:
 
 - ``UPPER some text``  ->  ``SOME TEXT``
@@ -70,7 +70,7 @@ Nguồn: không có ví dụ nào trong tài liệu gốc; đây là phía bên 
 (gevent phục vụ nhiều client thay vì gọi tới máy chủ).
 
 Chạy thử: ``make run EX=11`` (bản demo: khởi động máy chủ, mười client nói chuyện với nó cùng
-lúc). Chấm điểm: ``make check EX=11``.
+lúc). Chấm bài: ``make check EX=11``.
 """
 
 import functools
@@ -80,6 +80,7 @@ import gevent
 from gevent import socket
 from gevent.server import StreamServer
 
+from lab.i18n import t
 from lab.net import free_port
 
 
@@ -127,7 +128,7 @@ def main() -> None:
     delay = 0.5
     server = make_server(*address, delay)
     server.start()
-    print(f"Máy chủ lắng nghe / listening on {address[0]}:{address[1]}, {delay} s mỗi yêu cầu")
+    print(t("demo.ex11.listening", host=address[0], port=address[1], delay=delay))
     requests = [[f"UPPER xin chào {i}", f"SUM {i} {i * 2} 3"] for i in range(10)]
     start = time.perf_counter()
     clients = [gevent.spawn(ask, address, lines) for lines in requests]
@@ -136,10 +137,16 @@ def main() -> None:
     server.stop()
     for lines, client in zip(requests, clients):
         print(" | ".join(f"{q} → {a}" for q, a in zip(lines, client.value)))
+    each = len(requests[0])
+    sequential = len(clients) * each * delay
     print(
-        f"{len(clients)} client x {len(requests[0])} yêu cầu / requests: "
-        f"thời gian / time {elapsed:.2f} s (lần lượt / one by one: "
-        f"{len(clients) * len(requests[0]) * delay:.1f} s)"
+        t(
+            "demo.ex11.summary",
+            clients=len(clients),
+            each=each,
+            elapsed=elapsed,
+            sequential=sequential,
+        )
     )
 
 

@@ -158,6 +158,10 @@ def _interrupted(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    from lab import argparse_lang
+    from lab.i18n import lang
+
+    argparse_lang.install(lang())  # argparse's own words ("usage:", errors) too
     table = {command.name: command for command in commands()}
     args = parser(tuple(table.values())).parse_args(argv)
     args.argv = argv[1:]  # the command's own arguments (`ui` starts itself again with them)

@@ -85,9 +85,58 @@ def has(id: str) -> bool:
 
 
 def t(id: str, **kw: object) -> str:
-    """Message ``id`` in the learner's language, formatted with ``kw``."""
-    text = catalogue(lang()).get(id) or catalogue("en")[id]
-    return text.format(**kw)
+    """Message ``id`` in the learner's language, formatted with ``kw``.
+
+    Numbers are written the language's way ("0,61 giây", "0.61 s") by ``number()``."""
+    language = lang()
+    text = catalogue(language).get(id) or catalogue("en")[id]
+    return text.format(**{key: number(value, language) for key, value in kw.items()})
+
+
+class Number:
+    """A number in a message: the format spec (``{elapsed:.2f}``) chooses its digits and width
+    as in Python; the language chooses how they are written (its decimal sign, via Babel).
+    ``!r`` gives the number's repr, as written in code."""
+
+    __slots__ = ("language", "value")
+
+    def __init__(self, value: int | float, language: str):
+        self.value, self.language = value, language
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        return text if self.language in _POINT_LANGS else _written(text, self.language)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def number(value: object, language: str | None = None) -> object:
+    """``value`` ready for a message in ``language`` (default: the learner's): a ``Number``
+    for an int or a float, anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Number(value, language or lang())
+    return value
+
+
+_POINT_LANGS = frozenset({"en"})  # languages written with Python's own "1234.5": no Babel
+
+
+def _written(text: str, language: str) -> str:
+    """Python's "  0.61" (digits already rounded by the spec) in ``language``: "  0,61"."""
+    core = text.strip()
+    if "." not in core or not all(c in "0123456789.-" for c in core):
+        return text  # an integer, an exponent, inf/nan, "%": as Python wrote it
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal  # 9 ms, only where the decimal sign differs
+
+    pattern = "0." + "0" * len(core.partition(".")[2])
+    written = format_decimal(Decimal(core), pattern, locale=language, group_separator=False)
+    return text.replace(core, written)
 
 
 def unit(word: str) -> str:

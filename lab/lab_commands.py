@@ -33,7 +33,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     addresses = lifecycle.service_addresses(cfg)
     table = Table(*(t(f"cli.col.{c}") for c in ("service", "address", "pid", "state")))
     for name, info in report.services.items():
-        table.add_row(name, addresses[name], str(info.pid or "-"), info.action)
+        table.add_row(name, addresses[name], str(info.pid or "-"), t(f"cli.action.{info.action}"))
     console.print(table)
     adopted = [name for name, info in report.services.items() if info.action == "adopted"]
     if adopted:

@@ -14,7 +14,7 @@ from lab import config, health, ports, processes, state
 from lab.backends import Backend, ServiceInfo, backend_named, choose_backend
 from lab.config import LabConfig
 from lab.control import LabControl
-from lab.errors import already_running
+from lab.errors import LabError, already_running
 from lab.i18n import t
 from lab.ports import HeldPort
 
@@ -85,22 +85,58 @@ def active(cfg: LabConfig) -> tuple[LabConfig, str | None]:
 
 def up(cfg: LabConfig) -> UpReport:
     """Start what is not running (adopting services the state dir lost track of), apply
-    ``cfg.latency_ms`` to what was (re)started."""
+    ``cfg.latency_ms`` to what was (re)started.
+
+    A failure names the backend, why it was chosen and what failed (``err.up.failed``).
+    With ``LAB_BACKEND=auto``, Docker is kept only if its published ports answer from here
+    (its ``up`` waits for that): else its containers go and the embedded lab starts instead,
+    and the reason says so."""
     config.validate(cfg)
     with state.exclusive(cfg.state_path):
         clean_orphaned_test_labs()
         backend, reason = _choose(cfg)
-        _refuse_other_running_lab(cfg, backend)
-        services = backend.up()
-        state.save(cfg, backend.name)
-        report = UpReport(backend.name, reason, services)
-        if services["toxiproxy"].action not in ("running", "adopted"):
-            LabControl(cfg).set_latency(cfg.latency_ms)
-            report.http_latency_ms = cfg.latency_ms
-        if services["dns"].action not in ("running", "adopted"):
-            LabControl(cfg).set_dns_delay(cfg.latency_ms)
-            report.dns_latency_ms = cfg.latency_ms
+        try:
+            report = _start(cfg, backend, reason)
+        except LabError as e:
+            if cfg.backend != "auto" or backend.name != "docker":
+                raise _up_failed(backend.name, reason, e) from None
+            local = backend_named("local", cfg)
+            fallback = t("err.backend.auto_fallback", error=_first_line(e.message))
+            try:
+                report = _start(cfg, local, fallback)
+            except LabError as again:
+                raise _up_failed(local.name, fallback, again) from None
+        state.save(cfg, report.backend)
         return report
+
+
+def _start(cfg: LabConfig, backend: Backend, reason: str) -> UpReport:
+    """``backend.up()`` and the latency, after checking no other lab runs from here."""
+    _refuse_other_running_lab(cfg, backend)
+    services = backend.up()
+    report = UpReport(backend.name, reason, services)
+    if services["toxiproxy"].action not in ("running", "adopted"):
+        LabControl(cfg).set_latency(cfg.latency_ms)
+        report.http_latency_ms = cfg.latency_ms
+    if services["dns"].action not in ("running", "adopted"):
+        LabControl(cfg).set_dns_delay(cfg.latency_ms)
+        report.dns_latency_ms = cfg.latency_ms
+    return report
+
+
+def _up_failed(backend: str, reason: str, error: LabError) -> LabError:
+    """``error`` said with the backend that was tried and why, and the way out: its first
+    line first (what failed), then the backend, then the rest (a log excerpt)."""
+    hint = error.hint
+    if backend == "docker" and "LAB_BACKEND=local" not in hint:
+        hint = f"{hint} {t('err.up.try_local')}".strip()
+    first, newline, rest = error.message.partition("\n")  # a log excerpt may follow
+    said = t("err.up.failed", backend=backend, reason=reason, error=first)
+    return LabError(said + newline + rest, hint)
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0]
 
 
 def down(cfg: LabConfig) -> DownReport:
@@ -179,11 +215,30 @@ def _target(cfg: LabConfig) -> tuple[LabConfig, Backend]:
 
 
 def _choose(cfg: LabConfig) -> tuple[Backend, str]:
-    """``choose_backend``, except that ``auto`` keeps the embedded lab while its services
-    run (found by their marker even when the state dir lost its records)."""
-    if cfg.backend == "auto" and processes.running(cfg.state_path):
-        return backend_named("local", cfg), "LAB_BACKEND=auto: the embedded lab, already running"
-    return choose_backend(cfg)
+    """``choose_backend``, except that ``auto`` keeps the lab that runs from this state dir
+    (the embedded one is found by its services' marker even when the records are lost), and
+    says so when the backend differs from the one recorded here."""
+    recorded = state.load(cfg)
+    if cfg.backend == "auto":
+        running = "local" if processes.running(cfg.state_path) else None
+        if running is None and recorded and recorded[1] == "docker" and _docker_runs(recorded[0]):
+            running = "docker"
+        if running:
+            why = t("err.backend.auto_running", backend=running, state=cfg.state_path)
+            return backend_named(running, cfg), why
+    backend, reason = choose_backend(cfg)
+    if recorded and recorded[1] != backend.name:
+        reason += t("err.backend.switched", old=recorded[1], state=cfg.state_path)
+    return backend, reason
+
+
+def _docker_runs(cfg: LabConfig) -> bool:
+    """Whether the Docker lab of ``cfg`` has a container running (False without the SDK)."""
+    try:
+        docker = backend_named("docker", cfg)
+    except ImportError:
+        return False
+    return any(s.running for s in docker.status().values())
 
 
 def _unrecorded_backends(cfg: LabConfig) -> list[Backend]:

@@ -4,6 +4,8 @@ import time
 
 from greenlet import greenlet
 
+from lab.i18n import t
+
 worker_a: greenlet | None = None
 worker_b: greenlet | None = None
 
@@ -40,7 +42,7 @@ def main() -> None:
     began = time.perf_counter()
     result = start(5, 3)
     print(f"start(5, 3) -> {result}; worker_a.dead={worker_a.dead}, worker_b.dead={worker_b.dead}")
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ import time
 
 from greenlet import greenlet
 
+from lab.i18n import t
+
 END = None  # what the fetcher sends when the names run out
 
 fetcher: greenlet | None = None
@@ -51,8 +53,8 @@ def pingpong(names):
 def main() -> None:
     began = time.perf_counter()
     parsed = pingpong(["user_123", "admin_7", "guest_42"])
-    print(f"Kết quả: {parsed}; fetcher.dead={fetcher.dead}, parser.dead={parser.dead}")
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.ex02.result", parsed=parsed, fetcher=fetcher.dead, parser=parser.dead))
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

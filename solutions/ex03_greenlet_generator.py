@@ -4,6 +4,8 @@ import time
 
 from greenlet import GreenletExit, getcurrent, greenlet
 
+from lab.i18n import t
+
 
 def emit(value) -> None:
     """Called inside the producing function: hand value to the consumer and pause."""
@@ -67,10 +69,10 @@ def main() -> None:
     print("countdown(3):", list(GreenletGenerator(countdown, 3)))
     print("fibonacci(100):", list(GreenletGenerator(fibonacci, 100)))
     gen = GreenletGenerator(countdown, 5)
-    print("next:", next(gen), next(gen))
+    print("next(gen), next(gen):", next(gen), next(gen))
     gen.close()
-    print("after close(): dead =", gen._greenlet.dead)
-    print(f"Thời gian: {time.perf_counter() - began:.4f} s")
+    print(t("demo.ex03.closed", dead=gen._greenlet.dead))
+    print(t("demo.time_fine", elapsed=time.perf_counter() - began))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ import time
 
 import gevent
 
+from lab.i18n import t
+
 
 def countdown(label: str, n: int, delay: float) -> None:
     """Print "<label>: <i>" for i = n..1, sleeping ``delay`` seconds (the gevent way) after
@@ -27,7 +29,7 @@ def main() -> None:
     run_countdowns(tasks, delay)
     elapsed = time.perf_counter() - began
     total = sum(n for _, n in tasks) * delay
-    print(f"Thời gian: {elapsed:.2f} s (lần lượt từng cái sẽ mất {total:.2f} s)")
+    print(t("demo.vs_sequential", elapsed=elapsed, sequential=total))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import urllib.request
 import gevent
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def download_file(name: str, url: str) -> bytes:
@@ -52,8 +53,15 @@ def main() -> None:
     results = download_all(files)
     elapsed = time.perf_counter() - start
     for name, data in results.items():
-        print(f"{name}: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}")
-    print(f"Thời gian / time: {elapsed:.2f} s")
+        print(
+            t(
+                "demo.ex05.file",
+                name=name,
+                size=len(data),
+                sha=hashlib.sha256(data).hexdigest()[:16],
+            )
+        )
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

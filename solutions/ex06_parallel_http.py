@@ -15,6 +15,7 @@ import gevent
 import requests
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 from lab.net import free_port
 
 
@@ -44,8 +45,8 @@ def fetch_all(urls: list[str], timeout: float) -> list[dict]:
 def show(result: dict) -> str:
     """One line per URL, as the source printed it."""
     if "error" in result:
-        return f"Lỗi khi truy cập {result['url']}: {result['error']}"
-    return f"{result['url']} → {result['status']} ({result['size']} bytes)"
+        return t("demo.ex06.error", url=result["url"], error=result["error"])
+    return t("demo.ex06.ok", url=result["url"], status=result["status"], size=result["size"])
 
 
 def main() -> None:
@@ -63,7 +64,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for result in results:
         print(show(result))
-    print(f"Thời gian / time: {elapsed:.2f} s")
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import time
 
 import gevent
 
+from lab.i18n import t
+
 
 def resolve_host(domain: str) -> dict:
     """``{"domain", "ip"}`` for a known name, ``{"domain", "error": "lỗi DNS"}`` otherwise.
@@ -49,7 +51,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for result in results:
         print(f"{result['domain']} → {result.get('ip') or result.get('error')}")
-    print(f"Thời gian / time: {elapsed:.2f} s")
+    print(t("demo.time", elapsed=elapsed))
 
 
 if __name__ == "__main__":

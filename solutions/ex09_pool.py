@@ -16,6 +16,7 @@ import requests
 from gevent.pool import Pool
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def fetch_one(url: str) -> tuple[str, str]:
@@ -49,10 +50,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for url in urls:
         print(f"{url.rsplit('/', 1)[-1]} → {texts[url]}")
-    print(
-        f"{len(urls)} yêu cầu, tối đa / at most {k} cùng lúc / at once: "
-        f"thời gian / time {elapsed:.2f} s"
-    )
+    print(t("demo.ex09.summary", n=len(urls), k=k, elapsed=elapsed))
 
 
 if __name__ == "__main__":

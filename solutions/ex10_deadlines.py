@@ -15,6 +15,7 @@ import gevent
 import requests
 
 from lab.endpoints import httpbin_url
+from lab.i18n import t
 
 
 def fetch_one(url: str) -> str:
@@ -67,9 +68,13 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     for url in urls:
         result = results[url]
-        detail = f"{len(result['text'])} bytes" if "text" in result else result.get("error", "")
+        detail = (
+            t("demo.bytes", size=len(result["text"]))
+            if "text" in result
+            else result.get("error", "")
+        )
         print(f"{url} → {result['status']} {detail}")
-    print(f"Hạn chót / deadline {deadline:.1f} s, thời gian / time: {elapsed:.2f} s")
+    print(t("demo.ex10.summary", deadline=deadline, elapsed=elapsed))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import gevent
 from gevent import socket
 from gevent.server import StreamServer
 
+from lab.i18n import t
 from lab.net import free_port
 
 
@@ -67,7 +68,7 @@ def main() -> None:
     delay = 0.5
     server = make_server(*address, delay)
     server.start()
-    print(f"Máy chủ lắng nghe / listening on {address[0]}:{address[1]}, {delay} s mỗi yêu cầu")
+    print(t("demo.ex11.listening", host=address[0], port=address[1], delay=delay))
     requests = [[f"UPPER xin chào {i}", f"SUM {i} {i * 2} 3"] for i in range(10)]
     start = time.perf_counter()
     clients = [gevent.spawn(ask, address, lines) for lines in requests]
@@ -76,10 +77,16 @@ def main() -> None:
     server.stop()
     for lines, client in zip(requests, clients):
         print(" | ".join(f"{q} → {a}" for q, a in zip(lines, client.value)))
+    each = len(requests[0])
+    sequential = len(clients) * each * delay
     print(
-        f"{len(clients)} client x {len(requests[0])} yêu cầu / requests: "
-        f"thời gian / time {elapsed:.2f} s (lần lượt / one by one: "
-        f"{len(clients) * len(requests[0]) * delay:.1f} s)"
+        t(
+            "demo.ex11.summary",
+            clients=len(clients),
+            each=each,
+            elapsed=elapsed,
+            sequential=sequential,
+        )
     )
 
 

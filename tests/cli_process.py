@@ -19,6 +19,14 @@ def without_lab_variables() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
 
 
+def learner_shell() -> dict[str, str]:
+    """A learner's shell: this environment without ``LAB_*``, without CI's ``CI``/``STRICT``
+    and without the variables of a make that runs these tests (``MAKELEVEL``, ``MAKEFLAGS``:
+    a make started here would be a sub-make, saying ``make[1]: ***``)."""
+    dropped = ("CI", "STRICT", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+    return {k: v for k, v in without_lab_variables().items() if k not in dropped}
+
+
 def run_lab(
     *args: str, env: Mapping[str, str], timeout: float = 120, **kw: Any
 ) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from lab.grading.result import Bar, Outcome
 from lab.grading.rules import max_overlap
-from lab.i18n import t
+from lab.i18n import number, t
 
 
 def render(
@@ -31,7 +31,8 @@ def render(
     names = [str(b.label)[:28] for b in rows]
     pad = max(len(n) for n in names)
     mark = None if floor is None else min(width - 1, int(floor / end * width))
-    lines = [f"{'':{pad}}   0.00s{'':{width - 10}}{end:5.2f}s"]  # under the bars' ends
+    zero, last = f"{number(0.0):.2f}s", f"{number(end):5.2f}s"
+    lines = [f"{'':{pad}}   {zero}{'':{width - 10}}{last}"]  # under the bars' ends
     for name, b in zip(names, rows):
         stop = b.end if b.end is not None else end
         a = min(width - 1, max(0, int(b.start / end * width)))

@@ -116,15 +116,20 @@ def trace_text(outcome, greenlet: bool) -> str:
 def _switches_text(switches: list[dict]) -> list[str]:
     if not switches:
         return [t("trace.no_switches")]
-    lines = [t("trace.switches", n=len(switches))]
-    for i, s in enumerate(switches, 1):
-        origin = s["from"] + " @ " + (s["at"] or t("trace.ended"))
-        resumes = s["resumes"] or t("trace.start")
-        lines.append(
-            "  " + t("trace.switch_line", i=i, event=s["event"], origin=origin,
-                     target=s["to"], function=resumes)
-        )  # fmt: skip
-    return lines
+    return [t("trace.switches", n=len(switches))] + [
+        "  " + _switch_line(i, s) for i, s in enumerate(switches, 1)
+    ]
+
+
+def _switch_line(i: int, s: dict) -> str:
+    """ "3. switch worker_b @ task_b:26 -> worker_a: resumes in task_a" (or "starts
+    running"); a greenlet whose function ended switches from "worker_b (its function
+    ended)"."""
+    origin = f"{s['from']} @ {s['at']}" if s["at"] else f"{s['from']} {t('trace.ended')}"
+    where = t("trace.resumes", function=s["resumes"]) if s["resumes"] else t("trace.start")
+    return t(
+        "trace.switch_line", i=i, event=s["event"], origin=origin, target=s["to"], function=where
+    )
 
 
 def _blocked_text(blocks: list[dict]) -> list[str]:

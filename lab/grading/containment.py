@@ -110,8 +110,7 @@ def stale() -> list[Leftover]:
     dead = [
         pid
         for pid, env in processes.marked(MARK, OWN_MARK).items()
-        if env.get(NAMESPACE, here) == here
-        and not alive(env.get(MARK) or env.get(OWN_MARK) or "")
+        if env.get(NAMESPACE, here) == here and not alive(env.get(MARK) or env.get(OWN_MARK) or "")
     ]
     return _kill(set(dead))
 

@@ -80,14 +80,14 @@ def next_exercise(where: str, after: Exercise | None = None) -> Exercise | None:
 
 
 def _when(stamp: str | None) -> str:
-    """A stored UTC time as local "YYYY-MM-DD HH:MM"."""
+    """A stored UTC time as local time, written the learner's way ("10:42 07/12/2025")."""
     if not stamp:
         return ""
     try:
         seconds = calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
     except ValueError:
         return stamp
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
+    return time.strftime(t("progress.when_format"), time.localtime(seconds))
 
 
 def bar(done: int, total: int, width: int = 33) -> str:

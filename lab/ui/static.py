@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from lab import atomic
+from lab.i18n import number
 from lab.ui.render import render
 from lab.ui.results import exercises_view, load_report, results_by_number
 from lab.ui.strings import default_lang, text
@@ -29,5 +30,6 @@ def write_static_report(
         report=report,
         source=source,
         graded=graded,
+        seconds=number(report.get("seconds"), lang) if report else None,
     )
     return atomic.write_text(out_html_path, page)

@@ -8,7 +8,7 @@ locale.
 
 from __future__ import annotations
 
-from lab.i18n import LANGS, catalogue
+from lab.i18n import LANGS, catalogue, number
 from lab.i18n import lang as default_lang  # the lab's one choice of language
 
 __all__ = ["LANGS", "STRINGS", "default_lang", "table", "text"]
@@ -25,7 +25,7 @@ def text(key: str, lang: str, **fmt: object) -> str:
     if entry is None:
         return key
     s = entry.get(lang) or entry["en"]
-    return s.format(**fmt) if fmt else s
+    return s.format(**{k: number(v, lang) for k, v in fmt.items()}) if fmt else s
 
 
 def table(lang: str) -> dict[str, str]:

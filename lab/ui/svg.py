@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from markupsafe import Markup
+
+from lab.i18n import number
 from lab.ui.render import render
 from lab.ui.strings import text
 
@@ -32,8 +35,22 @@ def _nice_step(span: float, max_ticks: int = 8) -> float:
     return 10 * mag
 
 
-def _fmt(t: float) -> str:
-    return f"{t:.2f}".rstrip("0").rstrip(".") if t else "0"
+def _plain(value: float, lang: str, digits: int = 2, trim: bool = False) -> str:
+    """``value`` with ``digits`` decimals (fewer when ``trim``), written for ``lang``."""
+    text = f"{value:.{digits}f}"
+    if trim:
+        text = text.rstrip("0").rstrip(".")
+    return format(number(float(text), lang), f".{len(text.partition('.')[2])}f")
+
+
+def _num(value: float, lang: str, digits: int = 2, trim: bool = False) -> Markup:
+    """``_plain`` in a ``<tspan data-num>``: the page writes it again with
+    ``Intl.NumberFormat`` when its language button is pressed."""
+    least = 0 if trim else digits
+    return Markup(
+        f'<tspan data-num="{value:.{digits}f}" data-digits="{least}-{digits}">'
+        f"{_plain(value, lang, digits, trim)}</tspan>"
+    )
 
 
 def in_flight(entries: list[dict], end: float) -> list[tuple[float, int]]:
@@ -91,27 +108,27 @@ def timeline_svg(
         label_w=LABEL_W,
         label_right=LABEL_W - 6,
         right=RIGHT,
-        ticks=_ticks(scale),
-        lanes=_lanes(entries, ends, scale, lane_h),
+        ticks=_ticks(scale, lang),
+        lanes=_lanes(entries, ends, scale, lane_h, lang),
         show_labels=lane_h >= 10,
-        floor=_floor(floor, scale) if floor else None,
+        floor=_floor(floor, scale, lang) if floor else None,
         flight=_flight(entries, scale, bottom),
         words={"floor": text("floor", lang), "in_flight": text("in_flight", lang)},
         caption={"id": caption, "text": text(caption, lang)} if caption else None,
     )
 
 
-def _ticks(scale: _Scale) -> list[dict[str, Any]]:
+def _ticks(scale: _Scale, lang: str) -> list[dict[str, Any]]:
     step = _nice_step(scale.end)
     ticks, t = [], 0.0
     while t <= scale.end + 1e-9:
-        ticks.append({"x": scale.x(t), "label": _fmt(t)})
+        ticks.append({"x": scale.x(t), "label": _num(t, lang, trim=True)})
         t = round(t + step, 10)
     return ticks
 
 
 def _lanes(
-    entries: list[dict], ends: list[float], scale: _Scale, lane_h: float
+    entries: list[dict], ends: list[float], scale: _Scale, lane_h: float, lang: str
 ) -> list[dict[str, Any]]:
     lanes = []
     for i, (e, stop) in enumerate(zip(entries, ends)):
@@ -126,8 +143,8 @@ def _lanes(
                 "height": max(1.0, lane_h - 2),
                 "text_y": y + lane_h * 0.72,
                 "label": str(e.get("label", "")),
-                "start": float(e["start"]),
-                "end": stop,
+                "start": _plain(float(e["start"]), lang, 3),
+                "end": _plain(stop, lang, 3),
                 "unfinished": unfinished,
                 "seen": bool(e.get("via")),  # a lab server's lane, not the process's call
             }
@@ -135,12 +152,12 @@ def _lanes(
     return lanes
 
 
-def _floor(floor: float, scale: _Scale) -> dict[str, Any]:
+def _floor(floor: float, scale: _Scale, lang: str) -> dict[str, Any]:
     fx = scale.x(float(floor))
     near_right = fx > WIDTH - RIGHT - 90  # the words go left of the line, not off the edge
     return {
         "x": fx,
-        "seconds": float(floor),
+        "seconds": _num(float(floor), lang),
         "anchor": "end" if near_right else "start",
         "text_x": fx - 3 if near_right else fx + 3,
     }

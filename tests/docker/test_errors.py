@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import sys
 
 import pytest
 
 from lab.backends import choose_backend, compose
-from tests.docker.conftest import docker_config, lab_cli, needs_engine
+from lab.config import REPO_ROOT
+from tests.docker.conftest import OWN_TOXIPROXY, docker_config, lab_cli, needs_engine
 
 
 def test_no_engine_is_a_clear_error(tmp_path):
@@ -66,3 +71,36 @@ def test_taken_port_starts_nothing(tmp_path):
 def test_both_compose_versions_are_found(tmp_path, version):
     found = compose.find(tmp_path, version)
     assert found.major == int(version[1])
+
+
+@needs_engine
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root for unshare -n"
+)
+def test_auto_keeps_docker_only_if_its_ports_answer_from_here(tmp_path):
+    """A learner's shell in a container with the host's Docker socket: the engine answers
+    and the images are there, but the ports the containers publish cannot be reached from
+    here (a private loopback: unshare -n). `auto` says what failed, removes the containers
+    and runs the embedded lab instead."""
+    import docker
+
+    from lab.backends.docker import project_name
+
+    cfg = docker_config(str(tmp_path)).with_(backend="auto")
+    env = {**os.environ, **cfg.to_env(), "TOXIPROXY_IMAGE": OWN_TOXIPROXY, "LAB_LANG": "en"}
+    script = f"ip link set lo up && exec {sys.executable} -m lab up"
+    try:
+        out = subprocess.run(
+            ["unshare", "-n", "sh", "-c", script],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        said = " ".join(out.stdout.split())
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert (
+            "Backend: local (LAB_BACKEND=auto: the embedded lab, because Docker was tried "
+            "first and failed from here: Not answering after"
+        ) in said, said
+        ours = {"label": f"com.docker.compose.project={project_name(cfg)}"}
+        assert docker.from_env().containers.list(all=True, filters=ours) == []
+    finally:
+        lab_cli(cfg, "down")

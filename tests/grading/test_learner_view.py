@@ -16,9 +16,11 @@ from xml.etree import ElementTree
 
 import pytest
 
+from lab import makehelp
 from lab.config import REPO_ROOT
 from lab.exercises import all_exercises, find
-from tests.cli_process import run_lab
+from tests.cli_process import learner_shell, run_lab
+from tests.conftest import free_lab_config
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +53,8 @@ def prose(output: str) -> list[str]:
     for line in output.splitlines():
         if re.match(r"\s{10,}\S|\s*File \"|\s*[\w.]+(Error|Exception|Exit): ", line):
             continue
-        line = re.sub(r"(ngoại lệ|raised) [\w.]+: .*", "", line)
+        line = re.sub(r"(ngoại lệ|raised) [\w.]+: .*|(báo lỗi|says): .*", "", line)
+        line = re.sub(r"--[\w-]+", "", line)  # option names: --dns-only
         line = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]", "", line)
         line = re.sub(r"\S+\.py\S*|Tác vụ \w|\|[^|]*\|", "", line)
         kept.append(line)
@@ -81,7 +84,7 @@ FAILING = ["untested_clauses", "missing_join", "one_end_marker", "partial", "tox
 def test_failing_fixtures_speak_one_language(lab_cfg, tmp_path, fixture):
     target = f"tests.grading.fixtures.{fixture}"
     vi = lab(lab_cfg, "check", "--target", target, "--report-dir", str(tmp_path), lang="vi")
-    assert "SAI " in vi, vi
+    assert "CHƯA ĐẠT" in vi, vi
     only_vietnamese(vi)
     en = lab(lab_cfg, "check", "--target", target, "--report-dir", str(tmp_path), lang="en")
     assert "FAIL" in en, en
@@ -93,7 +96,7 @@ def test_untouched_stubs_speak_vietnamese(lab_cfg, tmp_path):
     only_vietnamese(out)
     only_english(lab(lab_cfg, "check", "--report-dir", str(tmp_path), lang="en"))
     assert "Đã xong 0/11 bài." in out and "Tiến độ của bạn" in out
-    assert "chưa làm xong: TODO 1 (exercises/ex01_greenlet_switch.py:" in out
+    assert "còn TODO 1 (exercises/ex01_greenlet_switch.py:" in out
 
 
 def test_untouched_stubs_in_english_name_todo_1_first(lab_cfg, tmp_path):
@@ -137,7 +140,7 @@ def test_trace_01_shows_every_greenlet_switch(lab_cfg):
     out = lab(lab_cfg, "trace", "01", "--target", "solutions")
     assert "6 greenlet switches, in order" in out
     assert re.search(r"1\. switch main @ start:\d+ -> worker_a", out), out
-    assert "worker_b @ (its function ended) -> worker_a" in out
+    assert "worker_b (its function ended) -> worker_a: resumes in task_a" in out
 
 
 def test_trace_06_draws_every_lane_and_the_floor(lab_cfg):
@@ -221,3 +224,88 @@ def test_slow_messages_explain_units(lab_cfg, tmp_path):
     out = lab(lab_cfg, "check", "04", "--target", "tests.grading.fixtures.sequential",
               "--report-dir", str(tmp_path))  # fmt: skip
     assert "a unit is one piece of work the grader times: here one of the countdowns" in out
+
+
+# -- the front door, the exercises' own output and a failed lab-up, in one language -----------
+SUBCOMMANDS = ("up", "down", "status", "latency", "run", "check", "hint", "watch", "reset",
+               "trace", "ui")  # fmt: skip
+
+
+def learner_env(lang: str) -> dict[str, str]:
+    """A learner's shell: no LAB_*, CI or STRICT of this session's, English locale."""
+    env = learner_shell()
+    return {**env, "LAB_LANG": lang, "LANG": "C.UTF-8"}
+
+
+def speaks(lang: str, output: str) -> None:
+    only_vietnamese(output) if lang == "vi" else only_english(output)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_make_help_and_every_help_speak_one_language(lang):
+    made = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO_ROOT,
+                          env=learner_env(lang), capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert all(f"make {target} " in made.stdout for target in makehelp.LEARNER), made.stdout
+    speaks(lang, made.stdout)
+    for command in (None, *SUBCOMMANDS):
+        args = [command, "--help"] if command else ["--help"]
+        helped = run_lab(*args, env=learner_env(lang), timeout=60)
+        assert helped.returncode == 0, helped.stderr
+        speaks(lang, helped.stdout)
+    wrong = run_lab("check", "--seed", "x", env=learner_env(lang), timeout=60)
+    assert wrong.returncode == 2
+    speaks(lang, wrong.stderr)  # argparse's own error text
+
+
+# The lines an exercise asks for, which the checks read: the source's, in Vietnamese in both
+# languages (and the data the programs print: words they fetch, errors they return).
+SOURCE_LINES = re.compile(
+    r"nhận giá trị|task_b xử lý|task_b xong|lấy dữ liệu|\[PARSER\]|tiếp tục xử lý|"
+    r"Tác vụ \w: |Đưa vào: |Tiêu thụ: |Đang tải |Xong |xin chào|lỗi DNS"
+)
+
+
+def program_prose(output: str, lang: str) -> str:
+    """An exercise program's own words: without what it fetched or was told (after "→", an
+    exception's text), and in English without the source's Vietnamese lines."""
+    kept = []
+    for line in output.splitlines():
+        line = line.split("→")[0]
+        line = re.sub(r"^(Lỗi khi truy cập|Error fetching) (\S+): .*", r"\1 \2", line)
+        if lang == "en" and SOURCE_LINES.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_exercise_programs_print_one_language(lab_cfg, lang):
+    """The solutions' main(), run as `make run` runs an exercise, against the session's lab."""
+    for ex in all_exercises():
+        env = {**learner_env(lang), **lab_cfg.to_env(), "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.run([sys.executable, "-m", f"solutions.{ex.stem}"], cwd=REPO_ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert proc.returncode == 0, f"{ex.stem}:\n{proc.stdout}\n{proc.stderr}"
+        said = {"vi": "thời gian: ", "en": "time: "}[lang]
+        if ex.code not in ("09", "11"):
+            assert said in proc.stdout.lower(), f"{ex.stem}:\n{proc.stdout}"
+        speaks(lang, program_prose(proc.stdout, lang))
+        assert "/ time" not in proc.stdout and "/ at once" not in proc.stdout
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_failed_lab_up_speaks_one_language(tmp_path, lang):
+    cfg = free_lab_config(str(tmp_path / "state"))
+    env = {**learner_env(lang), **cfg.to_env()}
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind((cfg.host, cfg.dns_control_port))
+        holder.listen()
+        taken = run_lab("up", env=env, timeout=120)
+    assert taken.returncode == 1 and "LAB_DNS_CONTROL_PORT" in taken.stderr, taken.stderr
+    speaks(lang, taken.stderr)
+    docker = {**env, "LAB_BACKEND": "docker", "DOCKER_HOST": f"unix://{tmp_path}/none.sock"}
+    no_engine = run_lab("up", env=docker, timeout=120)
+    assert no_engine.returncode == 1 and "LAB_BACKEND=local make lab-up" in no_engine.stderr
+    speaks(lang, no_engine.stderr)

@@ -4,6 +4,7 @@ the same placeholders, and the language chosen from LAB_LANG, else .env, else th
 from __future__ import annotations
 
 import json
+import os
 import string
 import subprocess
 import sys
@@ -48,6 +49,52 @@ def test_units_have_a_vietnamese_word(monkeypatch):
     assert i18n.unit("not a unit") == "not a unit"
     monkeypatch.setenv("LAB_LANG", "en")
     assert [i18n.unit(word) for word in words] == words
+
+
+def test_numbers_are_written_the_languages_way(monkeypatch):
+    monkeypatch.setenv("LAB_LANG", "vi")
+    assert i18n.t("report.seconds", seconds=0.61) == "(0,6 giây)"
+    assert (
+        i18n.t("speed.evidence_time", elapsed=0.823, floor=0.8) == "0,82 giây (tối thiểu 0,80 giây)"
+    )
+    monkeypatch.setenv("LAB_LANG", "en")
+    assert i18n.t("report.seconds", seconds=0.61) == "(0.6 s)"
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "en", "vi"),
+    [
+        (0.3, "", "0.3", "0,3"),
+        (0.615, ".2f", "0.61", "0,61"),  # Python rounds, in both languages alike
+        (2.5, "g", "2.5", "2,5"),
+        (30.0, "g", "30", "30"),
+        (-1.5, ">8.2f", "   -1.50", "   -1,50"),
+        (8080, "", "8080", "8080"),  # ports and counts: no grouping
+        (7, "2", " 7", " 7"),
+        (1e-09, "g", "1e-09", "1e-09"),
+    ],
+)
+def test_a_number_keeps_its_format_spec(value, spec, en, vi):
+    assert format(i18n.number(value, "en"), spec) == en
+    assert format(i18n.number(value, "vi"), spec) == vi
+
+
+def test_a_quoted_number_is_written_as_in_code():
+    assert "{raw!r}".format(raw=i18n.number(0.5, "vi")) == "0.5"
+    assert i18n.number(True, "vi") is True and i18n.number("0.5", "vi") == "0.5"
+
+
+def test_babel_is_imported_only_for_a_language_that_needs_it():
+    code = (
+        "import os, sys, lab.i18n as i; i.t('report.seconds', seconds=0.5); "
+        "a = 'babel' in sys.modules; os.environ['LAB_LANG'] = 'vi'; "
+        "i.t('report.seconds', seconds=0.5); print(a, 'babel' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LAB_LANG", "LANG", "LC_ALL")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_importing_the_catalogue_imports_no_third_party_module():

@@ -90,6 +90,30 @@ def test_readme_table_matches_the_manifest():
         assert summary.strip() == ex.summary.en.replace("|", "\\|")
 
 
+def test_readme_vi_table_matches_the_manifest():
+    readme = (REPO_ROOT / "README.vi.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| `(ex\d\d_\w+)` \| [-\w]+ \| (.+?) \|$", readme, re.M)
+    assert [(n, stem) for n, stem, _ in rows] == [(ex.code, ex.stem) for ex in EXERCISES]
+    for (_, _, summary), ex in zip(rows, EXERCISES):
+        assert summary.strip() == ex.summary.vi.replace("|", "\\|")
+
+
+def first_code_block(text: str) -> str:
+    return re.search(r"^```sh\n(.*?)^```", text, re.M | re.S).group(1)
+
+
+@pytest.mark.parametrize("name", ["README.md", "README.vi.md"])
+def test_readmes_link_each_other_and_open_with_the_learners_path(name):
+    """The first line links the other language; the first commands are a learner's (set-up,
+    lab-up, the first check), the project's tests come later, for contributors."""
+    text = (REPO_ROOT / name).read_text()
+    other = "README.vi.md" if name == "README.md" else "README.md"
+    assert f"]({other})" in text.splitlines()[0]
+    commands = [ln.split("#")[0].strip() for ln in first_code_block(text).splitlines()]
+    assert commands == ["make venv", "make lab-up", "make check EX=01"]
+    assert re.search(r"^```sh\n(?:.*\n)*?make test +#", text, re.M), "make test runs the tests"
+
+
 @pytest.mark.parametrize("text", ["6", "06", "ex06", "ex06_parallel_http", "parallel_http", 6])
 def test_find_accepts_every_way_of_naming_an_exercise(text):
     assert find(text).stem == "ex06_parallel_http"

@@ -181,6 +181,11 @@ def test_grading_from_the_page_shows_its_timeline(page, ui_server):
                 raise
             page.wait_for_timeout(500)
     assert (ui_server.report_dir / "index.html").is_file()  # every check writes it
+    floor = page.locator(".exercise[data-number='04'] svg.timeline [data-num]").last
+    assert "." in floor.text_content()
+    page.locator("#lang").click()  # the page writes the timeline's numbers the Vietnamese way
+    assert "," in floor.text_content() and "." not in floor.text_content()
+    page.locator("#lang").click()
 
 
 def test_static_report_opens_from_file(page, tmp_path):

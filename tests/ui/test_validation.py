@@ -53,6 +53,20 @@ def test_timeline_svg_lanes_floor_and_in_flight():
     assert timeline_svg([]) == ""
 
 
+def test_timeline_svg_writes_numbers_the_languages_way():
+    """Ticks and the floor: "0,4" in Vietnamese, marked (data-num) for the page to rewrite
+    when its language button is pressed."""
+    entries = [{"label": "a", "start": 0.0, "end": 0.61}]
+    en, vi = (
+        timeline_svg(entries, floor=0.4, lang="en"),
+        timeline_svg(entries, floor=0.4, lang="vi"),
+    )
+    assert '<tspan data-num="0.40" data-digits="2-2">0.40</tspan> s' in en
+    assert '<tspan data-num="0.40" data-digits="2-2">0,40</tspan> s' in vi
+    assert '<tspan data-num="0.20" data-digits="0-2">0,2</tspan> s' in vi  # a tick
+    assert "0,610 s</title>" in vi and "0.610 s</title>" in en
+
+
 def test_static_report_of_a_missing_or_foreign_report_says_so(tmp_path):
     for content in (None, "not json", '{"version": 99, "exercises": []}'):
         src = tmp_path / "grade.json"

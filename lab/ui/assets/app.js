@@ -203,6 +203,12 @@ function renderGrading() {
 // -- language, wiring -------------------------------------------------------------------------
 function translate(root = document) {
   for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  // numbers drawn by the server (timeline ticks, the floor): "0,25" in Vietnamese, "0.25" in English
+  for (const node of root.querySelectorAll("[data-num]")) {
+    const [least, most] = node.dataset.digits.split("-").map(Number);
+    const format = new Intl.NumberFormat(state.lang, { minimumFractionDigits: least, maximumFractionDigits: most, useGrouping: false });
+    node.textContent = format.format(Number(node.dataset.num));
+  }
 }
 
 function renderLab() { renderServices(); renderProxies(); }
