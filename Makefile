@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
 .PHONY: help venv lab-up lab-down lab-status latency run check hint watch reset trace test \
-        test-fast lint bench flake images test-docker clean ui
+        test-fast lint bench bench-grade flake images test-docker clean ui
 
 # Works on a fresh clone (no .venv yet): lab.makehelp needs only the standard library.
 help:
@@ -92,6 +92,9 @@ bench: $(STAMP)
 
 flake: $(STAMP)
 	$(PY) -m lab.grading.flake $(TGT_ARG)
+
+bench-grade: $(STAMP)
+	$(PY) -m lab.grading.bench $(if $(RUNS),--runs $(call arg,$(RUNS),RUNS))
 
 images:
 	bash lab/images.sh

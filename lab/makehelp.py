@@ -28,7 +28,9 @@ LEARNER = (
     "ui",
     "lab-down",
 )
-CONTRIBUTOR = ("test", "test-fast", "lint", "bench", "flake", "images", "test-docker", "clean")
+CONTRIBUTOR = (
+    "test", "test-fast", "lint", "bench", "bench-grade", "flake", "images", "test-docker", "clean"
+)  # fmt: skip
 TARGETS = (*LEARNER, "help", *CONTRIBUTOR)
 
 

@@ -16,7 +16,7 @@ arrival until latency + size / rate after httpbin sent it), none left when ``dow
 returned.
 """
 
-from lab.checks._common import fetch_direct, sha256, token
+from lab.checks._common import served, sha256, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -78,15 +78,17 @@ def verify(ctx, case, observed, seen):
     if results is None:
         raise GradeFailure(t("ex05.not_dict", type=observed["type"]))
     rules.require_results_for(files, results, "file")
+    answers = served(ctx, paths)
     for name, spec in files.items():
         got = results[name]
         if got["type"] != "bytes":
             raise GradeFailure(t("ex05.not_bytes", name=name, type=got["type"]))
-        served = fetch_direct(ctx, blob_path(spec))
-        if got["size"] != len(served) or got["sha256"] != sha256(served):
+        answers[blob_path(spec)].raise_for_status()
+        want = answers[blob_path(spec)].content
+        if got["size"] != len(want) or got["sha256"] != sha256(want):
             raise GradeFailure(
                 t("ex05.bytes", name=name, got=got["size"], got_sha=got["sha256"][:12],
-                  want=len(served), want_sha=sha256(served)[:12])
+                  want=len(want), want_sha=sha256(want)[:12])
             )  # fmt: skip
     latency, rate = LATENCY_MS / 1000, RATE_KB * 1000
     costs = [latency + spec["size"] / rate for spec in files.values()]

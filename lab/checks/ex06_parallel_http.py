@@ -16,7 +16,7 @@ the slow one, all outstanding at once), the extra proxy's record (the slow one g
 the timeout), nothing outstanding or arriving once ``fetch_all`` returned.
 """
 
-from lab.checks._common import b64_path, direct, path_of, plain_list, token
+from lab.checks._common import b64_path, path_of, plain_list, served, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -30,6 +30,7 @@ OK_URLS = 10
 STATUS_URLS = 6
 ERROR_CODES = (400, 403, 404, 410, 418, 429, 500, 502, 503)
 KEYS = ("url", "status", "size", "error")
+EXTRA_PROXIES = True  # setup makes proxies of its own (lab.grading.side_proxy)
 
 
 def setup(ctx):
@@ -98,10 +99,11 @@ def verify(ctx, case, observed, seen):
             + uncaught["frames"]
         )
     rules.require_dict_per_input(results, urls, "fetch_all", "URL")
+    answers = served(ctx, proxied)
     for url, result in zip(urls, results):
         if result["url"] != url:
             raise GradeFailure(t("ex06.order", url=url, got=result["url"]))
-        check_result(ctx, url, kinds[url], result)
+        check_result(url, kinds[url], result, answers.get(kinds[url].get("path")))
     # Every request that waits on the network (all but the refused one, which no server
     # sees) must have been outstanding at the lab together.
     waiting = len(proxied) + len(slow)
@@ -148,8 +150,8 @@ def learner_frames(exc: BaseException, learner_file: str) -> str:
     return (text + "".join(traceback.format_exception_only(type(exc), exc))).rstrip()
 
 
-def check_result(ctx, url: str, kind: dict, result: dict) -> None:
-    """One URL's result against what it really is."""
+def check_result(url: str, kind: dict, result: dict, served) -> None:
+    """One URL's result against what it really is (``served``: httpbin's own answer)."""
     if kind["kind"] in ("refused", "timeout"):
         why = t("ex06.refused" if kind["kind"] == "refused" else "ex06.slow_url")
         if not result["error"] or result["status"] is not None:
@@ -157,7 +159,6 @@ def check_result(ctx, url: str, kind: dict, result: dict) -> None:
         return
     if result["error"] is not None:
         raise GradeFailure(t("ex06.want_status", url=url, error=f"{result['error']!r:.200}"))
-    served = direct(ctx, kind["path"])
     if result["status"] != served.status_code:
         raise GradeFailure(t("ex06.status", url=url, got=result["status"], want=served.status_code))
     if result["size"] != len(served.content):

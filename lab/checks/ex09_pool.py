@@ -17,7 +17,7 @@ After the timed call, ``fetch_one`` alone gets a URL with an error status (``/st
 ``requests.HTTPError``, not hand back the error page as if it were the text.
 """
 
-from lab.checks._common import b64_path, fetch_direct, token
+from lab.checks._common import b64_path, served, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -90,11 +90,13 @@ def verify(ctx, case, observed, seen):
         )  # fmt: skip
     urls = [base + p for p in case["paths"]]
     rules.require_results_for(urls, texts, "URL")
+    answers = served(ctx, case["paths"])
     for url, path in zip(urls, case["paths"]):
-        served = fetch_direct(ctx, path).decode()
-        if texts[url] != served:
+        answers[path].raise_for_status()
+        want = answers[path].text
+        if texts[url] != want:
             raise GradeFailure(
-                t("ex09.text", url=url, got=f"{texts[url]!r:.80}", want=f"{served!r:.80}")
+                t("ex09.text", url=url, got=f"{texts[url]!r:.80}", want=f"{want!r:.80}")
             )
     at_once = rules.max_overlap(lanes)
     if at_once > k:  # before the time rule: ignoring k is also "too fast"

@@ -26,7 +26,7 @@ from lab import health
 from lab.config import LabConfig
 from lab.errors import LabError
 from lab.exercises import Exercise
-from lab.grading import events, evidence, report, rules
+from lab.grading import events, evidence, report, rules, side_proxy
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure
 from lab.grading.inside.noprocs import KILLED_BY
@@ -108,6 +108,8 @@ class Grader:
     def _attempt(self, ex: Exercise, outcome: Outcome) -> None:
         """One grading of ``ex`` into ``outcome``; the lab is put back whatever happens."""
         check = load_check(ex)
+        if getattr(check, "EXTRA_PROXIES", False):
+            side_proxy.warm()  # starts while the learner's process does
         learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet)
         ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
         try:

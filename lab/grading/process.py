@@ -192,6 +192,8 @@ class Learner:
     def _look(self, event: events.Event) -> AtEnd:
         """The process, standing still after its call returned (see the module docstring)."""
         held = [s for s in sockets.held(self.proc.pid) if s.remote[1] in self.lab_ports]
+        if not held:  # nothing of the lab's in its hands: nothing to wait for
+            return AtEnd(str(event.data.get("span")), event.at, time.monotonic(), [], [])
         time.sleep(SETTLE_S)
         again = {(s.proto, s.local): s for s in sockets.held(self.proc.pid)}
         unread = [again[(s.proto, s.local)] for s in held if (s.proto, s.local) in again]

@@ -17,22 +17,39 @@ from lab.grading import containment
 from services.toxiproxy import launch
 
 _server: launch.Running | None = None
+_starting: launch.Starting | None = None
 
 
 def address() -> tuple[str, int]:
     """(host, port) of the private server's API, starting it if it is not running."""
-    global _server
+    global _server, _starting
     if _server is None or _server.process.poll() is not None:
-        marks = containment.marks()
-        env = {**os.environ, containment.OWN_MARK: marks.pop(containment.MARK), **marks}
-        _server = launch.start(env=env, preexec_fn=containment.die_with_parent)
+        starting, _starting = _starting or _begin(), None
+        _server = starting.ready()
     return _server.host, _server.port
+
+
+def warm() -> None:
+    """Start the server now and return at once, if it is not running: its interpreter
+    starts while the grader does something else (an exercise that will make a proxy).
+    Started from this (the main) thread: it dies with the thread that started it."""
+    global _starting
+    if _starting is None and (_server is None or _server.process.poll() is not None):
+        _starting = _begin()
+
+
+def _begin() -> launch.Starting:
+    marks = containment.marks()
+    env = {**os.environ, containment.OWN_MARK: marks.pop(containment.MARK), **marks}
+    return launch.begin(env=env, preexec_fn=containment.die_with_parent)
 
 
 @atexit.register
 def stop() -> None:
     """Stop the private server (at the grader's exit)."""
-    global _server
+    global _server, _starting
+    if _starting is not None:
+        _server, _starting = launch.Running(_starting.process, "", 0), None
     if _server is not None:
         _server.stop()
         _server = None

@@ -97,6 +97,20 @@ def start(
 
     ``env`` and ``preexec_fn`` go to ``subprocess.Popen`` (the grader marks its own server
     and has it die with the grader)."""
+    return begin(*args, host=host, python=python, stderr=stderr, env=env,
+                 preexec_fn=preexec_fn).ready(timeout)  # fmt: skip
+
+
+def begin(
+    *args: str,
+    host: str = "127.0.0.1",
+    python: str | None = None,
+    stderr=subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    preexec_fn=None,
+) -> Starting:
+    """Start the server and return at once: ``.ready(timeout)`` waits for its API (its
+    interpreter starts meanwhile)."""
     python = python or os.environ.get("TOXIPROXY_PYTHON") or sys.executable
     process = subprocess.Popen(
         [python, "-m", "services.toxiproxy", "-host", host, "-port", "0", *args],
@@ -107,10 +121,23 @@ def start(
         env=env,
         preexec_fn=preexec_fn,
     )
-    line = _ready_line(process, timeout)
-    _, found, address = line.strip().partition(READY)
-    bound_host, _, port = address.decode("utf-8", "replace").rpartition(":")
-    if not found or not port.isdigit():
-        Running(process, host, 0).stop(timeout=1)
-        raise RuntimeError(f"toxiproxy did not start: {line!r}")
-    return Running(process, bound_host.strip("[]"), int(port))
+    return Starting(process, host)
+
+
+@dataclass
+class Starting:
+    """A server started, whose API may not listen yet."""
+
+    process: subprocess.Popen
+    host: str
+
+    def ready(self, timeout: float = 10.0) -> Running:
+        """Wait for its ``API listening on HOST:PORT`` line (``RuntimeError`` if it exits or
+        stays silent for ``timeout`` seconds)."""
+        line = _ready_line(self.process, timeout)
+        _, found, address = line.strip().partition(READY)
+        bound_host, _, port = address.decode("utf-8", "replace").rpartition(":")
+        if not found or not port.isdigit():
+            Running(self.process, self.host, 0).stop(timeout=1)
+            raise RuntimeError(f"toxiproxy did not start: {line!r}")
+        return Running(self.process, bound_host.strip("[]"), int(port))

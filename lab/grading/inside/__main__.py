@@ -8,12 +8,14 @@ The grader (lab.grading.process) starts this with the lab's ``LAB_*`` variables 
 environment, in its own process group, and kills the group when the exercise's time limit
 is up; it may start it early and hand the case over later. Order matters:
 
-1. stdin is read to the end (the case and the grader's channel: nothing of them is left in
-   argv, the environment or a file);
-2. no new process may be created from here on (lab.grading.inside.noprocs);
-3. the learner's module is imported before anything that could import socket, ssl or
+1. no new process may be created from here on (lab.grading.inside.noprocs);
+2. the learner's module is imported before anything that could import socket, ssl or
    requests, so that its ``monkey.patch_all()`` really comes first (this file imports only
-   light standard-library modules at the top);
+   light standard-library modules at the top), then its check: both while the grader is
+   still setting the lab up;
+3. the handover is read to the end from what was stdin (the case and the grader's
+   channel: nothing of them is in argv, the environment or a file; the learner's code
+   found an empty stdin);
 4. the check's ``run`` calls the learner's code (``timed`` marks the call);
 5. one "result" goes back on the channel:
 
@@ -35,6 +37,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from lab.grading.contract import GradeFailure
 from lab.grading.inside import channel, noprocs, watchdog  # the standard library only
@@ -167,41 +170,61 @@ def import_logged(file: str) -> tuple[object, list[str]]:
     return module, log.late_patch()
 
 
-def grade(file: str, check_module: str, case: dict, switches: bool = False) -> dict:
-    """Import and run; every outcome becomes a JSON-ready dict (see the module docstring).
-    ``switches``: record every greenlet switch (the greenlet exercises)."""
-    late: list[str] = []
+class Loaded:
+    """The learner's module and its check, imported (or what went wrong doing it)."""
+
+    def __init__(self, file: str, check_module: str) -> None:
+        self.file = file
+        self.module: Any = None
+        self.check: Any = None
+        self.late: list[str] = []
+        self.failed: dict | None = None
+        try:
+            self.module, self.late = import_logged(file)
+            self.check = importlib.import_module(check_module)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            self.failed = outcome_of(exc, file)
+
+
+def grade(loaded: Loaded, case: dict, switches: bool = False) -> dict:
+    """Run the check on the learner's module; every outcome becomes a JSON-ready dict (see
+    the module docstring). ``switches``: record every greenlet switch (greenlet exercises)."""
+    if loaded.failed is not None:
+        return loaded.failed
+    recorder = None
     try:
-        module, late = import_logged(file)
-        check = importlib.import_module(check_module)
-        recorder = None
         if switches:
             from lab.grading.inside.switches import Recorder
 
-            recorder = Recorder(module)
+            recorder = Recorder(loaded.module)
             recorder.start()
         try:
-            observed = check.run(module, case)
+            assert loaded.check is not None
+            observed = loaded.check.run(loaded.module, case)
         finally:
             if recorder is not None:
                 recorder.stop()
-    except NotImplementedError as exc:
-        return {"status": "not-done", "reason": not_done_reason(exc, file)}
-    except AssertionError as exc:
-        # GradeFailure is an AssertionError; a bare assert in the learner's code is a crash.
-        if isinstance(exc, GradeFailure):
-            return {
-                "status": "failed",
-                "kind": exc.kind,
-                "reason": exc.reason,
-                "suggestion": exc.suggestion,
-            }
-        return _crash(exc)
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return _crash(exc)
-    return {"status": "ok", "observed": observed, "late_patch": late}
+        return outcome_of(exc, loaded.file)
+    return {"status": "ok", "observed": observed, "late_patch": loaded.late}
+
+
+def outcome_of(exc: BaseException, file: str) -> dict:
+    """What an exception that left the learner's code (or the check) means for the grade."""
+    if isinstance(exc, NotImplementedError):
+        return {"status": "not-done", "reason": not_done_reason(exc, file)}
+    if isinstance(exc, GradeFailure):  # a bare assert in the learner's code is a crash
+        return {
+            "status": "failed",
+            "kind": exc.kind,
+            "reason": exc.reason,
+            "suggestion": exc.suggestion,
+        }
+    return _crash(exc)
 
 
 def _crash(exc: BaseException) -> dict:
@@ -219,15 +242,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", required=True, help="e.g. lab.checks.ex06_parallel_http")
     parser.add_argument("--switches", action="store_true", help="record greenlet switches")
     args = parser.parse_args(argv)
-    handover = json.loads(sys.stdin.read() or "null")
+    # LAB_NOPROCS=off (the grader's environment) stands for a kernel without seccomp
+    forbidden = os.environ.get("LAB_NOPROCS") != "off" and noprocs.forbid()
+    watchdog.LEARNER_DIR = os.path.dirname(os.path.abspath(args.file))
+    # The handover comes on stdin, kept aside: the learner's code reads an empty stdin.
+    handover_fd = os.dup(0)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    # Imported while the grader sets the lab up (the case is not needed for it): the
+    # learner's monkey patching still comes first, nothing here has imported socket.
+    loaded = Loaded(args.file, args.check)
+    with os.fdopen(handover_fd, "rb") as pipe:
+        handover = json.loads(pipe.read() or b"null")
     if not isinstance(handover, dict):  # the grader gave up before handing over: nothing to do
         os._exit(0)
     channel.connect(handover["fd"], handover["token"], handover.get("word_fd"))
-    # LAB_NOPROCS=off (the grader's environment) stands for a kernel without seccomp
-    forbidden = os.environ.get("LAB_NOPROCS") != "off" and noprocs.forbid()
     channel.send("ready", forbidden=forbidden)
-    watchdog.LEARNER_DIR = os.path.dirname(os.path.abspath(args.file))
-    result = grade(args.file, args.check, handover["case"], args.switches)
+    result = grade(loaded, handover["case"], args.switches)
     try:
         channel.send("result", result=result)
     except (TypeError, ValueError) as exc:
