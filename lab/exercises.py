@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 from lab.errors import LabError
-from lab.i18n import t
+from lab.i18n import catalogue, has, t
 
 MANIFEST = Path(__file__).resolve().parent / "exercises.toml"
 EXERCISES_DIR = REPO_ROOT / "exercises"
@@ -87,17 +87,32 @@ def _exercise(entry: dict) -> Exercise:
         raise ValueError(f"{MANIFEST}: source {entry['source']!r} is not one of {SOURCES}")
     if entry["kind"] not in KINDS:
         raise ValueError(f"{MANIFEST}: kind {entry['kind']!r} is not one of {KINDS}")
+    code = f"{int(entry['number']):02d}"
     return Exercise(
         number=int(entry["number"]),
         slug=entry["slug"],
-        title=Text(**entry["title"]),
-        summary=Text(**entry["summary"]),
+        title=_words(f"exercise.{code}.title"),
+        summary=_words(f"exercise.{code}.summary"),
         source=entry["source"],
         kind=entry["kind"],
         needs_lab=bool(entry["needs_lab"]),
         time_limit=float(entry["time_limit"]),
-        hints=tuple(Text(**h) for h in entry["hints"]),
+        hints=tuple(_words(f"exercise.{code}.hint.{i}") for i in _hint_numbers(code)),
     )
+
+
+def _words(id: str) -> Text:
+    """One of an exercise's texts (lab/locales), in both languages."""
+    return Text(en=catalogue("en")[id], vi=catalogue("vi")[id])
+
+
+def _hint_numbers(code: str) -> list[int]:
+    """1, 2, ... as far as ``exercise.NN.hint.<i>`` goes in the catalogue."""
+    numbers, i = [], 1
+    while has(f"exercise.{code}.hint.{i}"):
+        numbers.append(i)
+        i += 1
+    return numbers
 
 
 def find(text: str | int | None, command: str = "make check EX=06") -> Exercise:

@@ -60,7 +60,7 @@ def plain(value, keys: tuple[str, ...]):
     if value is None:
         return None
     if isinstance(value, BaseException):
-        return {"_exception": f"{type(value).__name__}: {value}"}
+        return {"_exception": f"{value!r:.120}"}
     return {"_value": f"{value!r:.120}"}
 
 

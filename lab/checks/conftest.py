@@ -1,7 +1,7 @@
 """Makes this folder a pytest suite that grades exercises: one test per check module.
 
-    pytest lab/checks                        # grades exercises/ against the lab
-    pytest lab/checks --target solutions     # or any folder of exercise files
+    pytest lab/checks                                        # grades exercises/
+    pytest lab/checks --confcutdir=lab/checks --target=DIR   # or any folder of exercises
 
 The hooks live in lab.grading.plugin (product code); they are re-exported here so that
 plain pytest finds them whenever it collects this folder.

@@ -17,11 +17,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from lab import config as lab_config
+from lab import lifecycle
 from lab.errors import LabError
 from lab.exercises import Exercise, find
 from lab.grading import junit, progress, repair, report
 from lab.grading.engine import Grader
-from lab.grading.labsession import NoLab, lab_for_grading, running_config
+from lab.grading.labsession import NoLab, check_lab, lab_for_grading, running_config
 from lab.grading.result import FailureKind, Outcome, Status
 from lab.grading.target import Target, resolve_target
 from lab.i18n import localized, t
@@ -50,6 +51,7 @@ class Session:
         self.started = time.monotonic()
         self._lab_cfg: lab_config.LabConfig | None = None
         self._no_lab = ""  # why the lab cannot be used, once that is known
+        self._started_lab = self._restarted = False
         self._stack = ExitStack()
         repair.repair(running_config(self.cfg), say)  # what a killed grading left
 
@@ -67,6 +69,8 @@ class Session:
             self.outcomes.append(outcome)
             return outcome
         outcome = Grader(cfg, self.target, self.seed).grade(ex)
+        if outcome.kind is FailureKind.LAB_ERROR and self._started_lab and self._restart_lab():
+            outcome = Grader(cfg, self.target, self.seed).grade(ex)  # its verdict this time
         if outcome.kind is not FailureKind.SKIPPED:
             self.outcomes.append(outcome)
             progress.record(outcome, self.target.where)
@@ -74,8 +78,23 @@ class Session:
 
     def _lab(self) -> lab_config.LabConfig:
         if self._lab_cfg is None:
+            self._started_lab = bool(check_lab(running_config(self.cfg)))  # none runs: ours
             self._lab_cfg = self._stack.enter_context(lab_for_grading(self.cfg, say=self.say))
         return self._lab_cfg
+
+    def _restart_lab(self) -> bool:
+        """The lab this session started failed (a service dead or stalled): start it again,
+        once (the learner's own lab is left to them: the LAB line says what to do)."""
+        if self._restarted or self._lab_cfg is None:
+            return False
+        self._restarted = True
+        self.say(t("lab.restarting"))
+        try:
+            lifecycle.down(self._lab_cfg)
+            lifecycle.up(self._lab_cfg)
+        except LabError:
+            return False
+        return not check_lab(self._lab_cfg)
 
     def close(self) -> None:
         """Stop the lab this session started (if it did), and write the reports."""

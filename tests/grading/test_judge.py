@@ -42,6 +42,9 @@ WRONG = {
     "behind_proxy": {  # the port behind the proxy, found through the Toxiproxy API
         "ex06_parallel_http": "went to httpbin's port behind the latency proxy",
     },
+    "too_fast": {  # sleeps half of every delay
+        "ex04_gevent_countdown": "faster than the injected latency allows",
+    },
     "flood": {  # more look-ups than the DNS server's record keeps
         "ex07_parallel_dns": "the lab's records lost entries while your code ran",
     },

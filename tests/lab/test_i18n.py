@@ -31,6 +31,8 @@ def test_every_message_has_both_languages_with_the_same_placeholders(id):
     en, vi = i18n.catalogue("en")[id], i18n.catalogue("vi")[id]
     assert isinstance(en, str) and isinstance(vi, str)
     assert en.strip() and vi.strip()
+    if id.startswith("exercise."):  # an exercise's own words, read as they are (no t())
+        return
     assert fields(en) == fields(vi), id
 
 

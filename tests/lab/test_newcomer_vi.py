@@ -28,6 +28,16 @@ GOLDEN: dict[str, dict[str, list[str]]] = {
         "en": [r"^Usage: make TARGET", r"^  make venv +create \.venv", r"STRICT=1 or CI=true",
                r"^usage: gevent-lab check", r"^options:", r"show this help message and exit"],
     },
+    "2, 4, 5, 8 every diagnosis points at the cause": {
+        "vi": [r"CHƯA ĐẠT +06 .*: trả về trước khi join",
+               r"kết quả cho \S+ là GreenletExit\(\), không phải dict",
+               r"client \d+ gửi .* mà không nhận được câu trả lời nào trong 10 giây: .*flush\(\)",
+               r"ĐẠT +05 .*\n +Bài đạt, nhưng monkey\.patch_all\(\) chạy sau khi .*urllib\.request"],
+        "en": [r"FAIL +06 .*: returned before joining",
+               r"the result for \S+ is GreenletExit\(\), not a dict",
+               r"client \d+ sent .* and got no answer within 10 s: .*flush\(\)",
+               r"PASS +05 .*\n +It passed, but monkey\.patch_all\(\) ran after .*urllib\.request"],
+    },
     "3 the lab says what it tried": {
         "vi": [r"^lỗi: Lab chưa khởi động được: Không có Docker engine nào trả lời", r"^  Backend đã thử: docker \(LAB_BACKEND=docker\)\.$",
                r"LAB_BACKEND=local make lab-up", r"chạy bằng docker, nay không còn chạy\)"],
@@ -117,8 +127,17 @@ def wording(lang: str, lab_cfg, tmp_path, **_) -> str:
     return output(traced) + output(passed) + output(slow)
 
 
+def diagnoses(lang: str, lab_cfg, tmp_path, **_) -> str:
+    """Honest mistakes of points 2, 4, 5 and 8 (tests/grading/fixtures/newcomer)."""
+    env = {**learner_env(lang), **lab_cfg.to_env()}
+    graded = run_lab("check", "--target", "tests.grading.fixtures.newcomer", "--report-dir",
+                     str(tmp_path / f"reports-{lang}"), env=env, timeout=300)  # fmt: skip
+    return output(graded)
+
+
 REPLAY = {
     "1 the front door": front_door,
+    "2, 4, 5, 8 every diagnosis points at the cause": diagnoses,
     "3 the lab says what it tried": lab_tried,
     "6 exercise programs print one language": program,
     "7 make without crash noise": make_check,
