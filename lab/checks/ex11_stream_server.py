@@ -161,13 +161,13 @@ def verify(ctx, case, observed, seen):
         floor=per_client,
         lanes=served,
         suggestion=t("ex11.suggest"),
-        what="clients served",
+        what="answers",
         by="grader",
     )
     in_flight = rules.require_in_flight(
         served,
         len(case["clients"]),
-        "clients served",
+        "answers",
         t("speed.all_at_once", n=len(case["clients"])),
         calls=call.units,
         suggestion=t("ex11.suggest"),
