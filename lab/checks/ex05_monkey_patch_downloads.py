@@ -67,13 +67,8 @@ def run(module, case):
 def verify(ctx, case, observed, seen):
     files, results = case["files"], observed["results"]
     paths = [blob_path(s) for s in files.values()]
-    call = seen.span()
     lanes = seen.http(paths)
-    how = t("joined.joinall")
-    rules.require_joined(lanes, call.end, "downloads", how)
-    rules.require_nothing_after(lanes, call.end, "downloads")
-    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
-    rules.require_calls_joined(call, "download_file", how)
+    call = rules.require_finished(seen, lanes, "downloads", "download_file", t("joined.joinall"))
     rules.require_through_proxy(seen.record, paths, "downloads")
     if results is None:
         raise GradeFailure(t("ex05.not_dict", type=observed["type"]))

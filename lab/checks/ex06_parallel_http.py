@@ -81,15 +81,10 @@ def run(module, case):
 
 def verify(ctx, case, observed, seen):
     urls, kinds, results = case["urls"], case["_kinds"], observed["results"]
-    call = seen.span()
     proxied = [kinds[u]["path"] for u in urls if kinds[u]["kind"] in ("ok", "status")]
     slow = [kinds[u]["path"] for u in urls if kinds[u]["kind"] == "timeout"]
     lanes = seen.http(proxied + slow)
-    how = t("joined.joinall")
-    rules.require_joined(lanes, call.end, "requests", how)
-    rules.require_nothing_after(lanes, call.end, "requests")
-    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
-    rules.require_calls_joined(call, "fetch_url", how)
+    call = rules.require_finished(seen, lanes, "requests", "fetch_url", t("joined.joinall"))
     rules.require_through_proxy(seen.record, proxied)
     uncaught = observed["uncaught"]
     if uncaught and (not isinstance(results, list) or None in results):

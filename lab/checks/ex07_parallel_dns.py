@@ -53,13 +53,8 @@ def run(module, case):
 
 def verify(ctx, case, observed, seen):
     domains, answers, results = case["domains"], case["_answers"], observed["results"]
-    call = seen.span()
     lanes = seen.dns(domains)
-    how = t("joined.joinall")
-    rules.require_joined(lanes, call.end, "look-ups", how)
-    rules.require_nothing_after(lanes, call.end, "look-ups")
-    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
-    rules.require_calls_joined(call, "resolve_host", how)
+    call = rules.require_finished(seen, lanes, "look-ups", "resolve_host", t("joined.joinall"))
     rules.require_asked_dns(seen.record, domains)
     rules.require_dict_per_input(results, domains, "resolve_all", "name")
     for domain, result in zip(domains, results):

@@ -73,13 +73,8 @@ def error_status(fetch_one, url: str) -> str:
 
 def verify(ctx, case, observed, seen):
     base, k, texts = case["base"], case["k"], observed["texts"]
-    call = seen.span()
     lanes = seen.http(case["paths"])  # the error path is fetched after the call, alone
-    how = t("ex09.join_how")
-    rules.require_joined(lanes, call.end, "requests", how)
-    rules.require_nothing_after(lanes, call.end, "requests")
-    rules.require_nothing_left(seen.at_end.get("call"), seen.links, how)
-    rules.require_calls_joined(call, "fetch_one", how)
+    call = rules.require_finished(seen, lanes, "requests", "fetch_one", t("ex09.join_how"))
     rules.require_through_proxy(seen.record, [*case["paths"], case["error_path"]])
     if texts is None:
         raise GradeFailure(t("ex09.not_dict", value=observed["value"]))

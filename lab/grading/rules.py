@@ -218,6 +218,18 @@ def _at(lane: Any, returned: float) -> str:
     return t("joined.after", seconds=lane.end - returned)
 
 
+def require_finished(seen: Any, lanes: Sequence[Any], what: str, function: str, how: str) -> Any:
+    """All of "finished before it returned" for the call of a case whose ``lanes`` the lab
+    saw (``what`` they are, the learner's ``function`` whose calls are its units, ``how``
+    to wait for them); returns the call (lab.grading.events.Span)."""
+    call = seen.span()
+    require_joined(lanes, call.end, what, how)
+    require_nothing_after(lanes, call.end, what)
+    require_nothing_left(seen.at_end.get(call.name), seen.links, how)
+    require_calls_joined(call, function, how)
+    return call
+
+
 def require_calls_joined(span: Any, what: str, how: str) -> None:
     """Fail when the learner's process itself reported a call of ``what`` still running
     when its timed call returned, or starting after it (this can only add a failure: the
