@@ -269,7 +269,7 @@ class Grader:
                 + ("\n" + t("last_output", tail=tail) if tail else ""),
             )
             return None
-        if run.returncode == -KILLED_BY and run.calls.forbidden:
+        if run.returncode == -KILLED_BY:  # only the no-fork filter kills with SIGSYS
             rules.require_no_processes([], killed_for_forking=True)
         if run.calls.tampered:
             raise GradeFailure(t("channel.tampered", what=run.calls.tampered), FailureKind.WRONG)
