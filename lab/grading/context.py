@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass, field
 
 from lab.config import LabConfig
-from lab.control import HTTPBIN_PROXY, LabControl, ToxicSpec, Zone
+from lab.control import HTTPBIN_PROXY, LATENCY_TOXIC, LabControl, ToxicSpec, Zone
 from lab.grading import repair, side_proxy
 
 _proxy_ids = itertools.count(1)
@@ -50,6 +50,9 @@ class GradeContext:
     _extra_proxies: list[str] = field(default_factory=list, init=False)
     _extra_ports: list[int] = field(default_factory=list, init=False)
     _snapshot: _Snapshot | None = field(default=None, init=False)
+    # The lab as this grading means it to be: the snapshot, with every change made through
+    # this context applied (the learner's process runs while setup does: see as_set()).
+    _meant: _Snapshot | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.stem}")
@@ -77,6 +80,7 @@ class GradeContext:
     def clear_toxics(self, proxy: str = HTTPBIN_PROXY) -> None:
         """Remove every toxic of ``proxy``."""
         self._control(proxy).clear_toxics(proxy)
+        self._mean(proxy, [])
 
     def add_toxic(
         self,
@@ -89,12 +93,17 @@ class GradeContext:
     ) -> str:
         """Add one toxic to ``proxy``; returns its name."""
         name = name or f"grader_{type}_{stream}"
-        self._control(proxy).add_toxic(proxy, ToxicSpec(type, stream, name, toxicity, attributes))
+        spec = ToxicSpec(type, stream, name, toxicity, attributes)
+        self._control(proxy).add_toxic(proxy, spec)
+        self._mean(proxy, [*self._meant_toxics(proxy), spec])
         return name
 
     def set_latency(self, ms: int, jitter: int = 0, proxy: str = HTTPBIN_PROXY) -> None:
         """Make ``proxy``'s toxics exactly one downstream latency of ``ms`` (± ``jitter``)."""
         self._control(proxy).set_latency(int(ms), int(jitter), proxy=proxy, keep_others=False)
+        latency = {"latency": int(ms), "jitter": int(jitter)}
+        self._mean(proxy, [ToxicSpec("latency", "downstream", LATENCY_TOXIC, 1.0, latency)]
+                   if ms > 0 or jitter > 0 else [])  # fmt: skip
 
     def side_api(self) -> str | None:
         """The URL of the grader's own Toxiproxy's API, when this exercise made a proxy."""
@@ -114,6 +123,7 @@ class GradeContext:
         listen = LabControl(self.cfg, api=side_proxy.address()).create_proxy(name, upstream)
         self._extra_proxies.append(name)
         self._extra_ports.append(int(listen.rpartition(":")[2]))
+        self._mean(name, [])
         if latency_ms:
             self.set_latency(latency_ms, proxy=name)
         return listen
@@ -125,6 +135,8 @@ class GradeContext:
     def set_dns_delay(self, ms: int) -> None:
         """How long the DNS server waits before each answer from now on."""
         self.lab.set_dns_delay(ms)
+        if self._meant is not None:
+            self._meant.dns_delay = int(ms)
 
     def zone(self) -> Zone:
         """The names the DNS server answers."""
@@ -140,10 +152,26 @@ class GradeContext:
             toxics.update({n: side.get(n, []) for n in self._extra_proxies})
         return {"toxics": toxics, "dns_delay": self.lab.dns_delay()}
 
+    def as_set(self) -> dict:
+        """The lab as the grading set it (``settings()``'s form): the snapshot, with every
+        change made through this context. The learner's process starts while setup runs:
+        what it changed meanwhile shows as a difference from this."""
+        assert self._meant is not None, "snapshot() first"
+        return {"toxics": dict(self._meant.toxics), "dns_delay": self._meant.dns_delay}
+
+    def _meant_toxics(self, proxy: str) -> list[ToxicSpec]:
+        return list(self._meant.toxics.get(proxy, [])) if self._meant is not None else []
+
+    def _mean(self, proxy: str, toxics: list[ToxicSpec]) -> None:
+        if self._meant is not None:
+            self._meant.toxics[proxy] = toxics
+
     # -- snapshot / restore (the engine calls these around each exercise) -----------------
     def snapshot(self) -> None:
-        """Remember every proxy's toxics and the DNS delay, to put them back later."""
+        """Remember every proxy's toxics and the DNS delay, to put them back later (before
+        the learner's process starts)."""
         self._snapshot = _Snapshot(self.lab.snapshot_toxics(), self.lab.dns_delay())
+        self._meant = _Snapshot(dict(self._snapshot.toxics), self._snapshot.dns_delay)
         repair.save_settings(self.cfg, self._snapshot.toxics, self._snapshot.dns_delay)
 
     def restore(self) -> None:

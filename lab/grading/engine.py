@@ -108,20 +108,21 @@ class Grader:
     def _attempt(self, ex: Exercise, outcome: Outcome) -> None:
         """One grading of ``ex`` into ``outcome``; the lab is put back whatever happens."""
         check = load_check(ex)
+        ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
+        if ex.needs_lab:
+            try:  # the lab as the learner left it, before any of their code runs
+                silent = health.silent(self.cfg)
+                if silent:
+                    raise RuntimeError(", ".join(silent))
+                ctx.snapshot()
+            except Exception as exc:
+                self._fail(outcome, FailureKind.LAB_ERROR, t("lab.down", what=exc))
+                return
         if getattr(check, "EXTRA_PROXIES", False):
             side_proxy.warm()  # starts while the learner's process does
+        # Started now: its interpreter and the learner's imports run while setup does.
         learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet)
-        ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
         try:
-            if ex.needs_lab:
-                try:
-                    silent = health.silent(self.cfg)
-                    if silent:
-                        raise RuntimeError(", ".join(silent))
-                    ctx.snapshot()
-                except Exception as exc:
-                    self._fail(outcome, FailureKind.LAB_ERROR, t("lab.down", what=exc))
-                    return
             self._grade(ex, check, ctx, learner, outcome)
         finally:
             learner.abandon()  # if it was never run (setup failed): stop it all the same
@@ -152,6 +153,8 @@ class Grader:
         try:
             case = check.setup(ctx)
             settings = ctx.settings() if ex.needs_lab else None
+            if settings is not None:  # as the grader set it (the learner's module loads meanwhile)
+                rules.require_unchanged(ctx.as_set(), settings)
             marks = evidence.mark(self.cfg, ctx.side_api()) if ex.needs_lab else None
             learner.lab_ports = set(self.cfg.ports().values()) | ctx.extra_ports()
             drive = getattr(check, "drive", None)

@@ -42,7 +42,10 @@ SEED = "4242"
 def normalized(entry: dict) -> dict:
     """What must not change between two gradings of the same file with the same seed."""
     o = Outcome.from_json(entry).to_json()
-    mask = lambda text: re.sub(r"\d+", "#", text)  # noqa: E731
+
+    def mask(text: str) -> str:  # numbers, and which example a message names (order varies)
+        return re.sub(r"\d+", "#", re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text))
+
     return {
         "number": o["number"],
         "stem": o["stem"],
