@@ -39,6 +39,11 @@ def setup(ctx):
     return {"base": ctx.httpbin_url, "files": files}
 
 
+def lesson_s(case) -> float:
+    """At once, the downloads take as long as the largest: latency + size / rate."""
+    return LATENCY_MS / 1000 + max(s["size"] for s in case["files"].values()) / (RATE_KB * 1000)
+
+
 def blob_path(spec: dict) -> str:
     return f"/lab/blob/{spec['size']}?seed={spec['seed']}"
 

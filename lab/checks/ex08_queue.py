@@ -61,6 +61,16 @@ def setup(ctx):
     }
 
 
+def lesson_s(case) -> float:
+    """Every scenario, each at its own pace: the producer's items one after another, or the
+    consumers' share of the work, whichever is slower."""
+    return sum(
+        max(len(s["items"]) * s["producer_delay"],
+            -(-len(s["items"]) // s["n_consumers"]) * s["consumer_delay"])
+        for s in case["scenarios"]
+    )  # fmt: skip
+
+
 def watched_queue_class():
     """A gevent Queue that records every put (how long it waited, whether the queue was
     full) and every get. Made inside ``run``: gevent is imported only after the learner."""

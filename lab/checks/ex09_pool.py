@@ -43,6 +43,11 @@ def setup(ctx):
     }
 
 
+def lesson_s(case) -> float:
+    """k at a time, then the error status alone (one more request under the latency)."""
+    return (-(-URLS // case["k"]) + 1) * LATENCY_MS / 1000
+
+
 def run(module, case):
     timeline = Timeline()
     learners = module.fetch_one

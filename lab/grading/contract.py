@@ -49,7 +49,8 @@ class Check(Protocol):
 
     # A check may also define ``drive(ctx, case) -> Any``: run in the grader's process
     # while the learner's call runs (ex11: the grader's own clients against the learner's
-    # server); ``seen.driven`` is what it returned.
+    # server); ``seen.driven`` is what it returned. And ``lesson_s(case) -> float``: what
+    # the exercise itself costs a correct solution (when the speed floor is only a bound).
 
 
 class GradeFailure(AssertionError):

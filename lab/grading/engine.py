@@ -26,7 +26,7 @@ from lab import health
 from lab.config import LabConfig
 from lab.errors import LabError
 from lab.exercises import Exercise
-from lab.grading import events, evidence, report, rules, side_proxy
+from lab.grading import events, evidence, phases, report, rules, side_proxy
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure
 from lab.grading.inside.noprocs import KILLED_BY
@@ -97,6 +97,7 @@ class Grader:
                 if attempt == ATTEMPTS - 1:
                     self._fail(outcome, lost.kind, lost.reason)
         outcome.seconds = round(time.monotonic() - started, 3)
+        phases.report()
         failed = outcome.status is Status.FAILED and outcome.kind is not FailureKind.LAB_ERROR
         if ex.needs_lab and failed:
             self._blame_the_lab_if_it_failed(outcome)
@@ -107,6 +108,7 @@ class Grader:
 
     def _attempt(self, ex: Exercise, outcome: Outcome) -> None:
         """One grading of ``ex`` into ``outcome``; the lab is put back whatever happens."""
+        phases.start(ex.code)
         check = load_check(ex)
         ctx = GradeContext(self.cfg, self.seed, stem=ex.stem)
         if ex.needs_lab:
@@ -115,6 +117,7 @@ class Grader:
                 if silent:
                     raise RuntimeError(", ".join(silent))
                 ctx.snapshot()
+                phases.mark("snapshot")
             except Exception as exc:
                 self._fail(outcome, FailureKind.LAB_ERROR, t("lab.down", what=exc))
                 return
@@ -122,12 +125,14 @@ class Grader:
             side_proxy.warm()  # starts while the learner's process does
         # Started now: its interpreter and the learner's imports run while setup does.
         learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet)
+        phases.mark("learner started")
         try:
             self._grade(ex, check, ctx, learner, outcome)
         finally:
             learner.abandon()  # if it was never run (setup failed): stop it all the same
             if ex.needs_lab and outcome.kind is not FailureKind.LAB_ERROR:
                 self._restore(ctx, outcome)
+                phases.mark("lab restored")
 
     def _blame_the_lab_if_it_failed(self, outcome: Outcome) -> None:
         """A service that died or hung during the exercise makes it a lab error, not the
@@ -152,21 +157,27 @@ class Grader:
     ) -> None:
         try:
             case = check.setup(ctx)
+            phases.mark("setup")
             settings = ctx.settings() if ex.needs_lab else None
             if settings is not None:  # as the grader set it (the learner's module loads meanwhile)
                 rules.require_unchanged(ctx.as_set(), settings)
+                phases.mark("settings")
             marks = evidence.mark(self.cfg, ctx.side_api()) if ex.needs_lab else None
+            phases.mark("records marked")
             learner.lab_ports = set(self.cfg.ports().values()) | ctx.extra_ports()
             drive = getattr(check, "drive", None)
             if drive is not None:
                 learner.on_begin = lambda: drive(ctx, case)
             since = time.time()
             run = learner.run(public_case(case), ex.time_limit)
+            phases.mark("run")
             if ex.needs_lab:
                 self._require_lab_awake(since)
+                phases.mark("heartbeats")
             seen = evidence.Seen(run.calls, driven=run.driven, at_end=run.at_end)
             if marks is not None and settings is not None:
                 seen.record = evidence.collect(marks)
+                phases.mark("records read")
                 seen.delivery = evidence.Delivery.of(settings["toxics"].get("httpbin", []))
             self._pictures(outcome, seen)
             result = self._observed(run, ex, outcome)
@@ -174,7 +185,9 @@ class Grader:
                 return
             observed, late = result
             self._whole_run(run, seen, ctx, settings, outcome)
+            phases.mark("whole-run rules")
             measures = check.verify(ctx, case, observed, seen)
+            phases.mark("verify")
         except GradeFailure as failure:
             self._fail(outcome, failure.kind, report.explain(failure, outcome))
             return
@@ -196,6 +209,8 @@ class Grader:
         outcome.evidence = report.evidence_line(outcome.measures)
         floors = [m.floor for m in outcome.measures if m.floor is not None]
         outcome.floor = floors[0] if floors else None
+        lesson = getattr(check, "lesson_s", None)
+        outcome.lesson_s = round(lesson(case), 3) if lesson else outcome.floor
         if late:  # it worked; say why, and when it would not have
             outcome.notes.append(t("late_patch", modules=", ".join(late)))
 

@@ -19,7 +19,13 @@ An exercise entry (``grade.json`` version 2)::
                    "at_once": 17, "calls": 17, "calls_at_once": 17, ...}],
      "calls": [{"label": "/bytes/10", "start": 0.01, "end": 0.27}],   # your process's units
      "lab": [{"label": "/bytes/10", "start": 0.02, "end": 0.27, "via": "proxy"}],  # the lab's
-     "floor": 0.8, "threads": 1, "blocked": [...], "switches": [...], "warning": ""}
+     "floor": 0.8, "lesson_s": 0.8, "threads": 1, "blocked": [...], "switches": [...],
+     "warning": "", "notes": []}
+
+``floor`` is the speed rule's (the fastest any solution can be, drawn on the timelines);
+``lesson_s`` what the exercise itself costs a correct solution under this case's latency (a
+check's ``lesson_s(case)``, else the floor): ``make bench-grade`` measures the grader's
+overhead against it.
 
 Times in ``calls`` and ``lab`` are seconds from the call's start, in the grader's clock;
 ``end`` null: it had not ended when the run was over.
@@ -119,6 +125,7 @@ class Outcome:
     calls: list[Bar] = field(default_factory=list)  # the learner's units
     lab: list[Bar] = field(default_factory=list)  # what the lab saw
     floor: float | None = None
+    lesson_s: float | None = None  # what the lesson itself costs under this case (seconds)
     threads: int | None = None
     blocked: list[dict[str, Any]] = field(default_factory=list)
     switches: list[dict[str, Any]] = field(default_factory=list)
@@ -155,6 +162,7 @@ class Outcome:
             "calls": [b.to_json() for b in self.calls],
             "lab": [b.to_json() for b in self.lab],
             "floor": self.floor,
+            "lesson_s": self.lesson_s,
             "threads": self.threads,
             "blocked": self.blocked,
             "switches": self.switches,
@@ -178,6 +186,7 @@ class Outcome:
             calls=[Bar.from_json(b) for b in data.get("calls") or []],
             lab=[Bar.from_json(b) for b in data.get("lab") or []],
             floor=data.get("floor"),
+            lesson_s=data.get("lesson_s"),
             threads=data.get("threads"),
             blocked=list(data.get("blocked") or []),
             switches=list(data.get("switches") or []),
