@@ -112,8 +112,8 @@ def view_args(c: Confinement) -> list[str]:
     args += ["--proc", "/proc"] if c.own_proc else []
     args += ["--perms", "1777", "--tmpfs", "/tmp"]  # writable by the sandbox's uid
     masks = [Path(m) for m in MASKED if Path(m).is_dir()]
-    for mask in masks:
-        args += ["--tmpfs", str(mask)]
+    for masked in masks:
+        args += ["--tmpfs", str(masked)]
     for need in needed_paths():
         mask = next((m for m in masks if _under(need, m)), None)
         if mask is not None:
