@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lab import config, lifecycle
+from lab.classroom import cli as classroom
 from lab.control import LabControl, parse_ms
 from lab.errors import LabError
 from lab.grading import commands as learner
@@ -171,6 +172,7 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help=t("help.run"))
     run.add_argument("exercise", metavar="EX", nargs="?", default="", help=t("help.ex_or"))
     learner.add_parsers(sub)
+    classroom.add_parser(sub)  # gevent-lab class grade|merge (lab/classroom)
     return p
 
 
@@ -196,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in learner.COMMANDS:
             return learner.COMMANDS[args.command](args)
+        if args.command == "class":
+            return classroom.command(args)
         cfg = config.load()
         return COMMANDS[args.command](cfg, args)
     except LabError as e:

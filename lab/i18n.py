@@ -1992,4 +1992,317 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "gevent-lab: grading {where} (seed {seed}: `--seed {seed}` repeats it)",
         "vi": "gevent-lab: đang chấm {where} (seed {seed}: `--seed {seed}` chấm lại y như vậy)",
     },
+    # -- class grading (lab/classroom, lab/sandbox.py): gevent-lab class grade|merge ------
+    "help.class": {
+        "en": "grade a whole class (teachers): class grade ROSTER, class merge DIR...",
+        "vi": "chấm cả lớp (dành cho giáo viên): class grade ROSTER, class merge DIR...",
+    },
+    "help.class_grade": {
+        "en": "grade every learner of a roster, each in a sandbox with a lab of their own",
+        "vi": "chấm mọi học viên trong danh sách lớp, mỗi người trong một sandbox có lab riêng",
+    },
+    "help.class_roster": {
+        "en": "CSV file, one learner per line: learner,source[,ref] (source: folder, git repository or URL, zip)",
+        "vi": "tệp CSV, mỗi dòng một học viên: learner,source[,ref] (source: thư mục, kho git hoặc URL, tệp zip)",
+    },
+    "help.class_out": {
+        "en": "where the summary and each learner's results go (default reports/class)",
+        "vi": "nơi ghi bản tổng kết và kết quả của từng học viên (mặc định reports/class)",
+    },
+    "help.class_jobs": {
+        "en": "how many learners to grade at once (default: what a 2-core machine holds without changing verdicts)",
+        "vi": "chấm bao nhiêu học viên cùng lúc (mặc định: số mà máy 2 lõi chịu được mà kết quả chấm không đổi)",
+    },
+    "help.class_shard": {
+        "en": "grade only slice I of N (1-based), e.g. 2/4; `class merge` combines the slices",
+        "vi": "chỉ chấm phần I trong N phần (đếm từ 1), ví dụ 2/4; `class merge` gộp các phần lại",
+    },
+    "help.class_resume": {
+        "en": "skip learners whose results are already in the output folder",
+        "vi": "bỏ qua các học viên đã có kết quả trong thư mục kết quả",
+    },
+    "help.class_deadline": {
+        "en": "for git sources: grade the last commit before this time (ISO 8601, e.g. 2026-12-01T23:59)",
+        "vi": "với nguồn git: chấm commit cuối cùng trước thời điểm này (ISO 8601, ví dụ 2026-12-01T23:59)",
+    },
+    "help.class_exercises": {
+        "en": "grade only these exercises, e.g. 04,06 (default: all)",
+        "vi": "chỉ chấm các bài này, ví dụ 04,06 (mặc định: tất cả)",
+    },
+    "help.class_points": {
+        "en": "TOML file of points per exercise (default: 1 for a pass)",
+        "vi": "tệp TOML ghi điểm của từng bài (mặc định: 1 điểm cho mỗi bài đạt)",
+    },
+    "help.class_seed": {
+        "en": "derive every learner's seed from this number (default: a fresh seed each)",
+        "vi": "sinh seed của từng học viên từ số này (mặc định: mỗi người một seed mới)",
+    },
+    "help.class_unsandboxed": {
+        "en": "run learner code without a sandbox: only when you trust every learner's code",
+        "vi": "chạy mã của học viên không có sandbox: chỉ dùng khi bạn tin mã của mọi học viên",
+    },
+    "help.class_merge": {
+        "en": "combine the output folders of several shards into one summary",
+        "vi": "gộp thư mục kết quả của nhiều phần (shard) thành một bản tổng kết",
+    },
+    "help.class_merge_dirs": {
+        "en": "output folders of `class grade --shard`",
+        "vi": "các thư mục kết quả của `class grade --shard`",
+    },
+    "class.roster_line": {
+        "en": "roster line {line}: {message}",
+        "vi": "danh sách lớp, dòng {line}: {message}",
+    },
+    "class.roster_columns": {
+        "en": "expected learner,source[,ref] but found {n} column(s)",
+        "vi": "cần learner,source[,ref] nhưng dòng này có {n} cột",
+    },
+    "class.roster_name": {
+        "en": "{name!r} is not a usable learner name (letters, digits and . _ @ + - only, starting with a letter or digit)",
+        "vi": "{name!r} không dùng được làm tên học viên (chỉ chữ, số và . _ @ + -, bắt đầu bằng chữ hoặc số)",
+    },
+    "class.roster_twice": {
+        "en": "{name} is already on line {line}",
+        "vi": "{name} đã có ở dòng {line}",
+    },
+    "class.roster_no_source": {
+        "en": "{name} has no source (a folder, a git repository or URL, or a zip)",
+        "vi": "{name} chưa có nguồn bài (thư mục, kho git hoặc URL, hoặc tệp zip)",
+    },
+    "class.no_roster": {
+        "en": "cannot read the roster {path}: {error}",
+        "vi": "không đọc được danh sách lớp {path}: {error}",
+    },
+    "class.no_roster_fix": {
+        "en": "Give a UTF-8 CSV file with one line per learner: learner,source[,ref].",
+        "vi": "Hãy đưa một tệp CSV (UTF-8), mỗi dòng một học viên: learner,source[,ref].",
+    },
+    "class.source_missing": {
+        "en": "the source {source!r} is neither a git URL nor an existing folder or .zip file (looked at {where})",
+        "vi": "nguồn {source!r} không phải URL git, cũng không phải thư mục hay tệp .zip có thật (đã tìm ở {where})",
+    },
+    "class.ref_not_git": {
+        "en": "a ref ({ref}) was given but the source is not a git repository",
+        "vi": "dòng này có ref ({ref}) nhưng nguồn không phải kho git",
+    },
+    "class.git_failed": {
+        "en": "git failed: {error}",
+        "vi": "git báo lỗi: {error}",
+    },
+    "class.git_timeout": {
+        "en": "git did not finish in {seconds} s",
+        "vi": "git chưa xong sau {seconds} giây",
+    },
+    "class.no_ref": {
+        "en": "the repository has no branch or commit {ref!r}",
+        "vi": "kho git không có nhánh hay commit {ref!r}",
+    },
+    "class.no_commit_before": {
+        "en": "no commit before the deadline ({deadline})",
+        "vi": "không có commit nào trước hạn chót ({deadline})",
+    },
+    "class.zip_bad": {
+        "en": "cannot read the archive {archive}: {error}",
+        "vi": "không đọc được tệp nén {archive}: {error}",
+    },
+    "class.zip_outside": {
+        "en": "the archive has a member that would land outside its folder: {member!r} (refused)",
+        "vi": "tệp nén có mục sẽ nằm ngoài thư mục giải nén: {member!r} (bị từ chối)",
+    },
+    "class.zip_symlink": {
+        "en": "the archive has a symbolic link: {member!r} (refused)",
+        "vi": "tệp nén có liên kết tượng trưng (symlink): {member!r} (bị từ chối)",
+    },
+    "class.zip_too_many": {
+        "en": "the archive has {n} members, more than {max} (refused)",
+        "vi": "tệp nén có {n} mục, nhiều hơn {max} (bị từ chối)",
+    },
+    "class.zip_too_big": {
+        "en": "the archive unpacks to more than {max} MiB (refused)",
+        "vi": "tệp nén giải ra lớn hơn {max} MiB (bị từ chối)",
+    },
+    "class.no_exercises": {
+        "en": "no exercise files (exNN_*.py) in {where}, its exercises/ folder or the folders below",
+        "vi": "không có tệp bài tập (exNN_*.py) trong {where}, thư mục exercises/ của nó hay các thư mục con",
+    },
+    "class.not_regular": {
+        "en": "{file} is not a regular file (a symbolic link?): refused",
+        "vi": "{file} không phải tệp thường (symlink?): bị từ chối",
+    },
+    "class.too_big": {
+        "en": "{file} is larger than {kib} KiB: refused",
+        "vi": "{file} lớn hơn {kib} KiB: bị từ chối",
+    },
+    "class.no_sandbox": {
+        "en": "no sandbox for learner code on this machine ({problem})",
+        "vi": "máy này không có sandbox cho mã của học viên ({problem})",
+    },
+    "class.no_sandbox_fix": {
+        "en": "Install bubblewrap (apt-get install bubblewrap), or add --unsandboxed if you trust every learner's code.",
+        "vi": "Hãy cài bubblewrap (apt-get install bubblewrap), hoặc thêm --unsandboxed nếu bạn tin mã của mọi học viên.",
+    },
+    "class.bad_shard": {
+        "en": "--shard {text!r} is not I/N with 1 <= I <= N",
+        "vi": "--shard {text!r} không có dạng I/N với 1 <= I <= N",
+    },
+    "class.bad_shard_fix": {
+        "en": "For example --shard 2/4 grades the second of four slices.",
+        "vi": "Ví dụ --shard 2/4 chấm phần thứ hai trong bốn phần.",
+    },
+    "class.bad_deadline": {
+        "en": "--deadline {text!r} is not a date and time",
+        "vi": "--deadline {text!r} không phải ngày giờ",
+    },
+    "class.bad_deadline_fix": {
+        "en": "Use ISO 8601, e.g. 2026-12-01T23:59 or 2026-12-01T23:59:00+07:00.",
+        "vi": "Hãy dùng ISO 8601, ví dụ 2026-12-01T23:59 hoặc 2026-12-01T23:59:00+07:00.",
+    },
+    "class.points_bad": {
+        "en": "cannot read the points file {path}: {error}",
+        "vi": "không đọc được tệp điểm {path}: {error}",
+    },
+    "class.points_unknown": {
+        "en": "the points file {path} names {key!r}, which is not an exercise",
+        "vi": "tệp điểm {path} ghi {key!r}, không phải một bài tập",
+    },
+    "class.points_value": {
+        "en": "the points file {path} gives {key} the value {value!r}: points are numbers >= 0",
+        "vi": "tệp điểm {path} cho {key} giá trị {value!r}: điểm phải là số >= 0",
+    },
+    "class.points_fix": {
+        "en": 'Write a [points] table, e.g. "04" = 2 and default = 1.',
+        "vi": 'Hãy viết một bảng [points], ví dụ "04" = 2 và default = 1.',
+    },
+    "class.start": {
+        "en": "Grading {todo} of {n} learners (shard {shard}), {jobs} at once, sandbox: {mode}; results in {out}",
+        "vi": "Chấm {todo} trên {n} học viên (phần {shard}), {jobs} người cùng lúc, sandbox: {mode}; kết quả ở {out}",
+    },
+    "class.progress": {
+        "en": "learners",
+        "vi": "học viên",
+    },
+    "class.left": {
+        "en": "left",
+        "vi": "còn",
+    },
+    "class.learner_line": {
+        "en": "  {learner}: {passed}/{total} passed ({seconds} s)",
+        "vi": "  {learner}: đạt {passed}/{total} bài ({seconds} giây)",
+    },
+    "class.learner_error": {
+        "en": "  {learner}: not graded: {error}",
+        "vi": "  {learner}: chưa chấm được: {error}",
+    },
+    "class.learner_crashed": {
+        "en": "  {learner}: the class command failed on this learner ({error}); the others go on",
+        "vi": "  {learner}: lệnh chấm lớp gặp lỗi với học viên này ({error}); những người khác vẫn được chấm",
+    },
+    "class.retry": {
+        "en": "  {learner}: grading again in a fresh box ({why})",
+        "vi": "  {learner}: chấm lại trong một box mới ({why})",
+    },
+    "class.lab_fault": {
+        "en": "the lab failed during the grading",
+        "vi": "lab gặp sự cố trong lúc chấm",
+    },
+    "class.box_timeout": {
+        "en": "the grading did not finish in {seconds} s and was stopped",
+        "vi": "việc chấm chưa xong sau {seconds} giây nên đã bị dừng",
+    },
+    "class.no_report": {
+        "en": "the grader ended (exit status {code}) without a readable report ({error})\n{tail}",
+        "vi": "trình chấm đã dừng (mã thoát {code}) mà không để lại báo cáo đọc được ({error})\n{tail}",
+    },
+    "class.done": {
+        "en": "Graded {n} learners in {seconds} s ({rate} learners per minute). Summary: {out}",
+        "vi": "Đã chấm {n} học viên trong {seconds} giây ({rate} học viên mỗi phút). Bản tổng kết: {out}",
+    },
+    "class.merged": {
+        "en": "Merged {n} learners from {dirs} folders. Summary: {out}",
+        "vi": "Đã gộp {n} học viên từ {dirs} thư mục. Bản tổng kết: {out}",
+    },
+    "class.merge_unreadable": {
+        "en": "{dir} has no readable class.json: {error}",
+        "vi": "{dir} không có class.json đọc được: {error}",
+    },
+    "class.merge_mismatch": {
+        "en": "the folders were graded with different exercises or points",
+        "vi": "các thư mục được chấm với danh sách bài hoặc thang điểm khác nhau",
+    },
+    "class.merge_twice": {
+        "en": "{learner} is in both {a} and {b}",
+        "vi": "{learner} có mặt ở cả {a} và {b}",
+    },
+    "class.merge_missing": {
+        "en": "{dir} lists {learner} but has no complete result for them",
+        "vi": "{dir} có tên {learner} nhưng không có kết quả đầy đủ của học viên này",
+    },
+    "class.merge_mismatch_fix": {
+        "en": "Merge the output folders of one roster's shards (class grade --shard I/N), graded with the same --exercises and --points.",
+        "vi": "Hãy gộp các thư mục kết quả của các phần của cùng một danh sách lớp (class grade --shard I/N), chấm với cùng --exercises và --points.",
+    },
+    "class.page_title": {
+        "en": "gevent-lab: class summary",
+        "vi": "gevent-lab: tổng kết lớp",
+    },
+    "class.page_meta": {
+        "en": "{learners} learners · {exercises} exercises · {max} points at most",
+        "vi": "{learners} học viên · {exercises} bài · tối đa {max} điểm",
+    },
+    "class.page_generated": {
+        "en": "generated {at}",
+        "vi": "tạo lúc {at}",
+    },
+    "class.page_roster_errors": {
+        "en": "Roster lines not graded",
+        "vi": "Các dòng danh sách lớp chưa được chấm",
+    },
+    "class.page_learner": {
+        "en": "learner",
+        "vi": "học viên",
+    },
+    "class.page_total": {
+        "en": "points",
+        "vi": "điểm",
+    },
+    "class.page_pass_rate": {
+        "en": "pass rate",
+        "vi": "tỉ lệ đạt",
+    },
+    "class.page_by_exercise": {
+        "en": "Each exercise: pass rate and the most common reasons for failing",
+        "vi": "Từng bài: tỉ lệ đạt và những lý do chưa đạt thường gặp nhất",
+    },
+    "class.page_reason": {
+        "en": "{n} learner(s): {head}",
+        "vi": "{n} học viên: {head}",
+    },
+    "class.page_more_reasons": {
+        "en": "and {n} other reason(s)",
+        "vi": "và {n} lý do khác",
+    },
+    "class.verdict.pass": {
+        "en": "PASS",
+        "vi": "ĐẠT",
+    },
+    "class.verdict.fail": {
+        "en": "FAIL",
+        "vi": "CHƯA ĐẠT",
+    },
+    "class.verdict.todo": {
+        "en": "TODO",
+        "vi": "CHƯA LÀM",
+    },
+    "class.verdict.lab": {
+        "en": "LAB",
+        "vi": "LAB",
+    },
+    "class.no_file": {
+        "en": "no file for this exercise",
+        "vi": "chưa có tệp của bài này",
+    },
+    "class.verdict.none": {
+        "en": "-",
+        "vi": "-",
+    },
 }

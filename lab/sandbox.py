@@ -120,10 +120,13 @@ def view_args(c: Confinement) -> list[str]:
             args += _open_path(mask, need) + ["--ro-bind", str(need), str(need)]
     for private in [REPO_ROOT / p for p in PRIVATE_IN_REPO] + list(c.hidden):
         args += _hide(Path(private))
-    for path in c.read_only:
-        args += ["--ro-bind", str(path), str(path)]
-    for path in c.writable:
-        args += ["--bind", str(path), str(path)]
+    covered = [*masks, Path("/tmp"), *c.hidden]
+    # Outer folders first: a read-only folder inside a writable one stays read-only.
+    binds = sorted([(Path(p), "--ro-bind") for p in c.read_only]
+                   + [(Path(p), "--bind") for p in c.writable], key=lambda b: len(b[0].parts))  # fmt: skip
+    for path, how in binds:
+        mask = next((m for m in covered if m in path.parents), None)
+        args += (_open_path(mask, path) if mask else []) + [how, str(path), str(path)]
     return args
 
 

@@ -1,0 +1,154 @@
+"""Where one learner's grading runs: a box with its own network namespace (so its embedded
+lab listens on the default ports, apart from every other grading), its own PID namespace
+(so nothing it starts outlives it) and, by default, learner code confined (lab.sandbox).
+
+Isolation modes (``choose``):
+
+- ``bwrap`` (default, needs bubblewrap): the whole ``python -m lab check`` runs through
+  ``lab.sandbox.prefix``: read-only root, the learner's files read-only, only the learner's
+  work folder writable, a private network, another uid (one per job slot), limits. The
+  grader, its lab and the learner's code share that box: learner code cannot reach the
+  teacher's files, the network or other gradings, but could tamper with its own grading.
+  When the grading engine confines the learner's runner itself
+  (``lab.grading.harness.CONFINES_LEARNER``), the grader runs as root in the box and
+  ``LAB_SANDBOX=bwrap`` tells it to start the runner through ``lab.sandbox.prefix`` with
+  ``net="inherit"`` (the box's network: its lab and nothing else): the two layers compose.
+- ``netns`` (``--unsandboxed``, root): ``unshare`` gives network and PID namespaces only.
+- ``ports`` (``--unsandboxed``, not root): no namespace; the lab gets free ports instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lab import sandbox
+from lab.config import REPO_ROOT
+from lab.errors import LabError
+from lab.i18n import t
+from lab.net import free_port, free_tcp_udp_port
+
+# The whole grading shares these in the bwrap box (grader, lab services, learner code):
+# the learner's own run is stopped at each exercise's time limit by the grader anyway.
+BOX_LIMITS = sandbox.Limits(processes=256, memory_mb=4096, cpu_seconds=600, open_files=4096)
+KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+PORT_VARS = {
+    "LAB_TOXIPROXY_PORT": 8474,
+    "LAB_HTTPBIN_PORT": 8080,
+    "LAB_HTTPBIN_UPSTREAM_PORT": 8081,
+    "LAB_HTTPBIN_PROXIED_PORT": 8082,
+    "LAB_DNS_PORT": 1053,
+    "LAB_DNS_CONTROL_PORT": 8053,
+}
+
+
+def harness_confines() -> bool:
+    """Whether the grading engine starts the learner's runner through lab.sandbox."""
+    from lab.grading import harness
+
+    return bool(getattr(harness, "CONFINES_LEARNER", False))
+
+
+def choose(unsandboxed: bool, support: sandbox.Support | None = None) -> str:
+    """The isolation mode; a LabError when learner code would run unconfined and the
+    teacher did not say ``--unsandboxed``."""
+    if unsandboxed:
+        return "netns" if sandbox.is_root() else "ports"
+    support = support or sandbox.detect()
+    if support.mode == "bwrap":
+        return "bwrap"
+    raise LabError(t("class.no_sandbox", problem=support.problem), t("class.no_sandbox_fix"))
+
+
+@dataclass
+class Work:
+    """One learner's folders for one grading (under the class's work folder)."""
+
+    root: Path  # writable by the grading: state/ and report/ below
+    exercises: Path  # the learner's files, read-only
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report"
+
+
+@dataclass
+class Plan:
+    argv: list[str]
+    env: dict[str, str]
+    pass_fds: tuple[int, ...] = ()
+    status: sandbox.StatusPipe | None = None
+    hidden: list[Path] = field(default_factory=list)
+
+
+def check_command(work: Work, seed: int) -> list[str]:
+    return [sys.executable, "-m", "lab", "check", "--target", str(work.exercises),
+            "--report-dir", str(work.report), "--seed", str(seed)]  # fmt: skip
+
+
+def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]:
+    """A small environment: none of the teacher's variables (tokens, keys) reach the box."""
+    env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    ports = PORT_VARS
+    if mode == "ports":
+        ports = {k: free_tcp_udp_port() if k == "LAB_DNS_PORT" else free_port() for k in PORT_VARS}
+    env.update({k: str(v) for k, v in ports.items()})
+    env.update(
+        {
+            "HOME": "/tmp" if mode == "bwrap" else str(work.root),
+            "LAB_BACKEND": "local",
+            "LAB_HOST": "127.0.0.1",
+            "LAB_STATE_DIR": str(work.state),
+            "LAB_LANG": lang,
+            "LAB_CLASS_RUN": run_id,  # lets tests find every process of a class run
+            "LAB_SANDBOX": "bwrap" if mode == "bwrap" and harness_confines() else "none",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def plan(work: Work, seed: int, mode: str, slot: int, lang: str, run_id: str,
+         hide: tuple[Path, ...] = ()) -> Plan:  # fmt: skip
+    """How to run one learner's grading in mode ``mode`` (job slot ``slot``)."""
+    env = environment(work, mode, lang, run_id)
+    cmd = check_command(work, seed)
+    if mode == "ports":
+        return Plan(cmd, env)
+    if mode == "netns":
+        up = 'ip link set lo up && exec "$@"'
+        argv = ["unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc"]
+        return Plan(argv + ["--", "sh", "-c", up, "box", *cmd], env)
+    status = sandbox.StatusPipe()
+    uid = sandbox.SANDBOX_UID + slot
+    for folder in (work.root, work.state, work.report):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, uid, uid)
+    c = sandbox.Confinement(
+        read_only=(work.exercises,),
+        writable=(work.root,),
+        hidden=hide,
+        net="private",
+        uid=uid,
+        limits=BOX_LIMITS,
+        status_fd=status.write_fd,
+        chdir=REPO_ROOT,
+    )
+    argv = (grader_box(c) if harness_confines() else sandbox.prefix(c)) + cmd
+    return Plan(argv, env, (status.write_fd,), status)
+
+
+def grader_box(c: sandbox.Confinement) -> list[str]:
+    """The box when the grader confines the learner itself: the grader stays root (it
+    makes the inner sandbox), with a plain /proc of the box's PID namespace (bwrap's own
+    would keep an inner bwrap from mounting one)."""
+    outer = sandbox.Confinement(**{**c.__dict__, "own_proc": False})
+    argv = ["bwrap", *sandbox.namespace_args(outer), *sandbox.view_args(outer)]
+    argv += ["--chdir", str(c.chdir or REPO_ROOT), "--json-status-fd", str(c.status_fd)]
+    return argv + ["--", "sh", "-c", 'mount -t proc proc /proc && exec "$@"', "box"]
