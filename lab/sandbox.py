@@ -77,8 +77,9 @@ class Limits:
 class Confinement:
     """What a confined command may see and do (see the module docstring)."""
 
-    read_only: tuple[Path, ...] = ()
-    writable: tuple[Path, ...] = ()
+    # A path is bound where it is; a (source, inside) pair puts source at another path.
+    read_only: tuple[Path | tuple[Path, Path], ...] = ()
+    writable: tuple[Path | tuple[Path, Path], ...] = ()
     hidden: tuple[Path, ...] = ()
     net: str = "private"  # "private", "inherit" or a /proc/PID/ns/net path
     uid: int = SANDBOX_UID
@@ -86,6 +87,7 @@ class Confinement:
     status_fd: int | None = None  # bwrap's --json-status-fd
     chdir: Path | None = None
     own_proc: bool = True  # bwrap --proc; False: the caller mounts one (see lab.classroom.box)
+    pid_namespace: bool = True  # False: see lab.classroom.box, why its box has none yet
 
 
 def is_root() -> bool:
@@ -122,12 +124,16 @@ def view_args(c: Confinement) -> list[str]:
         args += _hide(Path(private))
     covered = [*masks, Path("/tmp"), *c.hidden]
     # Outer folders first: a read-only folder inside a writable one stays read-only.
-    binds = sorted([(Path(p), "--ro-bind") for p in c.read_only]
-                   + [(Path(p), "--bind") for p in c.writable], key=lambda b: len(b[0].parts))  # fmt: skip
-    for path, how in binds:
-        mask = next((m for m in covered if m in path.parents), None)
-        args += (_open_path(mask, path) if mask else []) + [how, str(path), str(path)]
+    binds = sorted([(*_pair(p), "--ro-bind") for p in c.read_only]
+                   + [(*_pair(p), "--bind") for p in c.writable], key=lambda b: len(b[1].parts))  # fmt: skip
+    for source, inside, how in binds:
+        mask = next((m for m in covered if m in inside.parents), None)
+        args += (_open_path(mask, inside) if mask else []) + [how, str(source), str(inside)]
     return args
+
+
+def _pair(bind: Path | tuple[Path, Path]) -> tuple[Path, Path]:
+    return (Path(bind[0]), Path(bind[1])) if isinstance(bind, tuple) else (Path(bind), Path(bind))
 
 
 def _open_path(mask: Path, need: Path) -> list[str]:
@@ -149,7 +155,8 @@ def _hide(path: Path) -> list[str]:
 
 
 def namespace_args(c: Confinement) -> list[str]:
-    args = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    args = ["--unshare-pid"] if c.pid_namespace else []
+    args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--die-with-parent", "--new-session"]
     # Not root: an unprivileged user namespace (the kernel sees the caller's uid), no caps.
     # Root: no user namespace, so setpriv can switch to the sandbox's uid (below).

@@ -5,10 +5,18 @@ lab listens on the default ports, apart from every other grading), its own PID n
 Isolation modes (``choose``):
 
 - ``bwrap`` (default, needs bubblewrap): the whole ``python -m lab check`` runs through
-  ``lab.sandbox.prefix``: read-only root, the learner's files read-only, only the learner's
-  work folder writable, a private network, another uid (one per job slot), limits. The
-  grader, its lab and the learner's code share that box: learner code cannot reach the
-  teacher's files, the network or other gradings, but could tamper with its own grading.
+  ``lab.sandbox.prefix``: read-only root, the learner's files read-only at
+  ``/tmp/grading/exercises`` (the same path for every learner, so failure texts with paths
+  group and compare), only ``/tmp/grading`` writable, a private network, another uid (one
+  per job slot, ``SANDBOX_UID + slot``), limits. The grader, its lab and the learner's code
+  share that box: learner code cannot reach the teacher's files, the network or other
+  gradings, but could tamper with its own grading. Everything in the box runs as the
+  slot's uid, so ``kill_uid`` ends all of it, even a fork bomb. The box has no PID
+  namespace of its own yet (``BOX_PID_NAMESPACE``): a grader on the host (a ``make check``,
+  another class run) runs ``lab.grading.containment.stale()``, which reads each process's
+  ``LAB_GRADER=<pid>:<start>`` with the host's pids, so it takes a grader in a child PID
+  namespace for a dead one and SIGKILLs its runner (seen: "ended without a result (exit
+  code -9)"). Once stale() skips processes of other PID namespaces, set it to True.
   When the grading engine confines the learner's runner itself
   (``lab.grading.harness.CONFINES_LEARNER``), the grader runs as root in the box and
   ``LAB_SANDBOX=bwrap`` tells it to start the runner through ``lab.sandbox.prefix`` with
@@ -20,6 +28,7 @@ Isolation modes (``choose``):
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +42,8 @@ from lab.net import free_port, free_tcp_udp_port
 # The whole grading shares these in the bwrap box (grader, lab services, learner code):
 # the learner's own run is stopped at each exercise's time limit by the grader anyway.
 BOX_LIMITS = sandbox.Limits(processes=256, memory_mb=4096, cpu_seconds=600, open_files=4096)
+BOX_PID_NAMESPACE = False  # see the module docstring
+INSIDE = Path("/tmp/grading")  # where the box sees the learner's work folder
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 PORT_VARS = {
     "LAB_TOXIPROXY_PORT": 8474,
@@ -87,9 +98,11 @@ class Plan:
     hidden: list[Path] = field(default_factory=list)
 
 
-def check_command(work: Work, seed: int) -> list[str]:
-    return [sys.executable, "-m", "lab", "check", "--target", str(work.exercises),
-            "--report-dir", str(work.report), "--seed", str(seed)]  # fmt: skip
+def check_command(work: Work, seed: int, inside: bool) -> list[str]:
+    """``python -m lab check`` of the learner's folder, as the box sees it."""
+    root = INSIDE if inside else work.root
+    return [sys.executable, "-m", "lab", "check", "--target", str(root / "exercises"),
+            "--report-dir", str(root / "report"), "--seed", str(seed)]  # fmt: skip
 
 
 def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]:
@@ -104,7 +117,7 @@ def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]
             "HOME": "/tmp" if mode == "bwrap" else str(work.root),
             "LAB_BACKEND": "local",
             "LAB_HOST": "127.0.0.1",
-            "LAB_STATE_DIR": str(work.state),
+            "LAB_STATE_DIR": str((INSIDE if mode == "bwrap" else work.root) / "state"),
             "LAB_LANG": lang,
             "LAB_CLASS_RUN": run_id,  # lets tests find every process of a class run
             "LAB_SANDBOX": "bwrap" if mode == "bwrap" and harness_confines() else "none",
@@ -118,30 +131,62 @@ def plan(work: Work, seed: int, mode: str, slot: int, lang: str, run_id: str,
          hide: tuple[Path, ...] = ()) -> Plan:  # fmt: skip
     """How to run one learner's grading in mode ``mode`` (job slot ``slot``)."""
     env = environment(work, mode, lang, run_id)
-    cmd = check_command(work, seed)
+    cmd = check_command(work, seed, inside=mode == "bwrap")
     if mode == "ports":
         return Plan(cmd, env)
     if mode == "netns":
         up = 'ip link set lo up && exec "$@"'
-        argv = ["unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc"]
+        argv = ["unshare", "--net", "--mount", "--fork", "--kill-child"]
         return Plan(argv + ["--", "sh", "-c", up, "box", *cmd], env)
     status = sandbox.StatusPipe()
-    uid = sandbox.SANDBOX_UID + slot
+    uid = box_uid(slot)
     for folder in (work.root, work.state, work.report):
         folder.mkdir(parents=True, exist_ok=True)
         os.chown(folder, uid, uid)
     c = sandbox.Confinement(
-        read_only=(work.exercises,),
-        writable=(work.root,),
+        read_only=((work.exercises, INSIDE / "exercises"),),
+        writable=((work.root, INSIDE),),
         hidden=hide,
         net="private",
         uid=uid,
         limits=BOX_LIMITS,
         status_fd=status.write_fd,
         chdir=REPO_ROOT,
+        pid_namespace=BOX_PID_NAMESPACE,
     )
     argv = (grader_box(c) if harness_confines() else sandbox.prefix(c)) + cmd
     return Plan(argv, env, (status.write_fd,), status)
+
+
+def box_uid(slot: int) -> int:
+    return sandbox.SANDBOX_UID + slot
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid`` (a box's: nobody else runs as it), at once:
+    ``kill -9 -1`` run as that uid signals all of them, a fork bomb included."""
+    if not sandbox.is_root() or uid == 0:
+        return
+    for _ in range(5):
+        subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                        "kill", "-9", "-1"], capture_output=True)  # fmt: skip
+        if not uid_processes(uid):
+            return
+
+
+def uid_processes(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "")
+        if line.split()[1:2] == [str(uid)]:
+            found.append(int(entry))
+    return found
 
 
 def grader_box(c: sandbox.Confinement) -> list[str]:

@@ -53,15 +53,15 @@ class Running:
     """The boxes running now, so that Ctrl-C can end them all."""
 
     def __init__(self) -> None:
-        self._procs: dict[int, subprocess.Popen] = {}
+        self._procs: dict[int, tuple[subprocess.Popen, int | None]] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
 
-    def add(self, proc: subprocess.Popen) -> None:
+    def add(self, proc: subprocess.Popen, uid: int | None) -> None:
         with self._lock:
-            self._procs[proc.pid] = proc
+            self._procs[proc.pid] = (proc, uid)
         if self.stopping.is_set():
-            kill(proc)
+            kill(proc, uid)
 
     def remove(self, proc: subprocess.Popen) -> None:
         with self._lock:
@@ -71,16 +71,19 @@ class Running:
         self.stopping.set()
         with self._lock:
             procs = list(self._procs.values())
-        for proc in procs:
-            kill(proc)
+        for proc, uid in procs:
+            kill(proc, uid)
 
 
-def kill(proc: subprocess.Popen) -> None:
-    """End a box: its process group at once; its namespaces end with their first process."""
+def kill(proc: subprocess.Popen, uid: int | None) -> None:
+    """End a box: its process group, then every process of its uid (what the learner's
+    code started in a session of its own, too); bwrap's child dies with bwrap."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    if uid is not None:
+        box.kill_uid(uid)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -164,14 +167,15 @@ def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -
         finally:
             if plan.status:
                 plan.status.close_writer()
-        running.add(proc)
+        uid = box.box_uid(slot) if job.mode == "bwrap" else None
+        running.add(proc, uid)
         try:
             proc.wait(timeout=job.time_limit)
             timed_out = False
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
-            kill(proc)
+            kill(proc, uid)
             running.remove(proc)
             if plan.status:
                 plan.status.close()

@@ -88,7 +88,7 @@ def grade_class(o: Options) -> int:
     bad_here = [b for b in bad if b.learner is None or o.shard.has(b.learner)]
     for b in bad_here:
         console.print(f"[red]{b}[/]")
-    todo = [e for e in mine if not (o.resume and results.load(o.out, e.learner))]
+    todo = [e for e in mine if not (o.resume and _graded(o.out, e.learner))]
     console.print(t("class.start", n=len(mine), shard=o.shard, todo=len(todo), jobs=o.jobs,
                     mode=mode, out=o.out))  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="gevent-lab-class-"))
@@ -112,6 +112,12 @@ def grade_class(o: Options) -> int:
                     out=o.out / "index.html"))  # fmt: skip
     not_graded = [lr for lr in data["learners"] if lr["status"] != "graded"]
     return 1 if bad_here or failed or not_graded else 0
+
+
+def _graded(out: Path, name: str) -> bool:
+    """A complete result of a grading (one that could not grade the learner is redone)."""
+    r = results.load(out, name)
+    return r is not None and r["status"] == "graded"
 
 
 def _grade_all(todo: list[roster.Entry], job: learner.Job, jobs: int) -> int:

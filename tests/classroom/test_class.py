@@ -61,7 +61,9 @@ def test_every_learner_gets_the_verdicts_of_their_work(graded):
     assert proc.returncode == 1, proc.stderr  # two roster lines and one learner not graded
     data = json.loads((out / "class.json").read_text())
     assert data["version"] == 1
-    table = {lr["learner"]: {c: v["verdict"] for c, v in lr["cells"].items()} for lr in data["learners"]}
+    table = {
+        lr["learner"]: {c: v["verdict"] for c, v in lr["cells"].items()} for lr in data["learners"]
+    }
     assert table == {
         "alice": {"04": "pass", "06": "pass"},
         "bob": {"04": "fail", "06": "todo"},
@@ -162,7 +164,7 @@ def test_ctrl_c_leaves_nothing_running(tmp_path):
         except OSError:
             pass
     assert not (namespaces - {os.readlink("/proc/self/ns/net")}) & held
-    assert not list(Path("/tmp").glob(f"gevent-lab-class-*/hang1"))
+    assert not list(Path("/tmp").glob("gevent-lab-class-*/hang1"))
 
 
 MERGE_NAMES = ("ann", "ben", "cat", "dan")
@@ -201,7 +203,9 @@ def test_two_shards_merged_give_the_single_runs_summary(tmp_path):
     assert without_time(single / "index.html") == without_time(both / "index.html")
     data = json.loads((both / "class.json").read_text())
     assert [lr["learner"] for lr in data["learners"]] == list(MERGE_NAMES)
-    assert data["roster_errors"] == [{"line": 5, "message": "expected learner,source[,ref] but found 1 column(s)"}]
+    assert data["roster_errors"] == [
+        {"line": 5, "message": "expected learner,source[,ref] but found 1 column(s)"}
+    ]
     clash = run_lab("class", "merge", str(tmp_path / "s1"), str(tmp_path / "single"),
                     "--out", str(tmp_path / "m2"), env=env())  # fmt: skip
     assert clash.returncode == 1 and "is in both" in clash.stderr

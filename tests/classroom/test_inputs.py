@@ -7,7 +7,7 @@ import os
 import random
 import subprocess
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -118,7 +118,7 @@ def repo_with_a_deadline(repo: Path) -> tuple[str, str]:
 
 def test_git_sources_with_a_deadline_and_a_ref(tmp_path):
     before, after = repo_with_a_deadline(tmp_path / "repo")
-    deadline = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    deadline = datetime(2026, 1, 2, tzinfo=UTC)
     got = sources.fetch(entry("repo", tmp_path), tmp_path / "a", deadline)
     assert (got.kind, got.commit) == ("git", before)
     assert (got.folder / "ex04_gevent_countdown.py").read_text() == "# before\n"
@@ -130,7 +130,7 @@ def test_git_sources_with_a_deadline_and_a_ref(tmp_path):
     branch = sources.fetch(entry("repo", tmp_path, ref="main"), tmp_path / "d")
     assert branch.commit == after
     with pytest.raises(sources.SourceError, match="no commit before the deadline"):
-        early = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        early = datetime(2025, 1, 1, tzinfo=UTC)
         sources.fetch(entry("repo", tmp_path), tmp_path / "e", early)
     with pytest.raises(sources.SourceError, match="no branch or commit 'nope'"):
         sources.fetch(entry("repo", tmp_path, ref="nope"), tmp_path / "f")
@@ -144,14 +144,14 @@ def make_zip(path: Path, members: dict[str, bytes], symlink: str | None = None) 
             z.writestr(name, data)
         if symlink:
             info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             z.writestr(info, "/etc/passwd")
     return path
 
 
 def test_zip_sources_are_extracted_safely(tmp_path):
     code = (SOLUTIONS / "ex04_gevent_countdown.py").read_bytes()
-    good = make_zip(tmp_path / "good.zip", {"alice-main/exercises/ex04_gevent_countdown.py": code})
+    make_zip(tmp_path / "good.zip", {"alice-main/exercises/ex04_gevent_countdown.py": code})
     got = sources.fetch(entry("good.zip", tmp_path), tmp_path / "x")
     assert sources.exercise_folder(got.folder) == tmp_path / "x" / "alice-main" / "exercises"
 
@@ -207,7 +207,7 @@ def test_points_file(tmp_path):
     f = tmp_path / "points.toml"
     f.write_text('[points]\n"04" = 2\nex06 = 0.5\ndefault = 3\n')
     assert points.read(f, chosen) == {"04": 2, "06": 0.5, "08": 3}
-    f.write_text('[points]\nex99 = 2\n')
+    f.write_text("[points]\nex99 = 2\n")
     with pytest.raises(LabError, match="'ex99', which is not an exercise"):
         points.read(f, chosen)
     f.write_text('[points]\n"04" = -1\n')

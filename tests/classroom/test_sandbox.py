@@ -189,6 +189,9 @@ def test_inherited_descriptors_stdin_and_the_commands_pid():
         learner = sandbox.command_pid(first)
         assert learner is not None
         info = psutil.Process(learner)
+        deadline = time.monotonic() + 5  # the same pid: setpriv and prlimit exec the command
+        while "learner-marker" not in info.cmdline() and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert "learner-marker" in info.cmdline()
         assert info.uids().real == sandbox.SANDBOX_UID
         out, _ = proc.communicate(b"from the grader", timeout=30)
