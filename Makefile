@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
 .PHONY: help venv lab-up lab-down lab-status latency run check hint watch reset trace test \
-        test-fast lint bench flake images test-docker clean ui
+        test-fast lint bench flake images test-docker clean ui class class-demo
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -66,16 +66,26 @@ trace: $(STAMP) ## Grade one exercise and draw its timeline: make trace EX=06 (T
 ui: $(STAMP) ## The live dashboard in your browser (LAB_UI_PORT, default 8090)
 	$(LAB) ui
 
+class: $(STAMP) ## Grade a whole class: make class ROSTER=roster.csv [OUT=reports/class] [JOBS=3] [SHARD=1/4]
+	$(LAB) class grade $(call arg,$(ROSTER),ROSTER) $(if $(OUT),--out $(call arg,$(OUT),OUT)) \
+	  $(if $(JOBS),--jobs $(call arg,$(JOBS),JOBS)) $(if $(SHARD),--shard $(call arg,$(SHARD),SHARD))
+
+class-demo: $(STAMP) ## Grade 40 generated learners (hostile ones too) at --jobs 1..N, print learners/min
+	$(PY) -m lab.classroom.demo
+
 test: $(STAMP) ## Run the project's own tests (starts its own lab on free ports)
 	$(PY) -m pytest tests
 
 test-fast: $(STAMP) ## The project's tests without the slow grading ones
 	$(PY) -m pytest tests -m "not slow"
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy (what CI's lint stage runs)
+lint: $(STAMP) ## ruff check, ruff format --check, mypy, the class workflows and Job (CI's lint stage)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows docs/classroom/*.yml
+	$(VENV)/bin/check-jsonschema --schemafile docs/classroom/job-batch-v1.schema.json docs/classroom/k8s-job.yaml
+	bash lab/actionlint.sh docs/classroom/*.yml
 
 bench: $(STAMP) ## Benchmark the latency injector (OTHER=http://host:8474 to compare)
 	$(PY) -m services.toxiproxy.bench $(if $(OTHER),--other $(call arg,$(OTHER),OTHER))
