@@ -8,7 +8,7 @@ Isolation modes (``choose``):
   ``lab.sandbox.prefix``: read-only root, the learner's files read-only at
   ``/tmp/grading/exercises`` (the same path for every learner, so failure texts with paths
   group and compare), only ``/tmp/grading`` writable, a private network, another uid (one
-  per job slot, ``SANDBOX_UID + slot``), limits. The grader, its lab and the learner's code
+  per job slot, from ``UidPool``), limits. The grader, its lab and the learner's code
   share that box: learner code cannot reach the teacher's files, the network or other
   gradings, but could tamper with its own grading. Everything in the box runs as the
   slot's uid, so ``kill_uid`` ends all of it, even a fork bomb. The box has no PID
@@ -127,9 +127,9 @@ def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]
     return env
 
 
-def plan(work: Work, seed: int, mode: str, slot: int, lang: str, run_id: str,
+def plan(work: Work, seed: int, mode: str, uid: int, lang: str, run_id: str,
          hide: tuple[Path, ...] = ()) -> Plan:  # fmt: skip
-    """How to run one learner's grading in mode ``mode`` (job slot ``slot``)."""
+    """How to run one learner's grading in mode ``mode`` (as ``uid`` in a bwrap box)."""
     env = environment(work, mode, lang, run_id)
     cmd = check_command(work, seed, inside=mode == "bwrap")
     if mode == "ports":
@@ -139,7 +139,6 @@ def plan(work: Work, seed: int, mode: str, slot: int, lang: str, run_id: str,
         argv = ["unshare", "--net", "--mount", "--fork", "--kill-child"]
         return Plan(argv + ["--", "sh", "-c", up, "box", *cmd], env)
     status = sandbox.StatusPipe()
-    uid = box_uid(slot)
     for folder in (work.root, work.state, work.report):
         folder.mkdir(parents=True, exist_ok=True)
         os.chown(folder, uid, uid)
@@ -158,8 +157,41 @@ def plan(work: Work, seed: int, mode: str, slot: int, lang: str, run_id: str,
     return Plan(argv, env, (status.write_fd,), status)
 
 
-def box_uid(slot: int) -> int:
-    return sandbox.SANDBOX_UID + slot
+class UidPool:
+    """Uids for the boxes of one class run, none shared with another run on this machine
+    (``kill_uid`` kills every process of a uid): each is held by an exclusive lock on
+    ``LOCKS/<uid>.lock`` for the run's life, and is in use by no process when taken."""
+
+    LOCKS = Path("/tmp/gevent-lab-class-uids")
+    SPAN = 10_000
+
+    def __init__(self, count: int) -> None:
+        import fcntl
+
+        self.uids: list[int] = []
+        self._files = []
+        self.LOCKS.mkdir(mode=0o700, exist_ok=True)
+        for uid in range(sandbox.SANDBOX_UID, sandbox.SANDBOX_UID + self.SPAN):
+            if len(self.uids) == count:
+                break
+            f = open(self.LOCKS / f"{uid}.lock", "w")  # noqa: SIM115 (held open: the lock)
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                f.close()
+                continue
+            if uid_processes(uid):  # left by a run that was killed: not ours to reuse
+                f.close()
+                continue
+            self.uids.append(uid)
+            self._files.append(f)
+        if len(self.uids) < count:
+            raise RuntimeError("no free uid for a class box")
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        self._files = []
 
 
 def kill_uid(uid: int) -> None:

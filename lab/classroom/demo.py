@@ -212,7 +212,8 @@ def harm_report(listener: Listener, outs: list[Path]) -> list[str]:
               if p.exists() and "forged" in p.read_text(errors="replace")]  # fmt: skip
     if forged:
         harmed.append(f"forged files: {forged}")
-    left = [uid for uid in range(box.box_uid(0), box.box_uid(16)) if box.uid_processes(uid)]
+    held = sorted(box.UidPool.LOCKS.glob("*.lock"))
+    left = [int(p.stem) for p in held if box.uid_processes(int(p.stem))]
     if left:
         harmed.append(f"processes left running as uids {left}")
     return harmed

@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -42,6 +42,7 @@ class Job:
     deadline: datetime | None = None
     class_seed: int | None = None
     hide: tuple[Path, ...] = ()
+    uids: list[int] = field(default_factory=list)  # one per job slot (box.UidPool)
 
     @property
     def time_limit(self) -> float:
@@ -155,7 +156,8 @@ def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -
     """One grading in a fresh box: {status, error, exit_code, exercises}."""
     for folder in (work.state, work.report):
         shutil.rmtree(folder, ignore_errors=True)
-    plan = box.plan(work, seed, job.mode, slot, job.lang, job.run_id, job.hide)
+    uid = job.uids[slot] if job.mode == "bwrap" else None
+    plan = box.plan(work, seed, job.mode, uid or 0, job.lang, job.run_id, job.hide)
     log = work.root / "grading.log"
     with open(log, "wb") as out:
         try:
@@ -167,7 +169,6 @@ def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -
         finally:
             if plan.status:
                 plan.status.close_writer()
-        uid = box.box_uid(slot) if job.mode == "bwrap" else None
         running.add(proc, uid)
         try:
             proc.wait(timeout=job.time_limit)

@@ -98,9 +98,14 @@ def grade_class(o: Options) -> int:
         deadline=o.deadline, class_seed=o.seed, hide=(o.out.resolve(),),
     )  # fmt: skip
     started = time.monotonic()
+    jobs = max(1, min(o.jobs, len(todo) or 1))
+    pool = box.UidPool(jobs) if mode == "bwrap" else None
+    job.uids = pool.uids if pool else []
     try:
-        failed = _grade_all(todo, job, max(1, o.jobs))
+        failed = _grade_all(todo, job, jobs)
     finally:
+        if pool:
+            pool.close()
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.monotonic() - started
     graded = [r for e in mine if (r := results.load(o.out, e.learner))]

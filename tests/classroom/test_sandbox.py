@@ -20,6 +20,7 @@ import psutil
 import pytest
 
 from lab import sandbox
+from lab.classroom import box
 from lab.config import REPO_ROOT
 from lab.net import free_port
 
@@ -32,9 +33,17 @@ pytestmark = [
 ]
 
 
+UIDS = box.UidPool(1) if SUPPORT.bwrap and os.geteuid() == 0 else None
+UID = UIDS.uids[0] if UIDS else sandbox.SANDBOX_UID  # no other class run uses it meanwhile
+
+
+def conf(**kw) -> sandbox.Confinement:
+    return sandbox.Confinement(uid=UID, **kw)
+
+
 def confined(code: str, c: sandbox.Confinement | None = None, timeout: float = 60, **kw):
     """Run Python ``code`` through the prefix; the completed process."""
-    argv = sandbox.prefix(c or sandbox.Confinement()) + [sys.executable, "-c", code]
+    argv = sandbox.prefix(c or conf()) + [sys.executable, "-c", code]
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd="/", **kw)
 
 
@@ -45,7 +54,7 @@ def test_it_runs_as_another_uid_without_capabilities():
     )
     assert proc.returncode == 0, proc.stderr
     uid, gid, caps = proc.stdout.split()
-    assert (int(uid), int(gid)) == (sandbox.SANDBOX_UID, sandbox.SANDBOX_UID) != (os.getuid(),) * 2
+    assert (int(uid), int(gid)) == (UID, UID) != (os.getuid(),) * 2
     assert int(caps, 16) == 0
 
 
@@ -64,7 +73,7 @@ for path in [{str(REPO_ROOT / "lab" / name)!r}, {str(report / "grade.json")!r}]:
 open("/tmp/{name}", "w").write("only in the sandbox")
 """
     # The report folder is in sight (read-only), as the learner's files are.
-    proc = confined(code, sandbox.Confinement(read_only=(report,)))
+    proc = confined(code, conf(read_only=(report,)))
     assert proc.returncode == 0, proc.stderr
     assert "WROTE" not in proc.stdout
     assert proc.stdout.count("refused") == 2
@@ -88,7 +97,7 @@ except OSError as e:
     print("refused:", e.strerror)
 print("private:", sorted(os.listdir({str(REPO_ROOT / "solutions")!r})))
 """
-    proc = confined(code, sandbox.Confinement(read_only=(folder,)))
+    proc = confined(code, conf(read_only=(folder,)))
     assert proc.returncode == 0, proc.stderr
     assert "refused: Permission denied" in proc.stdout
     assert "secret" not in proc.stdout
@@ -139,9 +148,7 @@ def test_it_cannot_reach_the_host_but_reaches_its_own_namespace():
         assert inside.stdout.readline().strip() == "ready"
         private = confined(DIAL.format(port=port))
         assert "refused: ConnectionRefusedError" in private.stdout, private
-        shared = confined(
-            DIAL.format(port=port), sandbox.Confinement(net=f"/proc/{inside.pid}/ns/net")
-        )
+        shared = confined(DIAL.format(port=port), conf(net=f"/proc/{inside.pid}/ns/net"))
         assert "answer: inside" in shared.stdout, shared
         host_dial = subprocess.run([sys.executable, "-c", DIAL.format(port=port)],
                                    capture_output=True, text=True)  # fmt: skip
@@ -170,7 +177,7 @@ print("started")
 def test_inherited_descriptors_stdin_and_the_commands_pid():
     status = sandbox.StatusPipe()
     read_fd, write_fd = os.pipe()
-    c = sandbox.Confinement(status_fd=status.write_fd)
+    c = conf(status_fd=status.write_fd)
     code = (
         "import os, sys; os.write(int(sys.argv[1]), b'on the pipe'); "
         "print('stdin:', sys.stdin.read()); sys.stdout.flush(); sys.stdin.close(); "
@@ -193,7 +200,7 @@ def test_inherited_descriptors_stdin_and_the_commands_pid():
         while "learner-marker" not in info.cmdline() and time.monotonic() < deadline:
             time.sleep(0.01)
         assert "learner-marker" in info.cmdline()
-        assert info.uids().real == sandbox.SANDBOX_UID
+        assert info.uids().real == UID
         out, _ = proc.communicate(b"from the grader", timeout=30)
         assert os.read(read_fd, 100) == b"on the pipe"
         assert b"stdin: from the grader" in out
@@ -220,23 +227,23 @@ time.sleep(1)
 
 def test_a_fork_bomb_stops_at_the_process_limit_and_harms_nothing():
     limits = sandbox.Limits(processes=32)
-    proc = confined(BOMB, sandbox.Confinement(limits=limits))
+    proc = confined(BOMB, conf(limits=limits))
     assert "Resource temporarily unavailable" in proc.stdout, proc.stderr
     kids = int(proc.stdout.split("after")[1].split()[0])
     assert kids < limits.processes
     # The host forks as usual, and the bomb's processes ended with the sandbox.
     assert subprocess.run(["true"]).returncode == 0
     time.sleep(0.2)
-    assert [p.pid for p in psutil.process_iter() if p.uids().real == sandbox.SANDBOX_UID] == []
+    assert [p.pid for p in psutil.process_iter() if p.uids().real == UID] == []
 
 
 def test_memory_and_cpu_time_are_limited():
-    small = sandbox.Confinement(limits=sandbox.Limits(memory_mb=256))
+    small = conf(limits=sandbox.Limits(memory_mb=256))
     proc = confined("b = bytearray(512 * 1024 * 1024)", small)
     assert proc.returncode != 0 and "MemoryError" in proc.stderr
     assert confined("b = bytearray(64 * 1024 * 1024)", small).returncode == 0
 
-    short = sandbox.Confinement(limits=sandbox.Limits(cpu_seconds=1))
+    short = conf(limits=sandbox.Limits(cpu_seconds=1))
     started = time.monotonic()
     spin = confined("while True: pass", short, timeout=30)
     assert spin.returncode != 0
@@ -246,7 +253,7 @@ def test_memory_and_cpu_time_are_limited():
 def test_detect_reports_what_works_here():
     assert SUPPORT.mode == "bwrap" and SUPPORT.distinct_uid and SUPPORT.problem == ""
     assert sandbox.probe() == ""
-    broken = sandbox.Confinement(hidden=(Path(sys.prefix),))  # its own Python hidden
+    broken = conf(hidden=(Path(sys.prefix),))  # its own Python hidden
     assert sandbox.probe(broken) != ""
 
 
