@@ -314,6 +314,13 @@ def _docker_answers() -> bool:
         return False
 
 
+def uid_from_env(environ: dict[str, str] | None = None) -> int:
+    """``LAB_SANDBOX_UID``: the uid a class box gives its learner's runner (one per box, so
+    that two boxes' process limits are apart); unset: ``SANDBOX_UID``."""
+    value = (environ if environ is not None else os.environ).get("LAB_SANDBOX_UID", "")
+    return int(value) if value.isdigit() and int(value) > 0 else SANDBOX_UID
+
+
 def mode_from_env(environ: dict[str, str] | None = None) -> str:
     """``LAB_SANDBOX`` (bwrap, docker or none), as the class command passes it down to the
     grader; unset or unknown: "none"."""

@@ -105,7 +105,7 @@ def check_command(work: Work, seed: int, inside: bool) -> list[str]:
             "--report-dir", str(root / "report"), "--seed", str(seed)]  # fmt: skip
 
 
-def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]:
+def environment(work: Work, mode: str, lang: str, run_id: str, uid: int = 0) -> dict[str, str]:
     """A small environment: none of the teacher's variables (tokens, keys) reach the box."""
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
     ports = PORT_VARS
@@ -121,6 +121,7 @@ def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]
             "LAB_LANG": lang,
             "LAB_CLASS_RUN": run_id,  # lets tests find every process of a class run
             "LAB_SANDBOX": "bwrap" if mode == "bwrap" and harness_confines() else "none",
+            "LAB_SANDBOX_UID": str(uid or sandbox.SANDBOX_UID),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
@@ -130,7 +131,7 @@ def environment(work: Work, mode: str, lang: str, run_id: str) -> dict[str, str]
 def plan(work: Work, seed: int, mode: str, uid: int, lang: str, run_id: str,
          hide: tuple[Path, ...] = ()) -> Plan:  # fmt: skip
     """How to run one learner's grading in mode ``mode`` (as ``uid`` in a bwrap box)."""
-    env = environment(work, mode, lang, run_id)
+    env = environment(work, mode, lang, run_id, uid)
     cmd = check_command(work, seed, inside=mode == "bwrap")
     if mode == "ports":
         return Plan(cmd, env)

@@ -257,7 +257,9 @@ def test_detect_reports_what_works_here():
     assert sandbox.probe(broken) != ""
 
 
-def test_lab_sandbox_variable():
+def test_lab_sandbox_variables():
+    assert sandbox.uid_from_env({"LAB_SANDBOX_UID": "10007"}) == 10007
+    assert sandbox.uid_from_env({"LAB_SANDBOX_UID": "x"}) == sandbox.SANDBOX_UID
     assert sandbox.mode_from_env({"LAB_SANDBOX": "bwrap"}) == "bwrap"
     assert sandbox.mode_from_env({"LAB_SANDBOX": "what"}) == "none"
     assert sandbox.mode_from_env({}) == "none"
