@@ -168,25 +168,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-jobs", type=int, default=DEFAULT_JOBS)
     p.add_argument("--exercises", default="04,06,08")
     p.add_argument("--keep", help="a folder to keep the roster and the results in")
+    p.add_argument("--repeat", type=int, default=1, help="grade at each --jobs this many times")
+    p.add_argument("--jobs-list", help="the --jobs to try, e.g. 1,3 (default 1..--max-jobs)")
     args = p.parse_args(argv)
     codes = [c.strip().zfill(2) for c in args.exercises.split(",")]
     root = Path(args.keep or tempfile.mkdtemp(prefix="gevent-lab-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     listener = Listener()
-    outs = [root / f"out-jobs{j}" for j in range(1, args.max_jobs + 1)]
+    levels = [int(j) for j in args.jobs_list.split(",")] if args.jobs_list else []
+    levels = levels or list(range(1, args.max_jobs + 1))
+    outs = [root / f"out-jobs{j}-run{r}" for j in levels for r in range(1, args.repeat + 1)]
     roster = make_roster(root / "learners", args.learners, codes, listener.port, outs)
     print(f"roster: {roster} ({args.learners} learners, exercises {','.join(codes)})", flush=True)
     runs = {}
-    for jobs, out in enumerate(outs, 1):
-        seconds, runs[jobs] = grade(roster, out, jobs, codes)
+    for out in outs:
+        jobs, run = (int(x) for x in out.name.removeprefix("out-jobs").split("-run"))
+        seconds, runs[jobs, run] = grade(roster, out, jobs, codes)
         rate = args.learners / seconds * 60
-        runs[jobs]["rate"] = rate
-        print(f"--jobs {jobs}: {seconds:.0f} s, {rate:.1f} learners per minute", flush=True)
-    alone = runs[1]["verdicts"]
-    for jobs in range(2, args.max_jobs + 1):
-        diff = {n: (alone[n], v) for n, v in runs[jobs]["verdicts"].items() if alone.get(n) != v}
-        print(f"--jobs {jobs} vs each alone: {diff if diff else 'same verdicts'}")
-    print_table(runs[1]["data"], codes)
+        print(f"--jobs {jobs} (run {run}): {seconds:.0f} s, {rate:.1f} learners per minute",
+              flush=True)  # fmt: skip
+    alone = runs[levels[0], 1]["verdicts"]
+    for (jobs, run), r in runs.items():
+        if (jobs, run) != (levels[0], 1):
+            diff = {n: (alone.get(n), v) for n, v in r["verdicts"].items() if alone.get(n) != v}
+            same = diff if diff else "same verdicts"
+            print(f"--jobs {jobs} (run {run}) vs --jobs {levels[0]} (run 1): {same}")
+    print_table(runs[levels[0], 1]["data"], codes)
     harmed = harm_report(listener, outs)
     print("hostile learners: " + ("harmed nothing" if not harmed else "; ".join(harmed)))
     print(f"results in {root}")

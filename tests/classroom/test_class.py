@@ -209,3 +209,30 @@ def test_two_shards_merged_give_the_single_runs_summary(tmp_path):
     clash = run_lab("class", "merge", str(tmp_path / "s1"), str(tmp_path / "single"),
                     "--out", str(tmp_path / "m2"), env=env())  # fmt: skip
     assert clash.returncode == 1 and "is in both" in clash.stderr
+
+
+def test_without_a_sandbox_it_refuses_unless_told_the_code_is_trusted(tmp_path):
+    from lab import sandbox
+    from lab.classroom import box
+    from lab.errors import LabError
+
+    absent = sandbox.Support(None, False, False, "missing: bwrap")
+    with pytest.raises(LabError) as refused:
+        box.choose(False, absent)
+    assert str(refused.value) == (
+        "no sandbox for learner code on this machine (missing: bwrap)\n"
+        "  Install bubblewrap (apt-get install bubblewrap), or add --unsandboxed if you trust"
+        " every learner's code."
+    )
+    assert box.choose(True, absent) in ("netns", "ports")
+
+    helpers.copy_folder(helpers.SOLUTIONS, tmp_path / "ann", only=("01", "04"))
+    helpers.copy_folder(helpers.FIXTURES / "missing_join", tmp_path / "ben")
+    (tmp_path / "roster.csv").write_text("ann,ann\nben,ben\n")
+    proc = run_lab("class", "grade", str(tmp_path / "roster.csv"), "--out", str(tmp_path / "out"),
+                   "--exercises", "01,04", "--jobs", "2", "--unsandboxed", env=env(), timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = (tmp_path / "out" / "class.csv").read_text().splitlines()
+    assert rows == ["learner,ex01,ex04,total", "ann,1,1,2", "ben,0,0,0"]
+    ann = json.loads((tmp_path / "out" / "learners" / "ann" / "result.json").read_text())
+    assert ann["sandbox"] == ("netns" if os.geteuid() == 0 else "ports")
