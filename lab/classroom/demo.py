@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-jobs", type=int, default=DEFAULT_JOBS)
     p.add_argument("--exercises", default="04,06,08")
     p.add_argument("--keep", help="a folder to keep the roster and the results in")
-    p.add_argument("--repeat", type=int, default=1, help="grade at each --jobs this many times")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="grade at each --jobs but the first this many times")  # fmt: skip
     p.add_argument("--jobs-list", help="the --jobs to try, e.g. 1,3 (default 1..--max-jobs)")
     args = p.parse_args(argv)
     codes = [c.strip().zfill(2) for c in args.exercises.split(",")]
@@ -177,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     listener = Listener()
     levels = [int(j) for j in args.jobs_list.split(",")] if args.jobs_list else []
     levels = levels or list(range(1, args.max_jobs + 1))
-    outs = [root / f"out-jobs{j}-run{r}" for j in levels for r in range(1, args.repeat + 1)]
+    # The first level is the baseline (each learner alone with --jobs 1): graded once.
+    outs = [root / f"out-jobs{j}-run{r}" for j in levels
+            for r in range(1, (1 if j == levels[0] else args.repeat) + 1)]  # fmt: skip
     roster = make_roster(root / "learners", args.learners, codes, listener.port, outs)
     print(f"roster: {roster} ({args.learners} learners, exercises {','.join(codes)})", flush=True)
     runs = {}
