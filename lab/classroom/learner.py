@@ -115,20 +115,13 @@ def grade(entry: Entry, job: Job, slot: int, running: Running,
     scratch.mkdir(parents=True)
     report_from = None
     try:
-        fetched = sources.fetch(entry, scratch / "fetched", job.deadline)
-        result["kind"], result["commit"] = fetched.kind, fetched.commit
-        work = box.Work(scratch / "box", scratch / "box" / "exercises")
-        work.root.mkdir()
-        folder = sources.exercise_folder(fetched.folder)
-        sources.copy_exercises(folder, work.exercises, job.chosen)
-        shutil.rmtree(scratch / "fetched", ignore_errors=True)
+        work = _prepare(entry, job, scratch, result)
+        report_from = work.report
         for attempt in range(1, ATTEMPTS + 1):
             result["attempts"] = attempt
             if running.stopping.is_set():
                 raise KeyboardInterrupt
-            outcome = _run_box(work, seed, job, slot, running)
-            result.update(outcome)
-            report_from = work.report
+            result.update(_run_box(work, seed, job, slot, running))
             if not _should_retry(result):
                 break
             say(t("class.retry", learner=entry.learner, why=_retry_why(result)))
@@ -141,6 +134,17 @@ def grade(entry: Entry, job: Job, slot: int, running: Running,
     results.save(job.out, result, report_from)
     shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+def _prepare(entry: Entry, job: Job, scratch: Path, result: dict) -> box.Work:
+    """Fetch the learner's source and copy the chosen exercises read-only for the box."""
+    fetched = sources.fetch(entry, scratch / "fetched", job.deadline)
+    result["kind"], result["commit"] = fetched.kind, fetched.commit
+    work = box.Work(scratch / "box", scratch / "box" / "exercises")
+    work.root.mkdir()
+    sources.copy_exercises(sources.exercise_folder(fetched.folder), work.exercises, job.chosen)
+    shutil.rmtree(scratch / "fetched", ignore_errors=True)
+    return work
 
 
 def _should_retry(result: dict) -> bool:
