@@ -264,3 +264,46 @@ def test_lab_sandbox_variables():
     assert sandbox.mode_from_env({"LAB_SANDBOX": "what"}) == "none"
     assert sandbox.mode_from_env({}) == "none"
     assert json.dumps(sandbox.MODES)
+
+
+def test_the_two_layers_compose(tmp_path):
+    """The class box as it runs when the grading engine confines the learner itself
+    (box.grader_box: the grader stays root in the box's network and PID namespaces); inside
+    it, a runner started through ``prefix(net="inherit")`` reaches the box's own listener
+    (its lab), not the host's on the same port, as the inner sandbox's uid."""
+    port = free_port()
+    host = Listener(port, b"host")
+    pool = box.UidPool(2)
+    outer_uid, inner_uid = pool.uids
+    status = sandbox.StatusPipe()
+    work = tmp_path / "work"
+    work.mkdir()
+    outer = sandbox.Confinement(writable=(work,), uid=outer_uid, status_fd=status.write_fd,
+                                chdir=REPO_ROOT, net="private")  # fmt: skip
+    inner = sandbox.Confinement(net="inherit", uid=inner_uid)
+    grader = f"""
+import socket, subprocess, sys, threading
+server = socket.create_server(("127.0.0.1", {port}))  # the box's lab (tests/ is hidden)
+def serve():
+    while True:
+        conn, _ = server.accept()
+        conn.sendall(b"box")
+        conn.close()
+threading.Thread(target=serve, daemon=True).start()
+code = {DIAL.format(port=port)!r} + "import os; print('uid', os.getuid())"
+inner = subprocess.run({sandbox.prefix(inner)!r} + [sys.executable, "-c", code],
+                       capture_output=True, text=True)
+print(inner.stdout, inner.stderr)
+"""
+    try:
+        proc = subprocess.run(
+            box.grader_box(outer) + [sys.executable, "-c", grader], capture_output=True,
+            text=True, timeout=60, pass_fds=(status.write_fd,), cwd="/",
+        )  # fmt: skip
+    finally:
+        status.close()
+        pool.close()
+        host.sock.close()
+    assert proc.returncode == 0, proc.stderr
+    assert "answer: box" in proc.stdout, proc.stdout
+    assert f"uid {inner_uid}" in proc.stdout
