@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lab import sandbox
@@ -226,7 +226,7 @@ def grader_box(c: sandbox.Confinement) -> list[str]:
     """The box when the grader confines the learner itself: the grader stays root (it
     makes the inner sandbox), with a plain /proc of the box's PID namespace (bwrap's own
     would keep an inner bwrap from mounting one)."""
-    outer = sandbox.Confinement(**{**c.__dict__, "own_proc": False})
+    outer = replace(c, own_proc=False)
     argv = ["bwrap", *sandbox.namespace_args(outer), *sandbox.view_args(outer)]
     argv += ["--chdir", str(c.chdir or REPO_ROOT), "--json-status-fd", str(c.status_fd)]
     return argv + ["--", "sh", "-c", 'mount -t proc proc /proc && exec "$@"', "box"]
