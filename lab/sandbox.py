@@ -18,7 +18,8 @@ command confined. What it gives, each measured by tests/classroom/test_sandbox.p
   mode 0600 of the grader's stay unreadable). Note: bwrap's own ``--unshare-user --uid N``
   run as root only *shows* uid N: the kernel still sees root, who reads those files;
 - no capabilities, and limits (``prlimit``): processes of that uid (a fork bomb stops
-  there), address space and CPU seconds per process, open files.
+  there), address space and CPU seconds per process, open files, the size of a file it
+  writes (``--fsize``) and of its ``/tmp``.
 
 Inherited descriptors (``pass_fds``), stdin and stdout pass through unchanged. bwrap writes
 ``{"child-pid": N}`` on ``Confinement.status_fd`` (``StatusPipe``): N is the namespace's
@@ -51,6 +52,7 @@ MASKED = ("/root", "/home", "/var/tmp", "/mnt", "/media", "/srv", "/run/user")
 # reference solutions, the project's tests and its history, reports, local settings).
 PRIVATE_IN_REPO = (".lab", "reports", "solutions", "tests", ".git", ".env")
 MODES = ("bwrap", "docker", "none")  # LAB_SANDBOX's values
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,17 @@ class Limits:
     memory_mb: int = 2048  # RLIMIT_AS: address space of each process
     cpu_seconds: int = 120  # RLIMIT_CPU: CPU time of each process (SIGXCPU, then SIGKILL)
     open_files: int = 1024  # RLIMIT_NOFILE
+    file_mb: int = 64  # RLIMIT_FSIZE: the largest file it may write (the disk is shared)
+    tmp_mb: int = 256  # the size of its /tmp (memory)
 
     def prlimit(self) -> list[str]:
         return [
             "prlimit",
             f"--nproc={self.processes}",
-            f"--as={self.memory_mb * 1024 * 1024}",
+            f"--as={self.memory_mb * MIB}",
             f"--cpu={self.cpu_seconds}",
             f"--nofile={self.open_files}",
+            f"--fsize={self.file_mb * MIB}",
             "--",
         ]
 
@@ -112,7 +117,8 @@ def view_args(c: Confinement) -> list[str]:
     """
     args = ["--ro-bind", "/", "/", "--dev", "/dev"]
     args += ["--proc", "/proc"] if c.own_proc else []
-    args += ["--perms", "1777", "--tmpfs", "/tmp"]  # writable by the sandbox's uid
+    # Writable by the sandbox's uid, and no larger than its limit (a tmpfs is memory).
+    args += ["--perms", "1777", "--size", str(c.limits.tmp_mb * MIB), "--tmpfs", "/tmp"]
     masks = [Path(m) for m in MASKED if Path(m).is_dir()]
     for masked in masks:
         args += ["--tmpfs", str(masked)]

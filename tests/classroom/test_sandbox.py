@@ -197,9 +197,9 @@ def test_inherited_descriptors_stdin_and_the_commands_pid():
         assert learner is not None
         info = psutil.Process(learner)
         deadline = time.monotonic() + 5  # the same pid: setpriv and prlimit exec the command
-        while "learner-marker" not in info.cmdline() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert "learner-marker" in info.cmdline()
+        while info.cmdline()[:1] != [sys.executable] and time.monotonic() < deadline:
+            time.sleep(0.01)  # setpriv's and prlimit's command lines name it too
+        assert info.cmdline()[0] == sys.executable and "learner-marker" in info.cmdline()
         assert info.uids().real == UID
         out, _ = proc.communicate(b"from the grader", timeout=30)
         assert os.read(read_fd, 100) == b"on the pipe"
@@ -242,6 +242,16 @@ def test_memory_and_cpu_time_are_limited():
     proc = confined("b = bytearray(512 * 1024 * 1024)", small)
     assert proc.returncode != 0 and "MemoryError" in proc.stderr
     assert confined("b = bytearray(64 * 1024 * 1024)", small).returncode == 0
+
+    files = conf(limits=sandbox.Limits(file_mb=1, tmp_mb=4))
+    big = confined("open('/tmp/big', 'wb').write(b'x' * 2 * 1024 * 1024)", files)
+    assert big.returncode != 0  # SIGXFSZ at the file size limit
+    fill = confined(
+        "import os\nf = open('/tmp/a', 'wb')\ntry:\n    [f.write(b'x' * 512 * 1024) or f.flush()"
+        " for _ in range(100)]\nexcept OSError as e:\n    print(e.strerror)",
+        conf(limits=sandbox.Limits(file_mb=100, tmp_mb=4)),
+    )
+    assert "No space left on device" in fill.stdout, fill
 
     short = conf(limits=sandbox.Limits(cpu_seconds=1))
     started = time.monotonic()
