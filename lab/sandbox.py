@@ -13,11 +13,13 @@ command confined. What it gives, each measured by tests/classroom/test_sandbox.p
 - its own network namespace with only a loopback (``net="private"``), or its caller's
   (``"inherit"``: the caller is itself in a namespace of its own, as in class grading),
   or the one of a running process (``"/proc/PID/ns/net"``, through ``nsenter``, root);
-- a uid other than the grader's: as root, ``setpriv`` switches to ``Confinement.uid``
-  before bwrap makes an unprivileged user namespace, so the kernel sees that uid (files
-  mode 0600 of the grader's stay unreadable). Note: bwrap's own ``--unshare-user --uid N``
-  run as root only *shows* uid N: the kernel still sees root, who reads those files;
-- no capabilities, and limits (``prlimit``): processes of that uid (a fork bomb stops
+- a uid other than the grader's: as root, bwrap makes the namespaces and mounts, then
+  ``setpriv`` inside switches to ``Confinement.uid`` with no capabilities and none to
+  regain, so the kernel sees that uid (files mode 0600 of the grader's stay unreadable).
+  Note: bwrap's own ``--unshare-user --uid N`` run as root only *shows* uid N: the kernel
+  still sees root, who reads those files. Not root: an unprivileged user namespace, and
+  the caller's own uid;
+- limits (``prlimit``): processes of that uid (a fork bomb stops
   there), address space and CPU seconds per process, open files, the size of a file it
   writes (``--fsize``) and of its ``/tmp``.
 
@@ -45,7 +47,7 @@ from pathlib import Path
 
 from lab.config import REPO_ROOT
 
-SANDBOX_UID = 10001  # not a user of a usual Linux system; class grading adds the job's slot
+SANDBOX_UID = 10001  # not a user of a usual Linux system (class boxes take theirs from a pool)
 # Folders of other people's files: covered by an empty tmpfs inside the sandbox.
 MASKED = ("/root", "/home", "/var/tmp", "/mnt", "/media", "/srv", "/run/user")
 # The checkout's own folders learner code has no business reading (the grader's key, the
