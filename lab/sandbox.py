@@ -266,6 +266,25 @@ def command_pid(child_pid: int, timeout: float = 5.0) -> int | None:
     return None
 
 
+def namespace_members(child_pid: int) -> list[int]:
+    """Every process in the PID namespace whose first process is ``child_pid`` (that one
+    included): what a run left behind, even detached with its environment scrubbed, to
+    report before killing the sandbox ends them all."""
+    try:
+        ns = os.readlink(f"/proc/{child_pid}/ns/pid")
+    except OSError:
+        return []
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == ns:
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class Support:
     """What this machine offers to confine a command, and why not when it does not."""

@@ -159,6 +159,35 @@ def test_it_cannot_reach_the_host_but_reaches_its_own_namespace():
         host.sock.close()
 
 
+def test_what_a_run_left_is_found_before_it_ends():
+    status = sandbox.StatusPipe()
+    code = (
+        "import os, subprocess, time\n"
+        "subprocess.Popen(['sleep', '600'], start_new_session=True, env={})\n"
+        "print('left', flush=True)\ntime.sleep(3)\n"
+    )
+    proc = subprocess.Popen(
+        sandbox.prefix(conf(status_fd=status.write_fd)) + [sys.executable, "-c", code],
+        stdout=subprocess.PIPE, text=True, pass_fds=(status.write_fd,), start_new_session=True,
+    )  # fmt: skip
+    status.close_writer()
+    try:
+        first = status.child_pid()
+        assert proc.stdout.readline().strip() == "left"
+        members = [psutil.Process(p).cmdline() for p in sandbox.namespace_members(first)]
+        assert ["sleep", "600"] in members
+        assert len(members) == 3  # bwrap's init, the command, what it left
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+        status.close()
+    deadline = time.monotonic() + 5
+    while sandbox.namespace_members(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [psutil.Process(p) for p in sandbox.namespace_members(first)]
+    assert [p for p in left if p.status() != psutil.STATUS_ZOMBIE] == []
+
+
 def test_what_it_starts_ends_with_it():
     marker = f"{time.time_ns() % 10**6 + 3_000_000}"
     code = f"""
