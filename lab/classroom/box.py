@@ -142,7 +142,8 @@ def plan(work: Work, seed: int, mode: str, uid: int, lang: str, run_id: str,
     status = sandbox.StatusPipe()
     for folder in (work.root, work.state, work.report):
         folder.mkdir(parents=True, exist_ok=True)
-        os.chown(folder, uid, uid)
+        if sandbox.is_root():  # not root: the box runs as the caller, who owns them
+            os.chown(folder, uid, uid)
     c = sandbox.Confinement(
         read_only=((work.exercises, INSIDE / "exercises"),),
         writable=((work.root, INSIDE),),

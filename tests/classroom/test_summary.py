@@ -85,3 +85,17 @@ def test_summary_points_csv_and_rates():
     assert data["max_total"] == 2.5
     page = summary.html(data)
     assert "roster line 3: m" in page and "50% (1/2)" in page
+
+
+def test_unsandboxed_without_root_gives_each_grading_free_ports(tmp_path):
+    from lab.classroom import box
+
+    work = box.Work(tmp_path, tmp_path / "exercises")
+    one = box.environment(work, "ports", "en", "run")
+    two = box.environment(work, "ports", "en", "run")
+    ports = [int(one[k]) for k in box.PORT_VARS] + [int(two[k]) for k in box.PORT_VARS]
+    assert len(set(ports)) == 12 and not set(ports) & set(box.PORT_VARS.values())
+    inside = box.environment(work, "bwrap", "en", "run", uid=10007)
+    assert {k: inside[k] for k in box.PORT_VARS} == {k: str(v) for k, v in box.PORT_VARS.items()}
+    assert inside["LAB_SANDBOX_UID"] == "10007" and inside["LAB_STATE_DIR"] == "/tmp/grading/state"
+    assert not {"HOME", "PATH"} - set(inside) and "SSH_AUTH_SOCK" not in inside
