@@ -6,9 +6,10 @@ grader's wrong fixtures (tests/grading/fixtures), as folders, zip archives and g
 repositories with commits before and after a deadline, plus four hostile learners: a fork
 bomb, one that writes into the teacher's report folder and the checkout, one that dials a
 listener this script starts on the host's 127.0.0.1 (never any other address), and one that
-sleeps forever. It grades the roster with ``--jobs`` 1, 2, ... N, checks that every run gives
-the verdicts of ``--jobs 1`` (each learner graded alone), that the hostile learners harmed
-nothing, and prints learners per minute at each ``--jobs``.
+sleeps forever. It grades the roster with ``--jobs`` 1, 2, ... N (the same ``--seed``, so a
+learner gets the same inputs every time), checks that every run gives the verdicts of
+``--jobs 1`` (each learner graded alone), that the hostile learners harmed nothing, and
+prints learners per minute at each ``--jobs``.
 """
 
 from __future__ import annotations
@@ -146,11 +147,12 @@ def make_roster(root: Path, n: int, codes: list[str], port: int, out_dirs: list[
     return roster
 
 
-def grade(roster: Path, out: Path, jobs: int, codes: list[str]) -> tuple[float, dict]:
+def grade(roster: Path, out: Path, jobs: int, codes: list[str], seed: int) -> tuple[float, dict]:
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "lab", "class", "grade", str(roster), "--out", str(out),
-         "--jobs", str(jobs), "--exercises", ",".join(codes), "--deadline", DEADLINE],
+         "--jobs", str(jobs), "--exercises", ",".join(codes), "--deadline", DEADLINE,
+         "--seed", str(seed)],
         cwd=REPO_ROOT, check=False, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     seconds = time.monotonic() - started
@@ -170,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", help="a folder to keep the roster and the results in")
     p.add_argument("--repeat", type=int, default=1,
                    help="grade at each --jobs but the first this many times")  # fmt: skip
+    p.add_argument("--seed", type=int, default=2026,
+                   help="the class seed: every run gives a learner the same inputs")  # fmt: skip
     p.add_argument("--jobs-list", help="the --jobs to try, e.g. 1,3 (default 1..--max-jobs)")
     args = p.parse_args(argv)
     codes = [c.strip().zfill(2) for c in args.exercises.split(",")]
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = {}
     for out in outs:
         jobs, run = (int(x) for x in out.name.removeprefix("out-jobs").split("-run"))
-        seconds, runs[jobs, run] = grade(roster, out, jobs, codes)
+        seconds, runs[jobs, run] = grade(roster, out, jobs, codes, args.seed)
         rate = args.learners / seconds * 60
         print(f"--jobs {jobs} (run {run}): {seconds:.0f} s, {rate:.1f} learners per minute",
               flush=True)  # fmt: skip
