@@ -66,7 +66,7 @@ trace: $(STAMP) ## Grade one exercise and draw its timeline: make trace EX=06 (T
 ui: $(STAMP) ## The live dashboard in your browser (LAB_UI_PORT, default 8090)
 	$(LAB) ui
 
-class: $(STAMP) ## Grade a whole class: make class ROSTER=roster.csv [OUT=reports/class] [JOBS=3] [SHARD=1/4]
+class: $(STAMP) ## Grade a whole class: make class ROSTER=roster.csv [OUT=reports/class] [JOBS=6] [SHARD=1/4]
 	$(LAB) class grade $(call arg,$(ROSTER),ROSTER) $(if $(OUT),--out $(call arg,$(OUT),OUT)) \
 	  $(if $(JOBS),--jobs $(call arg,$(JOBS),JOBS)) $(if $(SHARD),--shard $(call arg,$(SHARD),SHARD))
 
