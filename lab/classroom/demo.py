@@ -34,17 +34,31 @@ FIXTURES = REPO_ROOT / "tests" / "grading" / "fixtures"
 DEADLINE = "2026-01-02T00:00:00+00:00"
 WRONG = ("missing_join", "sequential", "partial", "one_end_marker", "blocked", "threads")
 
-HOSTILE = {
-    "forkbomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
-    "sleeper": "import time\ntime.sleep(10**6)\n",
-}
+# Each hostile learner tries its harm when its first exercise is imported, prints what the
+# sandbox answered, and fails that exercise (so the summary shows the answer).
+FORK_BOMB = """import os, time
+forks = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        forks += 1
+except OSError as e:
+    print(f"fork bomb: stopped after {forks} forks: {e.strerror}", flush=True)
+raise SystemExit("fork bomb: the process limit held")
+"""
+SLEEPER = "import time\ntime.sleep(10**6)\n"
 
 
 def writer_code(targets: list[Path]) -> str:
-    return "".join(
-        f"try:\n    open({str(p)!r}, 'w').write('forged by a learner')\nexcept OSError:\n    pass\n"
+    tries = "".join(
+        f"try:\n    open({str(p)!r}, 'w').write('forged by a learner')\n"
+        f"    print('WROTE {p}', flush=True)\n"
+        f"except OSError as e:\n    print('write {p}:', e.strerror, flush=True)\n"
         for p in targets
     )
+    return tries + "raise SystemExit('writer: tried the report folders and the checkout')\n"
 
 
 def dialer_code(port: int) -> str:
@@ -52,8 +66,10 @@ def dialer_code(port: int) -> str:
         "import socket\n"
         "try:\n"
         f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'escaped')\n"
-        "except OSError:\n"
-        "    pass\n"
+        f"    print('dial 127.0.0.1:{port}: connected', flush=True)\n"
+        "except OSError as e:\n"
+        f"    print('dial 127.0.0.1:{port}:', type(e).__name__, e.strerror, flush=True)\n"
+        "raise SystemExit('dialer: tried the host')\n"
     )
 
 
@@ -105,12 +121,12 @@ def make_roster(root: Path, n: int, codes: list[str], port: int, out_dirs: list[
     lines = []
     hostile_first = codes[0]
     specials = {
-        "h-forkbomb": HOSTILE["forkbomb"],
+        "h-forkbomb": FORK_BOMB,
         "h-writer": writer_code(
             [d / "index.html" for d in out_dirs] + [REPO_ROOT / "lab" / "forged.py"]
         ),  # fmt: skip
         "h-dialer": dialer_code(port),
-        "h-sleeper": HOSTILE["sleeper"],
+        "h-sleeper": SLEEPER,
     }
     for name, code in specials.items():
         copy_files(SOLUTIONS, root / name, codes)
@@ -213,9 +229,9 @@ def print_table(data: dict, codes: list[str]) -> None:
         cells = [f"{lr['cells'][c]['verdict']}:{lr['cells'][c]['kind'] or ''}"[:11] for c in codes]
         print(f"{lr['learner']:<12} " + " ".join(f"{c:<11}" for c in cells) + f" {lr['total']}")
     for lr in data["learners"]:
-        if lr["learner"].startswith("h-"):
-            first = {c: lr["cells"][c]["line"][:110] for c in codes}
-            print(f"  {lr['learner']}: {first}")
+        if lr["learner"].startswith("h-"):  # the hostile ones: what the sandbox answered
+            print(f"  {lr['learner']}, ex{codes[0]}:")
+            print("    " + lr["cells"][codes[0]]["reason"].strip().replace("\n", "\n    "))
 
 
 def harm_report(listener: Listener, outs: list[Path]) -> list[str]:
