@@ -34,8 +34,8 @@ FIXTURES = REPO_ROOT / "tests" / "grading" / "fixtures"
 DEADLINE = "2026-01-02T00:00:00+00:00"
 WRONG = ("missing_join", "sequential", "partial", "one_end_marker", "blocked", "threads")
 
-# Each hostile learner tries its harm when its first exercise is imported, prints what the
-# sandbox answered, and fails that exercise (so the summary shows the answer).
+# Each hostile learner tries its harm when its first exercise is imported and fails that
+# exercise with what the sandbox answered (so the summary shows the answer).
 FORK_BOMB = """import os, time
 forks = 0
 try:
@@ -45,8 +45,7 @@ try:
             os._exit(0)
         forks += 1
 except OSError as e:
-    print(f"fork bomb: stopped after {forks} forks: {e.strerror}", flush=True)
-raise SystemExit("fork bomb: the process limit held")
+    raise SystemExit(f"fork bomb: stopped after {forks} forks: {e.strerror}") from None
 """
 SLEEPER = "import time\ntime.sleep(10**6)\n"
 
@@ -54,11 +53,11 @@ SLEEPER = "import time\ntime.sleep(10**6)\n"
 def writer_code(targets: list[Path]) -> str:
     tries = "".join(
         f"try:\n    open({str(p)!r}, 'w').write('forged by a learner')\n"
-        f"    print('WROTE {p}', flush=True)\n"
-        f"except OSError as e:\n    print('write {p}:', e.strerror, flush=True)\n"
+        f"    said.append('WROTE {p}')\n"
+        f"except OSError as e:\n    said.append(f'{p}: {{e.strerror}}')\n"
         for p in targets
     )
-    return tries + "raise SystemExit('writer: tried the report folders and the checkout')\n"
+    return "said = []\n" + tries + "raise SystemExit('writer: ' + '; '.join(said))\n"
 
 
 def dialer_code(port: int) -> str:
@@ -66,10 +65,9 @@ def dialer_code(port: int) -> str:
         "import socket\n"
         "try:\n"
         f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'escaped')\n"
-        f"    print('dial 127.0.0.1:{port}: connected', flush=True)\n"
+        f"    raise SystemExit('dialer: connected to the host 127.0.0.1:{port}')\n"
         "except OSError as e:\n"
-        f"    print('dial 127.0.0.1:{port}:', type(e).__name__, e.strerror, flush=True)\n"
-        "raise SystemExit('dialer: tried the host')\n"
+        f"    raise SystemExit(f'dialer: 127.0.0.1:{port}: {{type(e).__name__}}: {{e}}') from None\n"
     )
 
 
@@ -122,9 +120,12 @@ def make_roster(root: Path, n: int, codes: list[str], port: int, out_dirs: list[
     hostile_first = codes[0]
     specials = {
         "h-forkbomb": FORK_BOMB,
+        # The teacher's report folders, the checkout, and its own box's report folder (which
+        # the grader shares with it until the grading engine confines the runner itself).
         "h-writer": writer_code(
-            [d / "index.html" for d in out_dirs] + [REPO_ROOT / "lab" / "forged.py"]
-        ),  # fmt: skip
+            [d / "index.html" for d in out_dirs]
+            + [REPO_ROOT / "lab" / "forged.py", box.INSIDE / "report" / "grade.json"]
+        ),
         "h-dialer": dialer_code(port),
         "h-sleeper": SLEEPER,
     }
