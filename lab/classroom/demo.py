@@ -47,12 +47,13 @@ try:
 except OSError as e:
     raise SystemExit(f"fork bomb: stopped after {forks} forks: {e.strerror}") from None
 """
+FORGED = "forged by a learner"
 SLEEPER = "import time\ntime.sleep(10**6)\n"
 
 
 def writer_code(targets: list[Path]) -> str:
     tries = "".join(
-        f"try:\n    open({str(p)!r}, 'w').write('forged by a learner')\n"
+        f"try:\n    open({str(p)!r}, 'w').write({FORGED!r})\n"
         f"    said.append('WROTE {p}')\n"
         f"except OSError as e:\n    said.append(f'{p}: {{e.strerror}}')\n"
         for p in targets
@@ -239,8 +240,9 @@ def harm_report(listener: Listener, outs: list[Path]) -> list[str]:
     harmed = []
     if listener.connections:
         harmed.append(f"the host's listener got {listener.connections} connection(s)")
+    # What the writer writes is exactly FORGED (the summaries quote its paths in its reason).
     forged = [p for p in [*(d / "index.html" for d in outs), REPO_ROOT / "lab" / "forged.py"]
-              if p.exists() and "forged" in p.read_text(errors="replace")]  # fmt: skip
+              if p.exists() and p.read_text(errors="replace") == FORGED]  # fmt: skip
     if forged:
         harmed.append(f"forged files: {forged}")
     held = sorted(box.UidPool.LOCKS.glob("*.lock"))

@@ -109,6 +109,7 @@ def grade(entry: Entry, job: Job, slot: int, running: Running,
         "source": entry.source, "ref": entry.ref, "kind": None, "commit": None,
         "status": "error", "error": None, "seed": seed, "attempts": 0, "exit_code": None,
         "sandbox": job.mode, "seconds": 0.0, "graded_at": None, "exercises": {},
+        "chosen": [ex.code for ex in job.chosen],
     }  # fmt: skip
     scratch = job.work / entry.learner
     shutil.rmtree(scratch, ignore_errors=True)

@@ -12,12 +12,13 @@ named after a learner is always complete (``--resume`` trusts it).
      "kind": "zip" | "folder" | "git", "commit": null | "<sha>",
      "status": "graded" | "error", "error": null | "why it could not be graded",
      "seed": 141876, "attempts": 1, "exit_code": 1, "sandbox": "bwrap" | "netns" | "ports",
-     "seconds": 12.4, "graded_at": "2026-12-07T12:00:00Z",
+     "seconds": 12.4, "graded_at": "2026-12-07T12:00:00Z", "chosen": ["04", "06"],
      "exercises": {"04": {"status": "passed" | "failed" | "not-started",
                           "kind": null | "wrong" | ..., "reason": "...",
                           "evidence": "...", "seconds": 0.8}}}
 
-An exercise the learner has no file for is absent from ``exercises``.
+``chosen`` lists the exercises the grading was asked for; one the learner has no file for
+is absent from ``exercises``.
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ def grade_class(o: Options) -> int:
     bad_here = [b for b in bad if b.learner is None or o.shard.has(b.learner)]
     for b in bad_here:
         console.print(f"[red]{b}[/]")
-    todo = [e for e in mine if not (o.resume and _graded(o.out, e.learner))]
+    codes = [ex.code for ex in chosen]
+    todo = [e for e in mine if not (o.resume and _graded(o.out, e.learner, codes))]
     console.print(t("class.start", n=len(mine), shard=o.shard, todo=len(todo), jobs=o.jobs,
                     mode=mode, out=o.out))  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="gevent-lab-class-"))
@@ -121,10 +122,11 @@ def grade_class(o: Options) -> int:
     return 1 if bad_here or failed or not_graded else 0
 
 
-def _graded(out: Path, name: str) -> bool:
-    """A complete result of a grading (one that could not grade the learner is redone)."""
+def _graded(out: Path, name: str, codes: list[str]) -> bool:
+    """A complete result of a grading of the same exercises (one that could not grade the
+    learner, or graded other exercises, is redone)."""
     r = results.load(out, name)
-    return r is not None and r["status"] == "graded"
+    return r is not None and r["status"] == "graded" and r.get("chosen") == codes
 
 
 def _grade_all(todo: list[roster.Entry], job: learner.Job, jobs: int) -> int:

@@ -122,6 +122,9 @@ def test_resume_skips_learners_already_graded(graded):
     assert {p: p.stat().st_mtime_ns for p in out.glob("learners/*/result.json")
             if p.parent.name != "erin"} == {p: s for p, s in stamps.items()
                                             if p.parent.name != "erin"}  # fmt: skip
+    other = run_lab("class", "grade", str(root / "roster.csv"), "--out", str(out),
+                    "--exercises", "04", "--resume", env=env(), timeout=300)  # fmt: skip
+    assert "Grading 5 of 5 learners" in other.stderr  # other exercises: graded again
 
 
 def test_nothing_is_left_running(graded):
