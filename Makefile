@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell sh lab/find-python.sh 2>/dev/null)
 
 .PHONY: help venv lab-up lab-down lab-status latency run check hint watch reset trace test \
-        test-fast lint bench bench-grade flake images test-docker clean ui
+        test-fast lint bench bench-grade flake images test-docker clean ui class class-demo
 
 # Works on a fresh clone (no .venv yet): lab.makehelp needs only the standard library.
 help:
@@ -76,6 +76,13 @@ trace: $(STAMP)
 ui: $(STAMP)
 	@$(LAB) ui $(SOFT)
 
+class: $(STAMP)
+	$(LAB) class grade $(call arg,$(ROSTER),ROSTER) $(if $(OUT),--out $(call arg,$(OUT),OUT)) \
+	  $(if $(JOBS),--jobs $(call arg,$(JOBS),JOBS)) $(if $(SHARD),--shard $(call arg,$(SHARD),SHARD))
+
+class-demo: $(STAMP)
+	$(PY) -m lab.classroom.demo
+
 test: $(STAMP)
 	$(PY) -m pytest tests
 
@@ -86,6 +93,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows docs/classroom/*.yml
+	$(VENV)/bin/check-jsonschema --schemafile docs/classroom/job-batch-v1.schema.json docs/classroom/k8s-job.yaml
+	bash lab/actionlint.sh docs/classroom/*.yml
 
 bench: $(STAMP)
 	$(PY) -m services.toxiproxy.bench $(if $(OTHER),--other $(call arg,$(OTHER),OTHER))

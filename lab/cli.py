@@ -50,6 +50,8 @@ class Command:
     help: str
     run: str
     args: tuple[Arg, ...] = field(default=())
+    verbs: tuple[Command, ...] = field(default=())  # ``gevent-lab class grade|merge``: ``run``
+    # of the command itself sees the verb as ``args.<name>_command``
 
     def handler(self) -> Callable[[argparse.Namespace], int]:
         module, _, function = self.run.partition(":")
@@ -135,6 +137,41 @@ def commands() -> tuple[Command, ...]:
                 arg("--lang", choices=("vi", "en"), help=t("help.lang")),
             ),
         ),
+        Command(
+            "class",
+            t("help.class"),
+            "lab.classroom.cli:command",
+            verbs=(
+                Command(
+                    "grade",
+                    t("help.class_grade"),
+                    "",
+                    (
+                        arg("roster", metavar="ROSTER", help=t("help.class_roster")),
+                        arg("--out", default="reports/class", help=t("help.class_out")),
+                        arg("--jobs", type=int, default=None, help=t("help.class_jobs")),
+                        arg("--shard", metavar="I/N", help=t("help.class_shard")),
+                        arg("--resume", action="store_true", help=t("help.class_resume")),
+                        arg("--deadline", metavar="WHEN", help=t("help.class_deadline")),
+                        arg("--exercises", metavar="04,06", help=t("help.class_exercises")),
+                        arg("--points", metavar="FILE", help=t("help.class_points")),
+                        arg("--seed", type=int, help=t("help.class_seed")),
+                        arg(
+                            "--unsandboxed", action="store_true", help=t("help.class_unsandboxed")
+                        ),  # fmt: skip
+                    ),
+                ),
+                Command(
+                    "merge",
+                    t("help.class_merge"),
+                    "",
+                    (
+                        arg("dirs", metavar="DIR", nargs="+", help=t("help.class_merge_dirs")),
+                        arg("--out", default="reports/class", help=t("help.class_out")),
+                    ),
+                ),
+            ),
+        ),
     )
 
 
@@ -143,13 +180,22 @@ def parser(table: tuple[Command, ...] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gevent-lab", description=t("help.description"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in table or commands():
-        cp = sub.add_parser(command.name, help=command.help)
-        groups: dict[str, Any] = {}
-        for a in command.args:
-            if a.exclusive and a.exclusive not in groups:
-                groups[a.exclusive] = cp.add_mutually_exclusive_group()
-            (groups[a.exclusive] if a.exclusive else cp).add_argument(*a.flags, **a.options)
+        _add(sub, command)
     return p
+
+
+def _add(sub: argparse._SubParsersAction, command: Command) -> None:
+    """``command``'s sub-parser, with its arguments, and its verbs' own sub-parsers."""
+    cp = sub.add_parser(command.name, help=command.help)
+    groups: dict[str, Any] = {}
+    for a in command.args:
+        if a.exclusive and a.exclusive not in groups:
+            groups[a.exclusive] = cp.add_mutually_exclusive_group()
+        (groups[a.exclusive] if a.exclusive else cp).add_argument(*a.flags, **a.options)
+    if command.verbs:
+        verbs = cp.add_subparsers(dest=f"{command.name}_command", required=True, metavar="VERB")
+        for verb in command.verbs:
+            _add(verbs, verb)
 
 
 def _interrupted(signum: int, frame: object) -> None:

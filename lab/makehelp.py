@@ -28,10 +28,11 @@ LEARNER = (
     "ui",
     "lab-down",
 )
+TEACHER = ("class", "class-demo")
 CONTRIBUTOR = (
     "test", "test-fast", "lint", "bench", "bench-grade", "flake", "images", "test-docker", "clean"
 )  # fmt: skip
-TARGETS = (*LEARNER, "help", *CONTRIBUTOR)
+TARGETS = (*LEARNER, "help", *TEACHER, *CONTRIBUTOR)
 
 
 def _rows(targets: tuple[str, ...]) -> list[str]:
@@ -48,6 +49,9 @@ def text() -> str:
             *_rows(LEARNER),
             "",
             textwrap.fill(t("make.strict"), 92),
+            "",
+            t("make.teacher"),
+            *_rows(TEACHER),
             "",
             t("make.contributor"),
             *_rows(CONTRIBUTOR),

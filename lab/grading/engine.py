@@ -124,7 +124,8 @@ class Grader:
         if getattr(check, "EXTRA_PROXIES", False):
             side_proxy.warm()  # starts while the learner's process does
         # Started now: its interpreter and the learner's imports run while setup does.
-        learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet)
+        learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet,
+                          ex.time_limit)  # fmt: skip
         phases.mark("learner started")
         try:
             self._grade(ex, check, ctx, learner, outcome)

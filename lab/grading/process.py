@@ -29,9 +29,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from lab import processes
+from lab import processes, sandbox
 from lab.config import REPO_ROOT, LabConfig
 from lab.grading import containment, events, sockets
 from lab.i18n import lang, t
@@ -125,6 +126,23 @@ class _Output:
         return text
 
 
+def _end(pid: int) -> None:
+    """SIGKILL ``pid`` and collect it if it is (or becomes, re-parented) our child."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:  # not ours (yet): its parent collects it
+            if not processes.is_running(pid):
+                return
+        time.sleep(0.002)
+
+
 def learner_env(cfg: LabConfig) -> dict[str, str]:
     """The learner's process's environment: the lab's addresses, not the port behind the
     proxy (only the proxy dials it)."""
@@ -138,10 +156,37 @@ def learner_env(cfg: LabConfig) -> dict[str, str]:
     return env
 
 
+# The learner's runner goes through lab.sandbox when LAB_SANDBOX says so (a class box sets
+# it: lab.classroom.box): its own uid, a read-only view, its own PID namespace, limits.
+CONFINES_LEARNER = True
+
+
+def confinement(file: str, time_limit: float, status_fd: int) -> list[str]:
+    """The argv prefix that confines the learner's runner (``LAB_SANDBOX=bwrap``): the
+    grader's network (its lab), the learner's folder read-only, its own uid and limits."""
+    return sandbox.prefix(
+        sandbox.Confinement(
+            read_only=(Path(file).resolve().parent,),
+            net="inherit",
+            uid=sandbox.uid_from_env(),
+            limits=sandbox.Limits(processes=64, cpu_seconds=int(time_limit) + 5),
+            status_fd=status_fd,
+            chdir=REPO_ROOT,
+        )
+    )
+
+
 class Learner:
     """One run of the learner's code (see the module docstring)."""
 
-    def __init__(self, cfg: LabConfig, file: str, check_module: str, switches: bool = False):
+    def __init__(
+        self,
+        cfg: LabConfig,
+        file: str,
+        check_module: str,
+        switches: bool = False,
+        time_limit: float = 60.0,
+    ):
         marks = containment.marks()
         self.marker = marks[containment.MARK]
         env = {**learner_env(cfg), **marks}
@@ -158,17 +203,30 @@ class Learner:
         self._stopped = False
         self.leftovers: list[containment.Leftover] = []
         self.listener.start()
+        status = sandbox.StatusPipe() if sandbox.mode_from_env() == "bwrap" else None
+        prefix = confinement(file, time_limit, status.write_fd) if status else []
+        extra = (status.write_fd,) if status else ()
         try:
             self.proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, pass_fds=(self._write_fd, self._word_read),
+                prefix + cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                pass_fds=(self._write_fd, self._word_read, *extra),
                 start_new_session=True, preexec_fn=containment.die_with_parent,
             )  # fmt: skip
         finally:
             os.close(self._write_fd)  # the runner holds the only write end now
             os.close(self._word_read)
+        # The learner's python: the command itself, or under the sandbox's first process
+        self.pid, self._sandboxed = self.proc.pid, None
+        if status is not None:
+            status.close_writer()
+            self._sandboxed = status.child_pid()  # the sandbox's first process: its PID 1
+            self.pid = (sandbox.command_pid(self._sandboxed) if self._sandboxed else None) or (
+                self.proc.pid
+            )
+            status.close()
         self.output = _Output(self.proc.stdout)
-        self.watch = _Watch(self.proc.pid)
+        self.watch = _Watch(self.pid)
 
     # -- while it runs ------------------------------------------------------------------
     def _on_event(self, event: events.Event) -> None:
@@ -191,11 +249,11 @@ class Learner:
 
     def _look(self, event: events.Event) -> AtEnd:
         """The process, standing still after its call returned (see the module docstring)."""
-        held = [s for s in sockets.held(self.proc.pid) if s.remote[1] in self.lab_ports]
+        held = [s for s in sockets.held(self.pid) if s.remote[1] in self.lab_ports]
         if not held:  # nothing of the lab's in its hands: nothing to wait for
             return AtEnd(str(event.data.get("span")), event.at, time.monotonic(), [], [])
         time.sleep(SETTLE_S)
-        again = {(s.proto, s.local): s for s in sockets.held(self.proc.pid)}
+        again = {(s.proto, s.local): s for s in sockets.held(self.pid)}
         unread = [again[(s.proto, s.local)] for s in held if (s.proto, s.local) in again]
         return AtEnd(
             str(event.data.get("span")),
@@ -263,6 +321,8 @@ class Learner:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self._sandboxed:  # its PID 1: killing it ends everything in its namespace, now
+            _end(self._sandboxed)
         self.proc.wait()
         os.close(self._word_write)
         known = getattr(self, "known", None)
