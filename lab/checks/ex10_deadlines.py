@@ -24,6 +24,7 @@ after ~0.15 s, leaving 0.85 s of slack on a busy machine; one after another they
 from lab.checks._common import b64_path, path_of, plain, served, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
+from lab.grading.evidence import extra_links
 from lab.grading.inside.timed import Timeline, timed
 from lab.i18n import t
 
@@ -122,7 +123,7 @@ def gave_up(seen, lanes) -> float | None:
     if not lanes:
         return None
     first = min(lane.start for lane in lanes)
-    left = [link["client_left"] for link in seen.record.side_links if link["client_left"]]
+    left = [link["client_left"] for link in extra_links(seen.record) if link["client_left"]]
     return max(left) - first if left else None
 
 

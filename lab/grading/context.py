@@ -15,8 +15,8 @@ put the lab back the way the learner left it (``snapshot()`` before, ``restore()
 - ``ctx.set_dns_delay(ms)``: how long the DNS server waits before each answer.
 - ``ctx.make_proxy(upstream, latency_ms=0)`` -> ``"127.0.0.1:PORT"``: a temporary extra
   proxy (removed by ``restore()``), e.g. in front of a learner's server. It lives on the
-  grader's own Toxiproxy (``side_proxy``), which reaches this machine's addresses whichever
-  backend runs the lab.
+  lab's own Toxiproxy when the lab runs on this machine (the embedded lab), else on the
+  grader's own (``side_proxy``), which reaches this machine's addresses under Docker too.
 - ``ctx.zone()`` -> ``{name: {"A": [...], "AAAA": [...]}}``, names without the final dot.
 """
 
@@ -26,9 +26,11 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+from lab import lifecycle
 from lab.config import LabConfig
 from lab.control import HTTPBIN_PROXY, LATENCY_TOXIC, LabControl, ToxicSpec, Zone
 from lab.grading import repair, side_proxy
+from lab.grading.evidence import EXTRA_PREFIX
 
 _proxy_ids = itertools.count(1)
 
@@ -64,8 +66,18 @@ class GradeContext:
     def _control(self, proxy: str) -> LabControl:
         """The control client of the server that holds ``proxy``."""
         if proxy in self._extra_proxies:
-            return LabControl(self.cfg, api=side_proxy.address())
+            return self._extras_server()
         return self.lab
+
+    @property
+    def extras_on_lab(self) -> bool:
+        """Extra proxies live on the lab's own Toxiproxy when it runs on this machine (the
+        embedded lab): it reaches this machine's addresses and keeps their connections'
+        record. Under Docker they need the grader's own (side_proxy)."""
+        return self.cfg.backend == "local" or lifecycle.active(self.cfg)[1] == "local"
+
+    def _extras_server(self) -> LabControl:
+        return self.lab if self.extras_on_lab else LabControl(self.cfg, api=side_proxy.address())
 
     # -- addresses ------------------------------------------------------------------------
     @property
@@ -106,8 +118,9 @@ class GradeContext:
                    if ms > 0 or jitter > 0 else [])  # fmt: skip
 
     def side_api(self) -> str | None:
-        """The URL of the grader's own Toxiproxy's API, when this exercise made a proxy."""
-        if not self._extra_proxies:
+        """The URL of the grader's own Toxiproxy's API, when this exercise made a proxy
+        there (not on the lab's own)."""
+        if not self._extra_proxies or self.extras_on_lab:
             return None
         host, port = side_proxy.address()
         return f"http://{host}:{port}"
@@ -119,8 +132,8 @@ class GradeContext:
     def make_proxy(self, upstream: str, latency_ms: int = 0) -> str:
         """A temporary proxy in front of ``upstream`` ("host:port") on a port the server
         picks; returns its listen address. ``restore()`` deletes it."""
-        name = f"grader_extra_{next(_proxy_ids)}"
-        listen = LabControl(self.cfg, api=side_proxy.address()).create_proxy(name, upstream)
+        name = f"{EXTRA_PREFIX}{next(_proxy_ids)}"
+        listen = self._extras_server().create_proxy(name, upstream)
         self._extra_proxies.append(name)
         self._extra_ports.append(int(listen.rpartition(":")[2]))
         self._mean(name, [])
@@ -147,8 +160,8 @@ class GradeContext:
         """Every proxy's toxics and the DNS delay, extra proxies included, comparable with
         ``==``: the engine takes this after ``setup`` and again after the run."""
         toxics = self.lab.snapshot_toxics()
-        if self._extra_proxies:
-            side = LabControl(self.cfg, api=side_proxy.address()).snapshot_toxics()
+        if self._extra_proxies and not self.extras_on_lab:
+            side = self._extras_server().snapshot_toxics()
             toxics.update({n: side.get(n, []) for n in self._extra_proxies})
         return {"toxics": toxics, "dns_delay": self.lab.dns_delay()}
 
@@ -176,11 +189,11 @@ class GradeContext:
 
     def restore(self) -> None:
         """Undo this exercise's changes: extra proxies, toxics, DNS delay."""
-        side = LabControl(self.cfg, api=side_proxy.address()) if self._extra_proxies else None
+        server = self._extras_server() if self._extra_proxies else None
         while self._extra_proxies:
             name = self._extra_proxies.pop()
-            if side is not None:
-                side.delete_proxy(name)
+            if server is not None:
+                server.delete_proxy(name)
         if self._snapshot is None:
             return
         self.lab.restore_toxics(self._snapshot.toxics)

@@ -121,7 +121,7 @@ class Grader:
             except Exception as exc:
                 self._fail(outcome, FailureKind.LAB_ERROR, t("lab.down", what=exc))
                 return
-        if getattr(check, "EXTRA_PROXIES", False):
+        if getattr(check, "EXTRA_PROXIES", False) and not ctx.extras_on_lab:
             side_proxy.warm()  # starts while the learner's process does
         # Started now: its interpreter and the learner's imports run while setup does.
         learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet,

@@ -243,7 +243,7 @@ def http_lanes(record: Record, paths: Iterable[str], delivery: Delivery) -> list
     "upstream" listener) or a grader's extra one (its "direct" listener, from a port of the
     grader's Toxiproxy). Requests that went around the proxy are not lanes (``around``)."""
     wanted = set(paths)
-    side = {_port(link["upstream_local"]): link for link in record.side_links}
+    side = {_port(link["upstream_local"]): link for link in extra_links(record)}
     lanes = []
     for e in record.http:
         if e["path"] not in wanted or e["refused"] or e["arrival"] is None:
@@ -254,6 +254,19 @@ def http_lanes(record: Record, paths: Iterable[str], delivery: Delivery) -> list
         elif (link := side.get(_port(e["peer"]))) is not None:
             lanes.append(Lane(e["path"], e["arrival"], _answered_or_left(link), "extra proxy"))
     return sorted(lanes, key=lambda lane: lane.start)
+
+
+EXTRA_PREFIX = "grader_extra_"  # the name of every extra proxy (lab.grading.context)
+
+
+def extra_links(record: Record) -> list[dict[str, Any]]:
+    """The connections through the grader's extra proxies (on the lab's own Toxiproxy, or
+    on the grader's)."""
+    return [
+        link
+        for link in record.links + record.side_links
+        if str(link["proxy"]).startswith(EXTRA_PREFIX)
+    ]
 
 
 def _answered_or_left(link: dict) -> float | None:
@@ -282,7 +295,7 @@ def around(record: Record, paths: Iterable[str]) -> list[dict[str, Any]]:
     (httpbin refused them: in the embedded lab it asks the proxy whose each connection is;
     under Docker that port is not published at all)."""
     wanted = set(paths)
-    side = {_port(link["upstream_local"]) for link in record.side_links}
+    side = {_port(link["upstream_local"]) for link in extra_links(record)}
     return [
         e
         for e in record.http

@@ -18,6 +18,7 @@ from lab import atomic
 from lab.config import LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.grading import containment
+from lab.grading.evidence import EXTRA_PREFIX
 from lab.i18n import t
 
 FILE = "grading.json"
@@ -92,3 +93,6 @@ def _restore(cfg: LabConfig, settings: dict) -> None:
     toxics = {name: [ToxicSpec(**t) for t in ts] for name, ts in settings.get("toxics", {}).items()}
     lab.restore_toxics(toxics)
     lab.set_dns_delay(int(settings.get("dns_delay", 0)))
+    for name in lab.proxies():  # extra proxies it had made on the lab's own Toxiproxy
+        if name.startswith(EXTRA_PREFIX):
+            lab.delete_proxy(name)
