@@ -30,7 +30,6 @@ import tempfile
 from pathlib import Path
 
 RESULT_VERSION = 1
-GRADE_VERSIONS = (1,)  # the versions of lab/grading/report.py's grade.json this reads
 FILES = ("grade.json", "junit.xml", "index.html")
 
 
@@ -39,28 +38,24 @@ class GradeUnreadable(Exception):
 
 
 def read_grade(path: Path) -> dict[str, dict]:
-    """The grader's ``grade.json`` as ``{"04": {status, kind, reason, evidence, seconds}}``.
+    """The grader's ``grade.json`` as ``{"04": {status, kind, reason, evidence, seconds}}``,
+    read through the grader's own result model (lab.grading.report.read): a new version of
+    grade.json changes that, not this."""
+    from lab.grading.report import read
 
-    The only place that knows grade.json's format (lab/grading/report.py): a new version
-    of it changes this function and ``GRADE_VERSIONS``, nothing else.
-    """
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
-        raise GradeUnreadable(f"{path.name}: {exc}") from None
-    if not isinstance(data, dict) or data.get("version") not in GRADE_VERSIONS:
-        raise GradeUnreadable(f"{path.name}: version {data.get('version')!r}")
-    out = {}
-    for e in data.get("exercises", []):
-        details = e.get("details") or {}
-        out[str(e["number"])] = {
-            "status": str(e.get("status")),
-            "kind": e.get("kind"),
-            "reason": str(e.get("reason") or ""),
-            "evidence": str(details.get("evidence") or ""),
-            "seconds": e.get("seconds"),
+    outcomes = read(Path(path))
+    if outcomes is None:
+        raise GradeUnreadable(f"{Path(path).name}: missing, damaged or of another version")
+    return {
+        o.number: {
+            "status": str(o.status),
+            "kind": str(o.kind) if o.kind else None,
+            "reason": o.reason,
+            "evidence": o.evidence,
+            "seconds": o.seconds,
         }
-    return out
+        for o in outcomes
+    }
 
 
 def folder(out: Path, learner: str) -> Path:

@@ -33,7 +33,7 @@ def test_reasons_group_by_kind_and_head_not_exact_text():
     assert reasons.head("") == "" and reasons.head("a: b") == "a: b"  # too short to cut
 
 
-def grade_json(tmp_path, exercises: list[dict], version: int = 1):
+def grade_json(tmp_path, exercises: list[dict], version: int = 2):
     path = tmp_path / "grade.json"
     path.write_text(json.dumps({"version": version, "exercises": exercises}))
     return path
@@ -41,17 +41,17 @@ def grade_json(tmp_path, exercises: list[dict], version: int = 1):
 
 def test_read_grade_is_the_one_reader_of_grade_json(tmp_path):
     path = grade_json(tmp_path, [
-        {"number": "04", "status": "passed", "kind": None, "reason": "", "seconds": 0.7,
-         "details": {"evidence": "6 countdowns, 6 at once, 0.61 s"}},
-        {"number": "06", "status": "failed", "kind": "slow", "reason": "took 4 s\nmore",
-         "seconds": 5.0, "details": {}},
+        {"number": "04", "stem": "ex04_gevent_countdown", "status": "passed", "kind": None,
+         "reason": "", "seconds": 0.7, "evidence": "6 countdowns, 6 at once, 0.61 s"},
+        {"number": "06", "stem": "ex06_parallel_http", "status": "failed", "kind": "slow",
+         "reason": "took 4 s\nmore", "seconds": 5.0},
     ])  # fmt: skip
     got = results.read_grade(path)
     assert got["04"]["evidence"] == "6 countdowns, 6 at once, 0.61 s"
     assert got["06"] == {"status": "failed", "kind": "slow", "reason": "took 4 s\nmore",
                          "evidence": "", "seconds": 5.0}  # fmt: skip
-    with pytest.raises(results.GradeUnreadable, match="version 2"):
-        results.read_grade(grade_json(tmp_path, [], version=2))
+    with pytest.raises(results.GradeUnreadable, match="another version"):
+        results.read_grade(grade_json(tmp_path, [], version=1))
     (tmp_path / "bad.json").write_text("{")
     with pytest.raises(results.GradeUnreadable):
         results.read_grade(tmp_path / "bad.json")
