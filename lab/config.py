@@ -154,12 +154,16 @@ def _to_text(value: object) -> str:
     return str(value)
 
 
-def load(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
-    """Defaults, overridden by ``.env``, overridden by the environment; then ``validate``d.
+def load(
+    environ: dict[str, str] | None = None, dotenv: Path | None = None, state: bool = True
+) -> LabConfig:
+    """Defaults, overridden by ``.env``, overridden by the environment; then ``validate``d
+    (the state dir too unless ``state`` is False: a learner's process only needs addresses,
+    and may run as a user who cannot write the lab's state).
 
     Raises ``ConfigError`` (one line naming the variable and what it accepts) on a bad value.
     """
-    return validate(from_variables(environ, dotenv))
+    return validate(from_variables(environ, dotenv), state=state)
 
 
 def from_variables(environ: dict[str, str] | None = None, dotenv: Path | None = None) -> LabConfig:
@@ -193,12 +197,12 @@ def _allowed(env: str) -> str:
     return t("err.config.allowed_ms", max=MAX_LATENCY_MS)
 
 
-def validate(cfg: LabConfig) -> LabConfig:
+def validate(cfg: LabConfig, state: bool = True) -> LabConfig:
     """``cfg`` if every value is usable, else a ``ConfigError`` about the first bad one.
 
     Checks the backend name, each port (1-65535, all distinct), the latency
     (0-MAX_LATENCY_MS), the host (an IPv4 address of this machine, loopback unless
-    ``allow_remote``) and the state dir (a directory, created if missing).
+    ``allow_remote``) and, if ``state``, the state dir (a directory, created if missing).
     """
     if cfg.backend not in BACKENDS:
         raise ConfigError(t("err.config.backend", backend=cfg.backend))
@@ -206,7 +210,8 @@ def validate(cfg: LabConfig) -> LabConfig:
     if not 0 <= cfg.latency_ms <= MAX_LATENCY_MS:
         raise ConfigError(t("err.config.latency", ms=cfg.latency_ms, max=MAX_LATENCY_MS))
     _check_host(cfg)
-    _check_state_dir(cfg)
+    if state:
+        _check_state_dir(cfg)
     return cfg
 
 

@@ -16,12 +16,12 @@ from lab import config
 
 def httpbin_url() -> str:
     """Base URL of httpbin *through* the Toxiproxy latency proxy, e.g. http://127.0.0.1:8080."""
-    return config.load().httpbin_url
+    return config.load(state=False).httpbin_url
 
 
 def dns_server() -> tuple[str, int]:
     """(host, port) of the lab's DNS server."""
-    cfg = config.load()
+    cfg = config.load(state=False)
     return cfg.host, cfg.dns_port
 
 

@@ -11,12 +11,12 @@ Isolation modes (``choose``):
   per job slot, from ``UidPool``), limits. The grader, its lab and the learner's code
   share that box: learner code cannot reach the teacher's files, the network or other
   gradings, but could tamper with its own grading. Everything in the box runs as the
-  slot's uid, so ``kill_uid`` ends all of it, even a fork bomb. The box has no PID
-  namespace of its own yet (``BOX_PID_NAMESPACE``): a grader on the host (a ``make check``,
-  another class run) runs ``lab.grading.containment.stale()``, which reads each process's
-  ``LAB_GRADER=<pid>:<start>`` with the host's pids, so it takes a grader in a child PID
-  namespace for a dead one and SIGKILLs its runner (seen: "ended without a result (exit
-  code -9)"). Once stale() skips processes of other PID namespaces, set it to True.
+  slot's uid, so ``kill_uid`` ends all of it, even a fork bomb. The box has its own PID
+  namespace (``BOX_PID_NAMESPACE``): whatever it started (the lab's services, run as root
+  when the grader confines the learner itself) ends with it, and a grader outside
+  (``lab.grading.containment.stale()``) leaves alone processes marked in another PID
+  namespace. The lab's own process lookup (``lab.processes``) ignores services of another
+  network namespace: every box's lab has the same state path.
   When the grading engine confines the learner's runner itself
   (``lab.grading.process.CONFINES_LEARNER``), the grader runs as root in the box and
   ``LAB_SANDBOX=bwrap`` tells it to start the runner through ``lab.sandbox.prefix`` with
@@ -42,7 +42,7 @@ from lab.net import free_port, free_tcp_udp_port
 # The whole grading shares these in the bwrap box (grader, lab services, learner code):
 # the learner's own run is stopped at each exercise's time limit by the grader anyway.
 BOX_LIMITS = sandbox.Limits(processes=256, memory_mb=4096, cpu_seconds=600, open_files=4096)
-BOX_PID_NAMESPACE = False  # see the module docstring
+BOX_PID_NAMESPACE = True  # see the module docstring
 INSIDE = Path("/tmp/grading")  # where the box sees the learner's work folder
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 PORT_VARS = {

@@ -154,7 +154,13 @@ def _should_retry(result: dict) -> bool:
 
 
 def _retry_why(result: dict) -> str:
-    return result["error"] or t("class.lab_fault")
+    """The box's error, else the first lab fault's first line (which service, how long)."""
+    faults = [
+        f"{code}: {(e.get('reason') or '').splitlines()[0]}" if e.get("reason") else code
+        for code, e in sorted(result["exercises"].items())
+        if e.get("kind") == "lab-error"
+    ]
+    return result["error"] or t("class.lab_fault") + (": " + faults[0] if faults else "")
 
 
 def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -> dict:
@@ -164,6 +170,8 @@ def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -
     uid = job.uids[slot] if job.mode == "bwrap" else None
     plan = box.plan(work, seed, job.mode, uid or 0, job.lang, job.run_id, job.hide)
     log = work.root / "grading.log"
+    if log.exists():  # an earlier attempt's log goes with the report, for the teacher
+        log.rename(work.root / f"grading.attempt{len(list(work.root.glob('grading*.log')))}.log")
     with open(log, "wb") as out:
         try:
             proc = subprocess.Popen(
@@ -186,7 +194,8 @@ def _run_box(work: box.Work, seed: int, job: Job, slot: int, running: Running) -
             if plan.status:
                 plan.status.close()
     if work.report.is_dir():
-        shutil.copyfile(log, work.report / "grading.log")
+        for each in work.root.glob("grading*.log"):
+            shutil.copyfile(each, work.report / each.name)
     return _outcome(work, proc.returncode, timed_out, job)
 
 

@@ -80,7 +80,8 @@ def save(out: Path, result: dict, files_from: Path | None) -> Path:
     learners.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{result['learner']}-", dir=learners))
     try:
-        for name in FILES + ("grading.log",):
+        logs = sorted(p.name for p in files_from.glob("grading*.log")) if files_from else []
+        for name in FILES + tuple(logs):  # grading.log, and earlier attempts' logs
             src = files_from / name if files_from else None
             if src is not None and src.is_file() and not src.is_symlink():
                 shutil.copyfile(src, staging / name)

@@ -57,6 +57,21 @@ def test_a_file_as_state_dir_is_refused(tmp_path):
         load(tmp_path)
 
 
+def test_a_learners_process_reads_addresses_without_the_state_dir(tmp_path, monkeypatch):
+    """A confined learner may not write the lab's state: the exercises' addresses
+    (lab.endpoints) do not need it."""
+    from lab import endpoints
+
+    (tmp_path / "state").write_text("")  # unusable as a state dir
+    for name, value in {"LAB_STATE_DIR": str(tmp_path / "state"), "LAB_DNS_PORT": "1153",
+                        "LAB_HTTPBIN_PORT": "8180"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError):
+        config.load()
+    assert endpoints.dns_server() == ("127.0.0.1", 1153)
+    assert endpoints.httpbin_url() == "http://127.0.0.1:8180"
+
+
 def test_loopback_and_allowed_remote_hosts(tmp_path):
     assert load(tmp_path, LAB_HOST="127.0.0.2").host == "127.0.0.2"
     assert load(tmp_path, LAB_HOST="localhost").host == "localhost"
