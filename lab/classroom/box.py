@@ -137,7 +137,7 @@ def plan(work: Work, seed: int, mode: str, uid: int, lang: str, run_id: str,
         return Plan(cmd, env)
     if mode == "netns":
         up = 'ip link set lo up && exec "$@"'
-        argv = ["unshare", "--net", "--mount", "--fork", "--kill-child"]
+        argv = ["unshare", "--net", "--pid", "--mount", "--mount-proc", "--fork", "--kill-child"]
         return Plan(argv + ["--", "sh", "-c", up, "box", *cmd], env)
     status = sandbox.StatusPipe()
     for folder in (work.root, work.state, work.report):
