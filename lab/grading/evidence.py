@@ -55,6 +55,7 @@ class Marks:
 
     sources: dict[str, str]  # name -> URL of the record
     at: dict[str, Mark | None]
+    taken: float = 0.0  # when (grader clock): what began before is an earlier run's
 
 
 @dataclass
@@ -128,9 +129,10 @@ def sources(cfg: LabConfig, side_api: str | None) -> dict[str, str]:
 def mark(cfg: LabConfig, side_api: str | None = None) -> Marks:
     """Where each record stands now (the services asked at once)."""
     urls = sources(cfg, side_api)
+    taken = time.monotonic()
     pages = _each(urls, lambda url: _read(url, _FAR, 1))
     at = {name: Mark(p["instance"], int(p["next"])) if p else None for name, p in pages.items()}
-    return Marks(urls, at)
+    return Marks(urls, at, taken)
 
 
 def _each(sources: dict[str, Any], read: Any) -> dict[str, Any]:
@@ -153,9 +155,13 @@ def collect(marks: Marks) -> Record:
             record.restarted.append(name)
         elif problem:
             record.lost.append(f"{name}: {problem}")
-        convert = _CONVERT[name]
+        convert, began = _CONVERT[name], _BEGAN[name]
         items = [convert(e, offset) for e in entries] + [convert(e, offset) for e in pending]
-        getattr(record, name).extend(items)
+        # A request of an earlier run that ended (or still runs) after the marks is not this
+        # run's: e.g. one a killed greenlet of the last exercise left waiting at httpbin.
+        getattr(record, name).extend(
+            i for i in items if i[began] is None or i[began] >= marks.taken
+        )
     return record
 
 
@@ -228,6 +234,7 @@ def _link(e: dict, offset: float) -> dict[str, Any]:
 
 
 _CONVERT = {"http": _http, "dns": _dns, "links": _link, "side_links": _link}
+_BEGAN = {"http": "arrival", "dns": "arrival", "links": "opened", "side_links": "opened"}
 
 
 # -- lanes ----------------------------------------------------------------------------------

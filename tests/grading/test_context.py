@@ -86,3 +86,27 @@ def test_a_lab_that_stopped_answering_is_a_lab_error_not_a_crash():
     outcome = Grader(dead, resolve_target("solutions"), seed=1).grade(find("06"))
     assert outcome.status is Status.FAILED and outcome.kind is FailureKind.LAB_ERROR
     assert "make lab-status" in outcome.reason
+
+
+def test_the_record_of_a_run_leaves_out_what_began_before_its_marks(lab_cfg):
+    """A request an earlier exercise left waiting at httpbin (a killed greenlet's) ends
+    during the next one: it is not that run's."""
+    import threading
+    import time
+
+    from lab.grading import evidence
+
+    def get(path):
+        requests.get(f"{lab_cfg.httpbin_url}{path}", timeout=10)
+
+    earlier = threading.Thread(target=get, args=("/delay/1?earlier",))
+    earlier.start()
+    time.sleep(0.3)  # it has arrived at httpbin
+    marks = evidence.mark(lab_cfg)
+    get("/anything/during")
+    pending = evidence.collect(marks)
+    earlier.join()
+    record = evidence.collect(marks)
+    for seen in (pending, record):
+        paths = [e["path"] for e in seen.http]
+        assert "/anything/during" in paths and not any("earlier" in p for p in paths), paths
