@@ -15,6 +15,12 @@ Three scenarios, with random item names, item counts and consumer counts:
 - **a pausing producer**: 3 items, 0.4 s apart, 2 consumers. A consumer that stops when
   ``get(timeout=...)`` finds nothing for a moment quits while items are still to come.
 
+Joined: every consumer must have taken its end marker when ``run_pipeline`` returns. The
+grader's queue hands an end marker over only after a short wind-down (``WIND_DOWN_S``, as a
+consumer that closes something would take), so code that joins only the producer returns
+before its consumers ended, every time, instead of now and then (it did pass when the
+consumers happened to run before the main greenlet resumed).
+
 No lab server sees a queue: the verdict rests on the learner's process (the ``process``
 calls it reported, the queue the grader handed it) and on the grader's clock for each call.
 """
@@ -25,6 +31,7 @@ from lab.grading.contract import GradeFailure
 from lab.i18n import t
 
 MAXSIZE = 2
+WIND_DOWN_S = 0.02  # an end marker reaches its consumer this long after its get() began
 PAUSE_S = 0.4  # the third scenario's producer waits this long between items
 
 
@@ -76,12 +83,21 @@ def watched_queue_class():
     full) and every get. Made inside ``run``: gevent is imported only after the learner."""
     import time
 
+    import gevent
     from gevent.queue import JoinableQueue
 
     class WatchedQueue(JoinableQueue):
         def __init__(self, maxsize):
             super().__init__(maxsize)
             self.puts, self.gets = [], []
+            self.winding = 0  # consumers between taking their end marker and getting it
+            self.waiting = 0  # consumers inside get(), before it took anything
+
+        def consumers_not_done(self) -> int:
+            """Consumers that have not yet taken their end marker though it is theirs: in
+            their wind-down, or waiting in get() with a marker in the queue for them."""
+            queued = sum(not isinstance(x, str) for x in self.queue)
+            return self.winding + min(queued, self.waiting)
 
         def put(self, item, block=True, timeout=None):
             was_full = self.full()
@@ -96,7 +112,17 @@ def watched_queue_class():
             )
 
         def get(self, block=True, timeout=None):
-            item = super().get(block, timeout)
+            self.waiting += 1
+            try:
+                item = super().get(block, timeout)
+            finally:
+                self.waiting -= 1
+            if not isinstance(item, str):  # an end marker: the consumer winds down
+                self.winding += 1
+                try:
+                    gevent.sleep(WIND_DOWN_S)
+                finally:
+                    self.winding -= 1
             self.gets.append(item if isinstance(item, str) else None)
             return item
 
@@ -145,6 +171,7 @@ def run(module, case):
                 "put_waits": [float(w) for w in result["put_waits"] or []],
                 "puts": queue.puts,
                 "gets": queue.gets,
+                "consumers_not_done": queue.consumers_not_done(),  # when it returned
             }
         )
         module.process = module.process.__wrapped__
@@ -156,12 +183,22 @@ def verify(ctx, case, observed, seen):
     for scenario, got in zip(case["scenarios"], observed["scenarios"]):
         span = seen.span(scenario["name"])  # the grader's clock, and the units reported
         rules.require_calls_joined(span, "process", t("ex08.join_how"))
+        check_consumers_ended(scenario, got)
         check_exactly_once(scenario, got)
         check_through_queue(scenario, got)
     slow_case, slow_got = case["scenarios"][1], observed["scenarios"][1]
     check_backpressure(slow_case, slow_got)
     measures += check_consumers_share(slow_case, slow_got, seen.span(slow_case["name"]))
     return measures
+
+
+def check_consumers_ended(scenario: dict, got: dict) -> None:
+    """Each consumer took its end marker before ``run_pipeline`` returned (it was joined)."""
+    left = int(got.get("consumers_not_done", 0))
+    if left:
+        raise GradeFailure(
+            t("ex08.not_joined", name=scenario["name"], left=left, how=t("ex08.join_how"))
+        )
 
 
 def check_exactly_once(scenario: dict, got: dict) -> None:
