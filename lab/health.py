@@ -174,8 +174,8 @@ def silent(cfg: LabConfig, timeout: float = PROBE_TIMEOUT_S) -> list[str]:
     for name, url in probes.items():
         try:
             requests.get(url, timeout=timeout).raise_for_status()
-        except requests.RequestException:
-            silent.append(t("health.silent_at", name=name, url=url))
+        except requests.RequestException as e:
+            silent.append(t("health.silent_at", name=name, url=url, why=_short(e)))
     return silent
 
 
