@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from lab import atomic
+from lab import atomic, health
 from lab.config import LabConfig
 from lab.control import LabControl, ToxicSpec
 from lab.grading import containment
@@ -82,10 +82,15 @@ def repair(cfg: LabConfig, say: Callable[[str], None] = print) -> None:
 
         lifecycle.down(cfg)
         say(t("repair.lab"))
-    elif isinstance(data.get("settings"), dict):
+    elif isinstance(data.get("settings"), dict) and _lab_answers(cfg):
         _restore(cfg, data["settings"])
         say(t("repair.settings"))
-    end(cfg)
+    end(cfg)  # a lab that has stopped since starts with its defaults: nothing to put back
+
+
+def _lab_answers(cfg: LabConfig) -> bool:
+    """Whether any of the lab's services answers (a half-up lab still fails loudly)."""
+    return len(health.silent(cfg)) < len(health.SERVICES)
 
 
 def _restore(cfg: LabConfig, settings: dict) -> None:

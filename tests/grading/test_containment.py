@@ -6,6 +6,7 @@ exercise runs under the grader's latency, then another `gevent-lab check`.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,8 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from lab import processes
 from lab.config import REPO_ROOT
 from lab.control import LabControl
+from lab.grading import repair
+from tests.conftest import free_lab_config
 from tests.grading.procs import running
 
 pytestmark = pytest.mark.slow
@@ -110,3 +114,21 @@ def test_a_hung_up_grader_puts_the_lab_back_before_it_exits(lab_cfg):
     assert not servers_of(grader.pid)
     assert lab.snapshot_toxics() == before
     assert not (Path(lab_cfg.state_dir) / "grading.json").exists()
+
+
+def test_a_record_left_for_a_lab_that_has_since_stopped_is_dropped(tmp_path):
+    """A grader killed while it had changed a running lab's settings, and that lab stopped
+    since (``make lab-down``, a reboot): the next grading starts, nothing to put back."""
+    cfg = free_lab_config(str(tmp_path / "state"))
+    cfg.state_path.mkdir(parents=True, exist_ok=True)
+    gone = subprocess.Popen(["sleep", "30"])
+    marker = f"{gone.pid}:{processes.start_time(gone.pid)}"
+    gone.kill()
+    gone.wait()
+    record = {"grader": marker, "started_lab": False,
+              "settings": {"toxics": {}, "dns_delay": 40}}  # fmt: skip
+    (cfg.state_path / repair.FILE).write_text(json.dumps(record))
+    said: list[str] = []
+    repair.repair(cfg, said.append)
+    assert said == []
+    assert not (cfg.state_path / repair.FILE).exists()
