@@ -10,7 +10,9 @@
                                    |
                       engine.Grader.grade(exercise) -> result.Outcome
                         |
-                        |- process.Learner      the learner's process, started at once:
+                        |- process.Learner      the learner's process, started at once
+                        |                       (for `check EX`, before the grader's own
+                        |                       imports: early):
                         |    python -m lab.grading.inside   (inside/: runs in that process)
                         |      noprocs (no fork) -> the learner's module -> its check ->
                         |      handover (case, channel) -> check.run -> timed(call) -> result
@@ -35,7 +37,8 @@ Modules:
 - ``plugin``: the same ``Session`` as a pytest suite (``pytest lab/checks``);
 - ``labsession``: the lab a grading uses: the running one, or one started for it;
 - ``engine``: ``Grader``: one exercise, setup to verdict, the lab put back;
-- ``process``: the learner's process: started, fed its case, watched, stopped;
+- ``process``: the learner's process: started, fed its case, watched, stopped; ``early``:
+  the one ``gevent-lab check EX`` starts first, its imports overlapping the grader's;
 - ``events``: the channel's events read against the protocol (``Calls``, tampering);
 - ``sockets``: a process's sockets and unread bytes, from /proc;
 - ``evidence``: the lab's records, their lanes, and ``Seen`` (all a check's verify sees);

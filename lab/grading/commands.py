@@ -21,9 +21,16 @@ from lab.i18n import t
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from lab.grading.driver import check
+    from lab.grading import early
 
-    return check(args.exercise, args.target, args.seed, args.report_dir)
+    if args.exercise:  # its process imports while the grader does (lab.grading.early)
+        early.start(args.exercise, args.target)
+    try:
+        from lab.grading.driver import check
+
+        return check(args.exercise, args.target, args.seed, args.report_dir)
+    finally:
+        early.discard()
 
 
 def cmd_hint(args: argparse.Namespace) -> int:

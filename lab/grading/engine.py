@@ -26,7 +26,7 @@ from lab import health
 from lab.config import LabConfig
 from lab.errors import LabError
 from lab.exercises import Exercise
-from lab.grading import events, evidence, phases, report, rules, side_proxy
+from lab.grading import early, events, evidence, phases, report, rules, side_proxy
 from lab.grading.context import GradeContext
 from lab.grading.contract import Check, GradeFailure
 from lab.grading.inside.noprocs import KILLED_BY
@@ -124,8 +124,8 @@ class Grader:
         if getattr(check, "EXTRA_PROXIES", False) and not ctx.extras_on_lab:
             side_proxy.warm()  # starts while the learner's process does
         # Started now: its interpreter and the learner's imports run while setup does.
-        learner = Learner(self.cfg, str(self.target.file(ex)), ex.check_module, ex.is_greenlet,
-                          ex.time_limit)  # fmt: skip
+        args = (str(self.target.file(ex)), ex.check_module, ex.is_greenlet, ex.time_limit)
+        learner = early.take(self.cfg, *args) or Learner(self.cfg, *args)
         phases.mark("learner started")
         try:
             self._grade(ex, check, ctx, learner, outcome)

@@ -132,3 +132,31 @@ def test_a_record_left_for_a_lab_that_has_since_stopped_is_dropped(tmp_path):
     repair.repair(cfg, said.append)
     assert said == []
     assert not (cfg.state_path / repair.FILE).exists()
+
+
+def test_the_learner_process_started_early_is_taken_once_for_the_same_lab_or_stopped():
+    """``gevent-lab check 01`` starts the learner's process before its own imports
+    (lab.grading.early): the grader takes it only for the same exercise and lab's
+    addresses; one not taken is stopped."""
+    from lab import config
+    from lab.exercises import find
+    from lab.grading import early
+    from lab.grading.target import resolve_target
+
+    ex = find("01")
+    args = (str(resolve_target("solutions").file(ex)), ex.check_module, ex.is_greenlet,
+            ex.time_limit)  # fmt: skip
+    cfg = config.load(state=False)
+    early.start("01", "solutions")
+    other = cfg.with_(toxiproxy_port=cfg.toxiproxy_port + 1)
+    assert early.take(other, *args) is None  # another lab: the grader starts its own
+    early.discard()
+    pids = running("lab.grading.inside", "ex01_greenlet_switch")
+    assert not pids, "a process nobody took is still running"
+
+    early.start("01", "solutions")
+    learner = early.take(cfg, *args)
+    assert learner is not None and processes.is_running(learner.pid)
+    assert early.take(cfg, *args) is None  # once
+    learner.abandon()
+    assert not processes.is_running(learner.pid)
