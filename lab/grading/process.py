@@ -224,7 +224,9 @@ class Learner:
             self.pid = (sandbox.command_pid(self._sandboxed) if self._sandboxed else None) or (
                 self.proc.pid
             )
-            status.close()
+        # Open until bwrap ends: it writes its exit status there last (a closed pipe killed
+        # it with SIGPIPE, and the learner's own end, e.g. SIGSYS for a fork, was lost).
+        self._status = status
         self.output = _Output(self.proc.stdout)
         self.watch = _Watch(self.pid)
 
@@ -294,13 +296,21 @@ class Learner:
             self.output.text(),
             self.output.size,
             timed_out,
-            self.proc.returncode,
+            self._exit_status(),
             samples,
             [containment.Leftover(pid, cmd) for pid, cmd in sorted(self.watch.children.items())],
             self.leftovers,
             self.at_end,
             self.driven,
         )
+
+    def _exit_status(self) -> int | None:
+        """The learner's python's exit status, as subprocess says it (-N: signal N); under
+        bwrap, whose init passes a signal on as the status 128 + N, the same."""
+        code = self.proc.returncode
+        if self._status is not None and code is not None and 128 < code <= 128 + 64:
+            return -(code - 128)
+        return code
 
     def abandon(self) -> None:
         """Stop it if it was never run (the lab could not be set up); else nothing."""
@@ -324,6 +334,8 @@ class Learner:
         if self._sandboxed:  # its PID 1: killing it ends everything in its namespace, now
             _end(self._sandboxed)
         self.proc.wait()
+        if self._status is not None:
+            self._status.close()
         os.close(self._word_write)
         known = getattr(self, "known", None)
         if known is None:  # never handed over: only what carries its marker is its own

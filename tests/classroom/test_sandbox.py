@@ -346,3 +346,30 @@ print(inner.stdout, inner.stderr)
     assert proc.returncode == 0, proc.stderr
     assert "answer: box" in proc.stdout, proc.stdout
     assert f"uid {inner_uid}" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("import os\nos.fork()\n", "tried to start another process"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", "exit code -11"),
+    ],
+    ids=["fork", "segfault"],
+)
+def test_a_confined_learners_end_is_told_as_unconfined(tmp_path, code, said):
+    """The grading engine's runner under bwrap (``LAB_SANDBOX=bwrap``, as in a class box):
+    the learner's python's own end reaches the verdict (bwrap's status pipe stays open
+    until bwrap ends: closed early, bwrap died of SIGPIPE and every end read 'exit code
+    -13')."""
+    learner = tmp_path / "learner"
+    learner.mkdir()
+    (learner / "ex04_gevent_countdown.py").write_text(code)
+    for path in (tmp_path, learner, *learner.iterdir()):
+        path.chmod(0o755)
+    done = subprocess.run(
+        [sys.executable, "-m", "lab", "check", "04", "--target", str(learner),
+         "--report-dir", str(tmp_path / "report")],
+        cwd=REPO_ROOT, env={**os.environ, "LAB_SANDBOX": "bwrap", "LAB_LANG": "en"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert said in done.stdout, done.stdout + done.stderr
