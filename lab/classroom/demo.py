@@ -121,8 +121,8 @@ def make_roster(root: Path, n: int, codes: list[str], port: int, out_dirs: list[
     hostile_first = codes[0]
     specials = {
         "h-forkbomb": FORK_BOMB,
-        # The teacher's report folders, the checkout, and its own box's report folder (which
-        # the grader shares with it until the grading engine confines the runner itself).
+        # The teacher's report folders, the checkout, and its own box's report folder (out of
+        # its view: the grading engine confines the learner's runner inside the box).
         "h-writer": writer_code(
             [d / "index.html" for d in out_dirs]
             + [REPO_ROOT / "lab" / "forged.py", box.INSIDE / "report" / "grade.json"]
