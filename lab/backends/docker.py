@@ -138,8 +138,9 @@ class DockerBackend(Backend):
             raise self._up_error(result.stdout + result.stderr, comp)
         try:
             containers = self._wait_healthy(client)
+            self._wait_answering(["toxiproxy"])  # its API, published: else nothing to ask
             proxies.populate(self.cfg, proxies.load())  # as in -config, if it was deleted
-            self._wait_answering()
+            self._wait_answering(list(SERVICES))
         except BaseException:
             if not was_running:  # leave no half-started lab behind
                 comp.run(self.project, ["down", "--remove-orphans"], self._compose_env(image))
@@ -246,7 +247,7 @@ class DockerBackend(Backend):
             )
         return containers
 
-    def _wait_answering(self) -> None:
+    def _wait_answering(self, names: list[str]) -> None:
         """Healthy inside is not enough: the published ports must answer from the host."""
         watch = health.Watch(
             trouble=lambda name: None,  # _wait_healthy has seen each container run
@@ -254,7 +255,7 @@ class DockerBackend(Backend):
             log_hint=lambda name: t("err.docker.published", host=self.cfg.host),
             what="container",
         )
-        health.wait_answering(self.cfg, list(SERVICES), ANSWER_TIMEOUT_S, watch)
+        health.wait_answering(self.cfg, names, ANSWER_TIMEOUT_S, watch)
 
     def _up_error(self, output: str, comp: compose.Compose) -> LabError:
         taken = re.search(

@@ -247,20 +247,57 @@ def _port(address: str | None) -> int | None:
 
 def http_lanes(record: Record, paths: Iterable[str], delivery: Delivery) -> list[Lane]:
     """The requests for ``paths`` that went through a proxy: the lab's (httpbin's
-    "upstream" listener) or a grader's extra one (its "direct" listener, from a port of the
-    grader's Toxiproxy). Requests that went around the proxy are not lanes (``around``)."""
+    "upstream" listener) or a grader's extra one (its "direct" listener, from one of the
+    grader's extra proxies' connections: ``through_extra``). Requests that went around the
+    proxy are not lanes (``around``)."""
     wanted = set(paths)
-    side = {_port(link["upstream_local"]): link for link in extra_links(record)}
+    side = through_extra(record)
     lanes = []
-    for e in record.http:
+    for i, e in enumerate(record.http):
         if e["path"] not in wanted or e["refused"] or e["arrival"] is None:
             continue
         if e["listener"] == "upstream":
             end = None if e["complete"] is None else e["complete"] + delivery.after(e["bytes"])
             lanes.append(Lane(e["path"], e["arrival"], end, "proxy"))
-        elif (link := side.get(_port(e["peer"]))) is not None:
+        elif (link := side.get(i)) is not None:
             lanes.append(Lane(e["path"], e["arrival"], _answered_or_left(link), "extra proxy"))
     return sorted(lanes, key=lambda lane: lane.start)
+
+
+# How long after an extra proxy's link passed a request on it may reach httpbin, when only
+# the time can pair them (Docker: its published port re-originates the connection).
+PAIRING_S = 0.5
+
+
+def through_extra(record: Record) -> dict[int, dict[str, Any]]:
+    """Which of httpbin's "direct" requests (index in ``record.http``) came through which
+    extra proxy's link. By the link's upstream port, which httpbin sees as the peer's; when
+    a published Docker port re-originated the connection (a peer that is not loopback),
+    by time: each such request to the link whose request began last before it arrived."""
+    links = extra_links(record)
+    by_port = {_port(link["upstream_local"]): link for link in links}
+    found: dict[int, dict[str, Any]] = {}
+    translated = []
+    for i, e in enumerate(record.http):
+        if e["listener"] != "direct" or e["arrival"] is None:
+            continue
+        if (link := by_port.get(_port(e["peer"]))) is not None:
+            found[i] = link
+        elif not str(e["peer"]).startswith(("127.", "[::1]")):
+            translated.append(i)
+    free = [link for link in links if link not in found.values() and link["exchanges"]]
+    for i in sorted(translated, key=lambda i: record.http[i]["arrival"]):
+        arrival = record.http[i]["arrival"]
+        before = [
+            link for link in free
+            if link["exchanges"][0][0] is not None
+            and 0 <= arrival - link["exchanges"][0][0] <= PAIRING_S
+        ]  # fmt: skip
+        if before:
+            link = max(before, key=lambda link: link["exchanges"][0][0])
+            found[i] = link
+            free.remove(link)
+    return found
 
 
 EXTRA_PREFIX = "grader_extra_"  # the name of every extra proxy (lab.grading.context)
@@ -302,13 +339,13 @@ def around(record: Record, paths: Iterable[str]) -> list[dict[str, Any]]:
     (httpbin refused them: in the embedded lab it asks the proxy whose each connection is;
     under Docker that port is not published at all)."""
     wanted = set(paths)
-    side = {_port(link["upstream_local"]) for link in extra_links(record)}
+    side = through_extra(record)
     return [
         e
-        for e in record.http
+        for i, e in enumerate(record.http)
         if e["path"] in wanted
         and (
-            (e["listener"] == "direct" and _port(e["peer"]) not in side)
+            (e["listener"] == "direct" and i not in side)
             or (e["listener"] == "upstream" and e["refused"])
         )
     ]
