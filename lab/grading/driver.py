@@ -78,9 +78,12 @@ class Session:
 
     def _lab(self) -> lab_config.LabConfig:
         if self._lab_cfg is None:
-            self._started_lab = bool(check_lab(running_config(self.cfg)))  # none runs: ours
-            self._lab_cfg = self._stack.enter_context(lab_for_grading(self.cfg, say=self.say))
+            lab = lab_for_grading(self.cfg, say=self.say, starting=self._starting_lab)
+            self._lab_cfg = self._stack.enter_context(lab)
         return self._lab_cfg
+
+    def _starting_lab(self) -> None:
+        self._started_lab = True  # none ran: this session starts (and stops) its own
 
     def _restart_lab(self) -> bool:
         """The lab this session started failed (a service dead or stalled): start it again,

@@ -33,9 +33,14 @@ def running_config(cfg: LabConfig) -> LabConfig:
 
 
 @contextmanager
-def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Iterator[LabConfig]:
-    """Use the running lab when every service answers; start one when none does; refuse a
-    half-running one (starting another on the same ports would collide with it)."""
+def lab_for_grading(
+    cfg: LabConfig,
+    say: Callable[[str], None] = print,
+    starting: Callable[[], None] = lambda: None,
+) -> Iterator[LabConfig]:
+    """Use the running lab when every service answers; start one when none does (calling
+    ``starting`` first); refuse a half-running one (starting another on the same ports
+    would collide with it)."""
     cfg = running_config(cfg)
     repair.repair(cfg, say)
     missing = check_lab(cfg)
@@ -50,6 +55,7 @@ def lab_for_grading(cfg: LabConfig, say: Callable[[str], None] = print) -> Itera
     if len(missing) < len(health.SERVICES):
         raise NoLab(t("lab.partly_up", missing=", ".join(missing)))
     say(t("lab.starting"))
+    starting()
     try:
         repair.begin(cfg, started_lab=True)
         lifecycle.up(cfg)

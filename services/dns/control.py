@@ -7,6 +7,7 @@
 Standard library only (urllib), so it works anywhere the lab's Python does.
 """
 
+import functools
 import json
 import urllib.error
 import urllib.request
@@ -53,7 +54,7 @@ def _call(url, method, path, body=None, timeout=DEFAULT_TIMEOUT):
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener().open(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as e:
         raise ControlError("%s %s: %s" % (method, path, _error_text(e)), e.code) from None
@@ -61,6 +62,21 @@ def _call(url, method, path, body=None, timeout=DEFAULT_TIMEOUT):
         reason = getattr(e, "reason", e)  # URLError wraps a timeout while connecting
         timed_out = isinstance(e, TimeoutError) or isinstance(reason, TimeoutError)
         raise ControlError("%s %s%s: %s" % (method, url, path, e), timed_out=timed_out) from None
+
+
+@functools.cache
+def _opener():
+    """Plain HTTP only: ``urlopen``'s default opener loads the system's CA certificates for
+    its HTTPS handler on first use (about 20 ms of every grading), for an API on loopback
+    that speaks HTTP; and no proxy from the environment is ever asked for it."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def _error_text(e):
