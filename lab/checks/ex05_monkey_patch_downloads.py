@@ -16,7 +16,7 @@ arrival until latency + size / rate after httpbin sent it), none left when ``dow
 returned.
 """
 
-from lab.checks._common import served, sha256, token
+from lab.checks._common import prefetch, served, sha256, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -36,6 +36,7 @@ def setup(ctx):
     while len(files) < FILES:
         name = f"{token(ctx.rng, 6)}.{ctx.rng.choice(EXTENSIONS)}"
         files[name] = {"size": ctx.rng.randint(*SIZES), "seed": ctx.rng.randint(1, 10**9)}
+    prefetch(ctx, [blob_path(spec) for spec in files.values()])
     return {"base": ctx.httpbin_url, "files": files}
 
 

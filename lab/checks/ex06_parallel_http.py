@@ -16,7 +16,7 @@ the slow one, all outstanding at once), the extra proxy's record (the slow one g
 the timeout), nothing outstanding or arriving once ``fetch_all`` returned.
 """
 
-from lab.checks._common import b64_path, path_of, plain_list, served, token
+from lab.checks._common import b64_path, path_of, plain_list, prefetch, served, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -54,6 +54,7 @@ def setup(ctx):
     urls[f"http://{slow}{path}"] = {"kind": "timeout", "path": path}
     order = list(urls)
     ctx.rng.shuffle(order)
+    prefetch(ctx, [k["path"] for k in urls.values() if k["kind"] in ("ok", "status")])
     return {"urls": order, "_kinds": urls, "timeout": TIMEOUT_S}
 
 

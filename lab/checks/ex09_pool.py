@@ -17,7 +17,7 @@ After the timed call, ``fetch_one`` alone gets a URL with an error status (``/st
 ``requests.HTTPError``, not hand back the error page as if it were the text.
 """
 
-from lab.checks._common import b64_path, served, token
+from lab.checks._common import b64_path, prefetch, served, token
 from lab.grading import rules
 from lab.grading.contract import GradeFailure
 from lab.grading.inside.timed import Timeline, timed
@@ -35,6 +35,7 @@ def setup(ctx):
     paths = [b64_path(w) for w in sorted(words)[:URLS]]
     ctx.rng.shuffle(paths)
     error = f"/status/{ctx.rng.choice(ERROR_CODES)}?{token(ctx.rng, 4)}"
+    prefetch(ctx, paths)
     return {
         "base": ctx.httpbin_url,
         "paths": paths,

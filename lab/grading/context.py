@@ -18,13 +18,18 @@ put the lab back the way the learner left it (``snapshot()`` before, ``restore()
   lab's own Toxiproxy when the lab runs on this machine (the embedded lab), else on the
   grader's own (``side_proxy``), which reaches this machine's addresses under Docker too.
 - ``ctx.zone()`` -> ``{name: {"A": [...], "AAAA": [...]}}``, names without the final dot.
+- ``ctx.prefetch(paths)``: ask httpbin for its own answers to ``paths`` now, in the
+  background (lab.checks._common.served gives them to verify); the engine waits for them
+  (``settle()``) before it marks the lab's records, so they are never part of the run's.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import Any
 
 from lab import lifecycle
 from lab.config import LabConfig
@@ -55,6 +60,7 @@ class GradeContext:
     # The lab as this grading means it to be: the snapshot, with every change made through
     # this context applied (the learner's process runs while setup does: see as_set()).
     _meant: _Snapshot | None = field(default=None, init=False)
+    _references: dict[str, Future] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.stem}")
@@ -78,6 +84,31 @@ class GradeContext:
 
     def _extras_server(self) -> LabControl:
         return self.lab if self.extras_on_lab else LabControl(self.cfg, api=side_proxy.address())
+
+    # -- httpbin's own answers, the references ------------------------------------------
+    def prefetch(self, paths: list[str], ask: Any) -> None:
+        """Start ``ask(path)`` for each of ``paths`` not asked yet, 8 at a time: httpbin's
+        own answers fetched while the learner's process imports, not after its run."""
+        todo = [p for p in dict.fromkeys(paths) if p not in self._references]
+        if not todo:
+            return
+        pool = ThreadPoolExecutor(min(8, len(todo)), thread_name_prefix="grader-references")
+        self._references.update({p: pool.submit(ask, p) for p in todo})
+        pool.shutdown(wait=False)
+
+    def prefetched(self, paths: list[str]) -> dict[str, Any]:
+        """The answers to those of ``paths`` that were prefetched (waiting for them);
+        a failed one is left out (asked again by the caller, whose error then speaks)."""
+        found = {}
+        for path in paths:
+            future = self._references.get(path)
+            if future is not None and future.exception() is None:
+                found[path] = future.result()
+        return found
+
+    def settle(self) -> None:
+        """Wait until every prefetch has its answer (before the run's records are marked)."""
+        wait(list(self._references.values()))
 
     # -- addresses ------------------------------------------------------------------------
     @property

@@ -163,6 +163,7 @@ class Grader:
             if settings is not None:  # as the grader set it (the learner's module loads meanwhile)
                 rules.require_unchanged(ctx.as_set(), settings)
                 phases.mark("settings")
+            ctx.settle()  # the grader's own requests to httpbin are not the run's
             marks = evidence.mark(self.cfg, ctx.side_api()) if ex.needs_lab else None
             phases.mark("records marked")
             learner.lab_ports = set(self.cfg.ports().values()) | ctx.extra_ports()
