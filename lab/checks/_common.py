@@ -41,23 +41,17 @@ def direct(ctx, path: str):
 
 
 def served(ctx, paths) -> dict:
-    """httpbin's own answers to every path, asked at once (path -> Response): the references
-    of a whole case, without a round trip each in turn."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """httpbin's own answers to every path (path -> Response): the references of a whole
+    case, asked at once (those ``prefetch`` asked during setup are ready by now)."""
     unique = list(dict.fromkeys(paths))
-    found = ctx.prefetched(unique)  # asked during setup (prefetch), while the learner imported
-    missing = [p for p in unique if p not in found]
-    if missing:
-        with ThreadPoolExecutor(min(8, len(missing))) as pool:
-            found.update(zip(missing, pool.map(lambda p: direct(ctx, p), missing)))
-    return found
+    prefetch(ctx, unique)  # any that setup did not ask for
+    return ctx.answers(unique)
 
 
 def prefetch(ctx, paths) -> None:
-    """Ask httpbin for its own answers to ``paths`` now (from a check's ``setup``), so that
-    ``served`` has them ready in ``verify``: the reference fetch no longer delays the
-    verdict."""
+    """Ask httpbin for its own answers to ``paths`` now, 8 at a time (from a check's
+    ``setup``: while the learner's process imports), so that ``served`` has them ready in
+    ``verify`` and the reference fetch no longer delays the verdict."""
     ctx.prefetch(list(paths), lambda p: direct(ctx, p))
 
 

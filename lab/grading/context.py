@@ -18,9 +18,10 @@ put the lab back the way the learner left it (``snapshot()`` before, ``restore()
   lab's own Toxiproxy when the lab runs on this machine (the embedded lab), else on the
   grader's own (``side_proxy``), which reaches this machine's addresses under Docker too.
 - ``ctx.zone()`` -> ``{name: {"A": [...], "AAAA": [...]}}``, names without the final dot.
-- ``ctx.prefetch(paths)``: ask httpbin for its own answers to ``paths`` now, in the
-  background (lab.checks._common.served gives them to verify); the engine waits for them
-  (``settle()``) before it marks the lab's records, so they are never part of the run's.
+- ``ctx.prefetch(paths, ask)``: ``ask(path)`` for each path, now, in the background (httpbin's
+  own answers: lab.checks._common.prefetch and served); ``ctx.answers(paths)`` waits for
+  them. The engine waits for them too (``settle()``) before it marks the lab's records, so
+  that they are never part of the run's.
 """
 
 from __future__ import annotations
@@ -96,15 +97,10 @@ class GradeContext:
         self._references.update({p: pool.submit(ask, p) for p in todo})
         pool.shutdown(wait=False)
 
-    def prefetched(self, paths: list[str]) -> dict[str, Any]:
-        """The answers to those of ``paths`` that were prefetched (waiting for them);
-        a failed one is left out (asked again by the caller, whose error then speaks)."""
-        found = {}
-        for path in paths:
-            future = self._references.get(path)
-            if future is not None and future.exception() is None:
-                found[path] = future.result()
-        return found
+    def answers(self, paths: list[str]) -> dict[str, Any]:
+        """``ask``'s answer for each of ``paths`` (prefetched), waiting for them; what an
+        ``ask`` raised is raised here."""
+        return {path: self._references[path].result() for path in paths}
 
     def settle(self) -> None:
         """Wait until every prefetch has its answer (before the run's records are marked)."""
