@@ -12,13 +12,15 @@
                         |
                         |- process.Learner      the learner's process, started at once
                         |                       (for `check EX`, before the grader's own
-                        |                       imports: early):
+                        |                       imports; for `check`, once the exercise
+                        |                       before has run: early):
                         |    python -m lab.grading.inside   (inside/: runs in that process)
                         |      noprocs (no fork) -> the learner's module -> its check ->
                         |      handover (case, channel) -> check.run -> timed(call) -> result
                         |- check.setup(ctx)     context.GradeContext: latency, random inputs
                         |- evidence.mark        where the lab's records stand
                         |- Learner.run(case)    channel events (events) stamped by the grader;
+                        |                       waited for through a pidfd (no polling);
                         |                       at each call's end, the process looked at
                         |                       standing still (sockets); threads, children
                         |- evidence.collect     what httpbin, the DNS server, the proxies saw

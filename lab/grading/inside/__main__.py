@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.grading.contract import GradeFailure
-from lab.grading.inside import channel, noprocs, watchdog  # the standard library only
+from lab.grading.inside import channel, entrypoints, noprocs, watchdog  # standard library only
 from lab.i18n import lang, t
 
 # Frames from these files are the grader's, not the learner's: left out of tracebacks.
@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     # The handover comes on stdin, kept aside: the learner's code reads an empty stdin.
     handover_fd = os.dup(0)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    if not args.switches:  # the greenlet exercises never patch: no need to read them
+        entrypoints.read_once()  # patch_all() asks 25 times: 0.1 s saved
     # Imported while the grader sets the lab up (the case is not needed for it): the
     # learner's monkey patching still comes first, nothing here has imported socket.
     loaded = Loaded(args.file, args.check)
