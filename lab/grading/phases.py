@@ -9,14 +9,13 @@ import time
 
 _on = os.environ.get("LAB_PHASES") == "1"
 _marks: list[tuple[str, float]] = []
-_since_start: list[float] = []
+_began: list[float] = [0.0]  # how old the command was when this exercise began
 
 
 def start(label: str) -> None:
     if _on:
         _marks[:] = [(label, time.monotonic())]
-        if not _since_start:  # the command's own start, for the first exercise it grades
-            _since_start.append(_age())
+        _began[0] = _age()
 
 
 def _age() -> float:
@@ -37,10 +36,7 @@ def report() -> None:
     if not _on or not _marks:
         return
     (label, began), last = _marks[0], _marks[0][1]
-    lines = [f"phases of {label}:"]
-    if len(_since_start) == 1:
-        lines.append(f"  {'(command start)':18} {_since_start.pop():6.3f} s before")
-        _since_start.append(-1.0)
+    lines = [f"phases of {label} (began {_began[0]:.2f} s after the command started):"]
     for name, at in _marks[1:]:
         lines.append(f"  {name:18} {at - last:6.3f} s")
         last = at
