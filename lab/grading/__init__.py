@@ -13,7 +13,7 @@
                         |- process.Learner      the learner's process, started at once
                         |                       (for `check EX`, before the grader's own
                         |                       imports; for `check`, once the exercise
-                        |                       before has run: early):
+                        |                       before has its verdict: early):
                         |    python -m lab.grading.inside   (inside/: runs in that process)
                         |      noprocs (no fork) -> the learner's module -> its check ->
                         |      handover (case, channel) -> check.run -> timed(call) -> result

@@ -57,7 +57,7 @@ class Session:
 
     def grade(self, ex: Exercise, upcoming: Exercise | None = None) -> Outcome:
         """Grade ``ex`` (starting the lab the first time one is needed) and remember it;
-        ``upcoming``'s process starts as soon as ``ex``'s run is over (lab.grading.early)."""
+        ``upcoming``'s process starts as soon as ``ex``'s verdict is in (lab.grading.early)."""
         cfg = self.cfg
         if ex.needs_lab and self.target.file(ex).is_file():
             try:
@@ -69,24 +69,24 @@ class Session:
             outcome.kind = FailureKind.LAB_ERROR
             self.outcomes.append(outcome)
             return outcome
-        outcome = Grader(cfg, self.target, self.seed, self._prestart(upcoming)).grade(ex)
+        outcome = Grader(cfg, self.target, self.seed).grade(ex)
         if outcome.kind is FailureKind.LAB_ERROR and self._started_lab and self._restart_lab():
             outcome = Grader(cfg, self.target, self.seed).grade(ex)  # its verdict this time
+        if upcoming is not None:  # after the verdict: nothing of its code in this one's records
+            self._prestart(upcoming)
         if outcome.kind is not FailureKind.SKIPPED:
             self.outcomes.append(outcome)
             progress.record(outcome, self.target.where)
         return outcome
 
-    def _prestart(self, ex: Exercise | None) -> Callable[[], None] | None:
-        """What starts ``ex``'s learner's process while this one's verdict is worked out:
-        its interpreter and imports (0.2-0.3 s) then overlap the grader's own work."""
-        if ex is None:
-            return None
+    def _prestart(self, ex: Exercise) -> None:
+        """Start ``ex``'s learner's process now (lab.grading.early): its interpreter and
+        imports (0.2-0.3 s) overlap the grader's printing and ``ex``'s own setup."""
         cfg = self.cfg
         if ex.needs_lab:  # the lab in use, else the one recorded: a guess take() checks
             cfg = self._lab_cfg or running_config(self.cfg)
         file = str(self.target.file(ex))
-        return lambda: early.start_for(cfg, file, ex.check_module, ex.is_greenlet, ex.time_limit)
+        early.start_for(cfg, file, ex.check_module, ex.is_greenlet, ex.time_limit)
 
     def _lab(self) -> lab_config.LabConfig:
         if self._lab_cfg is None:

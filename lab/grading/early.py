@@ -1,6 +1,6 @@
 """The learner's process, started before the grader needs it: for ``gevent-lab check NN``,
 before the grader imports the rest of itself; for ``gevent-lab check``, each exercise's as
-soon as the one before it has run.
+soon as the one before it has its verdict.
 
 A learner's process spends 0.2-0.3 s starting Python and importing gevent, requests and the
 learner's module before it can be handed its case; the grader spends about 0.25 s importing
@@ -8,9 +8,10 @@ its own modules and 0.1 s looking at and setting up the lab. Started one after t
 learner waits for both; started first (``start``, from the command line, with only light
 imports), the two overlap: the learner is ready 0.08 s sooner after the handover, and check
 06's verdict came in 1.47 s instead of 1.57 s (median of 5 runs, lab up). In a whole
-``check``, the driver asks for the next exercise's process (``start_for``) once the current
-exercise's timed run is over, so that its imports overlap this verdict and the next setup,
-never a timed run.
+``check``, the driver asks for the next exercise's process (``start_for``) as soon as the
+current exercise has its verdict, so that its imports overlap the next setup (about 0.25 s
+off a whole check), never a run: nothing its module does when imported can reach the
+records another exercise is judged by.
 
 The process is the same one the grader would start (lab.grading.process.Learner, same
 environment and arguments): the grader ``take``s it when it grades that exercise against a

@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 import time
 import traceback
-from collections.abc import Callable
 from typing import Any
 
 from lab import health
@@ -80,15 +79,8 @@ def _tail(output: str) -> str:
 class Grader:
     """Grades exercises of one target against one lab with one seed."""
 
-    def __init__(
-        self,
-        cfg: LabConfig,
-        target: Target,
-        seed: int,
-        after_run: Callable[[], object] | None = None,
-    ):
+    def __init__(self, cfg: LabConfig, target: Target, seed: int):
         self.cfg, self.target, self.seed = cfg, target, seed
-        self.after_run = after_run  # e.g. start the next exercise's process (driver)
 
     def grade(self, ex: Exercise) -> Outcome:
         started = time.monotonic()
@@ -181,8 +173,6 @@ class Grader:
             since = time.time()
             run = learner.run(public_case(case), ex.time_limit)
             phases.mark("run")
-            if self.after_run is not None:  # the timed part is over: the lab is free
-                self.after_run()
             if ex.needs_lab:
                 self._require_lab_awake(since)
                 phases.mark("heartbeats")

@@ -2,7 +2,7 @@
 
 Real processes: a fresh Python running gevent's ``monkey.patch_all()``, real child processes
 waited for through a pidfd, and two exercises graded one after the other, the second one's
-process started while the first one's verdict was worked out. The speed itself is measured
+process started as soon as the first one had its verdict. The speed itself is measured
 by ``make bench-grade``, not here.
 """
 
@@ -18,6 +18,7 @@ from lab import processes
 from lab.exercises import find
 from lab.grading import early, process
 from lab.grading.driver import Session
+from lab.grading.engine import Grader
 from lab.grading.result import Status
 from lab.grading.target import resolve_target
 from tests.grading.procs import running
@@ -77,16 +78,26 @@ def test_waiting_for_the_learner_returns_its_status_and_times_out():
         hung.wait()
 
 
-def test_the_next_exercise_starts_while_this_one_is_judged_and_is_graded_the_same():
-    """``gevent-lab check`` starts exercise N+1's process once N's run is over: the grader
-    takes that process for N+1 (none is started again), and a process left untaken is
-    stopped."""
+def test_the_next_exercise_starts_once_this_one_has_its_verdict_and_is_taken(monkeypatch):
+    """``gevent-lab check`` starts exercise N+1's process once N has its verdict (never
+    while N is judged: nothing N+1's module does can reach N's records); the grader takes
+    that process for N+1 (none is started again), and a process left untaken is stopped."""
     target = resolve_target("solutions")
     first, second = find("01"), find("02")
     session = Session(target, seed=4242)
+    during: list[int] = []  # processes waiting for a later exercise, as 01's grading ends
+    grade = Grader.grade
+
+    def grading(*args):
+        outcome = grade(*args)
+        during.append(len(early._waiting))
+        return outcome
+
+    monkeypatch.setattr(Grader, "grade", grading)
     try:
         assert session.grade(first, second).status is Status.PASSED
-        assert early._waiting, "02's process was not started after 01's run"
+        assert during == [0], "02's process was started while 01 was judged"
+        assert early._waiting, "02's process was not started after 01's verdict"
         waiting = next(iter(early._waiting.values()))
         assert processes.is_running(waiting.pid)
         assert session.grade(second).status is Status.PASSED
