@@ -147,12 +147,16 @@ def _end(pid: int) -> None:
 def _wait(proc: subprocess.Popen, timeout: float) -> int:
     """``proc.wait(timeout)``, told of the exit by the kernel (a pidfd) at once: Popen's own
     wait with a timeout polls, at intervals that grow to 50 ms."""
+    if proc.returncode is not None:  # collected: its pid may belong to another process now
+        return proc.returncode
     try:
         pidfd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):  # not Linux 5.3+, or already collected
+    except (AttributeError, OSError):  # not Linux 5.3+
         return proc.wait(timeout)
     try:
-        if not select.select([pidfd], [], [], timeout)[0]:
+        exited = select.poll()
+        exited.register(pidfd, select.POLLIN)
+        if not exited.poll(timeout * 1000):
             raise subprocess.TimeoutExpired(proc.args, timeout)
     finally:
         os.close(pidfd)
