@@ -14,6 +14,7 @@ import time
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from lab import lifecycle
 from lab.config import REPO_ROOT
@@ -22,6 +23,10 @@ from tests.conftest import free_lab_config
 from tests.ui.conftest import screenshot, start_ui, stop_ui
 
 pytestmark = pytest.mark.browser
+
+# How long the page may take to show what is awaited. Waits go through locators: the page's
+# Content-Security-Policy forbids eval, which wait_for_function needs once it has to poll.
+WAIT_MS = 30_000
 
 
 def latency_of(lab_cfg) -> int | None:
@@ -47,7 +52,7 @@ def open_dashboard(page, ui_server) -> float:
     page.goto(ui_server.url + "/")
     page.wait_for_selector("body[data-ready='1']")
     ms = 1000 * (time.perf_counter() - t0)
-    page.wait_for_function("document.querySelectorAll('tr.svc').length === 3")
+    expect(page.locator("tr.svc")).to_have_count(3, timeout=WAIT_MS)
     return ms
 
 
@@ -61,7 +66,7 @@ def test_page_loads_with_every_service_green(page, ui_server):
     print(
         f"\npage load: {ms:.0f} ms to rendered (DOMContentLoaded {nav[0]:.0f} ms, load {nav[1]:.0f} ms)"
     )
-    page.wait_for_function("document.querySelectorAll('tr.svc.up').length === 3")
+    expect(page.locator("tr.svc.up")).to_have_count(3, timeout=WAIT_MS)
     assert page.locator("tr.svc.down").count() == 0
     assert page.locator(".proxy[data-proxy='httpbin']").is_visible()
     page.wait_for_selector("#live:not(.off)")
@@ -235,7 +240,7 @@ def test_an_absent_lab_says_what_is_down_and_how_to_start_it(page, tmp_path):
     server = start_ui(absent, tmp_path / "reports", tmp_path / "ui.log")
     try:
         page.goto(server.url + "/")
-        page.wait_for_function("document.querySelectorAll('tr.svc.down').length === 3")
+        expect(page.locator("tr.svc.down")).to_have_count(3, timeout=WAIT_MS)
         assert "make lab-up" in page.locator("#lab-banner").inner_text()
         r = requests.post(server.url + "/api/proxies/httpbin/latency", json={"latency": 10})
         assert r.status_code == 503 and "make lab-up" in r.json()["hint"]
@@ -273,7 +278,7 @@ def test_cross_origin_and_bad_requests_are_refused(ui_server, lab_cfg):
 
 def test_a_stopped_service_turns_red(page, ui_server, lab_cfg):
     open_dashboard(page, ui_server)
-    page.wait_for_function("document.querySelectorAll('tr.svc.up').length === 3")
+    expect(page.locator("tr.svc.up")).to_have_count(3, timeout=WAIT_MS)
     pid = lifecycle.status(lab_cfg).services["dns"].pid
     assert pid
     os.kill(pid, signal.SIGSTOP)
