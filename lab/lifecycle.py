@@ -17,6 +17,7 @@ from lab.control import LabControl
 from lab.errors import LabError, already_running
 from lab.i18n import t
 from lab.ports import HeldPort
+from lab.state import active  # lifecycle.active: the lab in use, as callers know it
 
 
 @dataclass
@@ -75,12 +76,6 @@ class StatusReport:
     def to_dict(self) -> dict:
         """The report as plain JSON-ready data (what ``lab status --json`` prints)."""
         return asdict(self)
-
-
-def active(cfg: LabConfig) -> tuple[LabConfig, str | None]:
-    """The config of the lab recorded in ``cfg``'s state dir (else ``cfg``) and its backend."""
-    recorded = state.load(cfg)
-    return recorded if recorded else (cfg, None)
 
 
 def up(cfg: LabConfig) -> UpReport:

@@ -57,6 +57,12 @@ def load(cfg: LabConfig) -> tuple[LabConfig, str] | None:
         return None
 
 
+def active(cfg: LabConfig) -> tuple[LabConfig, str | None]:
+    """The config of the lab recorded in ``cfg``'s state dir (else ``cfg``) and its backend."""
+    recorded = load(cfg)
+    return recorded if recorded else (cfg, None)
+
+
 def _typed(cfg: LabConfig) -> bool:
     """True if each field of ``cfg`` has its declared type (JSON may say "123" for 123)."""
     defaults = LabConfig()

@@ -30,7 +30,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         return check(args.exercise, args.target, args.seed, args.report_dir)
     finally:
-        early.discard()
+        early.discard()  # this one, or the next exercise's (driver), if never graded
 
 
 def cmd_hint(args: argparse.Namespace) -> int:

@@ -141,7 +141,6 @@ def check(ex: str | None, target_name: str, seed: int | None, report_dir: str) -
             if outcome.kind is not FailureKind.SKIPPED:
                 print(report.outcome_line(outcome), flush=True)
     finally:
-        early.discard()  # a process started for an exercise that was not graded
         session.close()
     if ex is None:  # every exercise: where each one stands
         print("\n" + progress.render(target.where) + "\n")

@@ -51,7 +51,7 @@ def start(exercise: str, target_name: str) -> None:
             file = resolve_target(target_name).file(ex)
             cfg = config.load(state=False)
             if ex.needs_lab:
-                cfg = (state.load(cfg) or (cfg, None))[0]
+                cfg = state.active(cfg)[0]
     except Exception:  # the grader finds and says what is wrong, when it gets there
         return
     start_for(cfg, str(file), ex.check_module, ex.is_greenlet, ex.time_limit)
